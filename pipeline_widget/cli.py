@@ -1,0 +1,240 @@
+"""The command line: a thin view over core/ and run/.
+
+Exit codes: 0 success, 1 a step failed, 2 bad input (message only), 130 interrupted.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import time
+from typing import Any, Sequence
+
+from .core.errors import PipelineError
+from .core.names import slug
+from .core.workspace import Workspace
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors are bad input too
+        self.print_usage(sys.stderr)
+        raise PipelineError(f"{self.prog}: {message}")
+
+
+def parse_param(text: str) -> tuple[str, Any]:
+    name, sep, raw = text.partition("=")
+    if not sep or not name:
+        raise PipelineError(f"--param {text!r} is not name=value; e.g. --param alpha=0.5")
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = raw  # a bare word is a string
+    return name.strip(), value
+
+
+def _fmt_time(t: float | None) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t)) if t else "-"
+
+
+def _fmt_duration(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds:.1f}s"
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths)).rstrip()]
+    lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+def _wait(run, out) -> int:
+    """Wait for a live run; Ctrl-C or SIGTERM cancel it cleanly first."""
+    from .run.progress import ProgressDisplay
+
+    interrupted = []
+
+    def on_signal(signum, frame) -> None:
+        interrupted.append(signum)
+        print("\ninterrupted: stopping running steps...", file=sys.stderr)
+        run.cancel()
+
+    old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        unsubscribe = run.subscribe(ProgressDisplay(len(run.record["steps"]), out))
+        while run.is_live:
+            run.wait_for_completion(show_output=False, timeout_seconds=0.2)
+        unsubscribe()
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+    status = run.get_status()
+    steps = run.get_steps()
+    reused = [s.name for s in steps if s.is_reused]
+    ran = [s for s in steps if not s.is_reused and s.start_time is not None]
+    took = (run.record.get("end_time") or time.time()) - run.record["start_time"]
+    print(f"run {run.id}: {status} in {took:.1f}s ({len(ran)} ran, {len(reused)} reused)", file=out)
+    if reused:
+        print(f"reused: {', '.join(reused)}", file=out)
+    for s in ran:
+        if s.why_not_reused and s.status != "Skipped":
+            print(f"ran {s.name!r}: {'; '.join(s.why_not_reused)}", file=out)
+    for s in steps:
+        for note in s.notes:
+            print(f"note: {s.name!r}: {note}", file=out)
+    print(f"details: pipeline-widget show {run.id}", file=out)
+    if interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_OK if status == "Finished" else EXIT_FAILED
+
+
+def cmd_run(args, ws: Workspace, out) -> int:
+    from .run import Pipeline
+
+    pipeline = Pipeline.load(args.file, workspace=ws)
+    params = dict(parse_param(p) for p in args.param)
+    run = pipeline.submit(args.experiment or slug(pipeline.name), pipeline_parameters=params,
+                          regenerate_outputs=args.no_reuse,
+                          continue_on_step_failure=args.continue_on_failure,
+                          max_parallel=args.max_parallel, executor=args.executor)
+    return _wait(run, out)
+
+
+def cmd_validate(args, ws: Workspace, out) -> int:
+    from .core.pipeline import Pipeline
+
+    problems = Pipeline.load(args.file, workspace=ws).validate()
+    if problems:
+        raise PipelineError(f"{args.file}: {len(problems)} problem(s):\n" +
+                            "\n".join(f"  - {p}" for p in problems))
+    print(f"{args.file}: valid", file=out)
+    return EXIT_OK
+
+
+def cmd_runs(args, ws: Workspace, out) -> int:
+    from .run.records import list_runs
+
+    records = list_runs(ws)
+    if not records:
+        print(f"no runs yet in {ws.root}", file=out)
+        return EXIT_OK
+    rows = []
+    for r in records:
+        d = r.data
+        steps = r.steps().values()
+        end = d.get("end_time")
+        rows.append([r.run_id, d.get("pipeline_name", ""), r.status, _fmt_time(d.get("start_time")),
+                     _fmt_duration((end - d["start_time"]) if end else None),
+                     f"{sum(s['status'] == 'Finished' for s in steps)}/{len(steps)}",
+                     str(sum(bool(s.get("is_reused")) for s in steps))])
+    print(_table(rows, ["RUN ID", "PIPELINE", "STATUS", "STARTED", "TOOK", "DONE", "REUSED"]),
+          file=out)
+    return EXIT_OK
+
+
+def cmd_show(args, ws: Workspace, out) -> int:
+    from .run.pipeline_run import PipelineRun
+
+    run = PipelineRun.get(ws, args.run_id)
+    d = run.record
+    print(f"run {run.id}  pipeline {d.get('pipeline_name')}  status {run.get_status()}", file=out)
+    print(f"started {_fmt_time(d.get('start_time'))}  parameters {json.dumps(d.get('parameters'))}",
+          file=out)
+    rows = [[s.name, s.display_status, _fmt_duration(s.duration)] for s in run.get_steps()]
+    print(_table(rows, ["STEP", "STATUS", "TOOK"]), file=out)
+    for s in run.get_steps():
+        print(f"\n{s.name} [{s.display_status}]", file=out)
+        if s.is_reused:
+            print(f"  reused from run {s.reused_from}", file=out)
+        elif s.why_not_reused and s.start_time:
+            print(f"  not reused: {'; '.join(s.why_not_reused)}", file=out)
+        for name, folder in s.outputs.items():
+            print(f"  output {name}: {folder}", file=out)
+        if s.notebook:
+            print(f"  notebook: {s.notebook}", file=out)
+        if s.stdout:
+            print(f"  stdout: {s.stdout}\n  stderr: {s.stderr}", file=out)
+        for name, value in s.get_metrics().items():
+            print(f"  metric {name} = {value}", file=out)
+        if s.reason:
+            print(f"  {s.reason}", file=out)
+        if s.error:
+            cell = f" in cell {s.error['cell']}" if s.error.get("cell") is not None else ""
+            print(f"  error{cell}: {s.error.get('type')}: {s.error.get('message')}", file=out)
+            if s.error.get("traceback"):
+                print("  " + s.error["traceback"].replace("\n", "\n  "), file=out)
+    return EXIT_OK
+
+
+def cmd_rerun(args, ws: Workspace, out) -> int:
+    from .run.pipeline import submit
+    from .run.pipeline_run import PipelineRun
+
+    old = PipelineRun.get(ws, args.run_id)
+    pipeline = old.get_pipeline()
+    params = {**old.parameters, **dict(parse_param(p) for p in args.param)}
+    run = submit(pipeline, old.experiment_name or "rerun", params,
+                 regenerate_outputs=args.no_reuse,
+                 continue_on_step_failure=old.record.get("options", {}).get("continue_on_step_failure", False),
+                 max_parallel=args.max_parallel, executor=args.executor, rerun_of=old.id)
+    return _wait(run, out)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pipeline-widget", description="Run and inspect pipelines of "
+                     "notebooks and scripts linked by PipelineData.")
+    parser.add_argument("--workspace", default=".", help="the project folder whose "
+                        ".pipeline_widget/ holds runs and data (default: the current folder)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def run_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                       help="override a pipeline parameter (JSON value or plain text)")
+        p.add_argument("--max-parallel", type=int, default=None, metavar="N",
+                       help="steps run at once (default: CPU count)")
+        p.add_argument("--no-reuse", action="store_true", help="run every step again")
+        p.add_argument("--executor", default=None,
+                       help="local (default), dask (a new local cluster) or dask://host:8786")
+
+    p = sub.add_parser("run", help="run a .pipeline.json file")
+    p.add_argument("file")
+    p.add_argument("--experiment", default=None, help="experiment name (default: the pipeline's)")
+    p.add_argument("--continue-on-failure", action="store_true",
+                   help="keep running branches that do not depend on a failed step")
+    run_options(p)
+    p = sub.add_parser("validate", help="check a .pipeline.json file without running it")
+    p.add_argument("file")
+    sub.add_parser("runs", help="list the runs of the workspace")
+    p = sub.add_parser("show", help="describe one run: steps, statuses, outputs, notebooks")
+    p.add_argument("run_id")
+    p = sub.add_parser("rerun", help="run an earlier run's pipeline again with its parameters")
+    p.add_argument("run_id")
+    run_options(p)
+    for name in ("run", "validate", "runs", "show", "rerun"):
+        sub.choices[name].add_argument("--workspace", default=argparse.SUPPRESS,
+                                       help=argparse.SUPPRESS)
+    return parser
+
+
+COMMANDS = {"run": cmd_run, "validate": cmd_validate, "runs": cmd_runs, "show": cmd_show,
+            "rerun": cmd_rerun}
+
+
+def main(argv: Sequence[str] | None = None, out=None) -> int:
+    out = out or sys.stdout
+    try:
+        args = build_parser().parse_args(argv)
+        if getattr(args, "max_parallel", None) is not None and args.max_parallel < 1:
+            raise PipelineError("--max-parallel must be at least 1")
+        return COMMANDS[args.command](args, Workspace(args.workspace), out)
+    except PipelineError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except SystemExit as exit_:  # --help
+        return int(exit_.code or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

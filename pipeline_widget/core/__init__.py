@@ -1,0 +1,13 @@
+"""The model: pure Python, no Jupyter, nothing from run/ or widget/."""
+from .dataset import Dataset, DatasetConsumptionConfig
+from .datastore import Datastore
+from .errors import PipelineError
+from .pipeline import Pipeline
+from .pipeline_data import PipelineData, PipelineParameter
+from .steps import NotebookStep, PythonScriptStep, Step
+from .validation import Problem
+from .workspace import Workspace
+
+__all__ = ["Dataset", "DatasetConsumptionConfig", "Datastore", "PipelineError", "Pipeline",
+           "PipelineData", "PipelineParameter", "NotebookStep", "PythonScriptStep", "Step",
+           "Problem", "Workspace"]

@@ -1,0 +1,79 @@
+"""Name rules: what a PipelineData, parameter, step or experiment may be called.
+
+A PipelineData or parameter name becomes a variable in a notebook, so it must
+be a Python identifier. A step name is free text for people (spaces allowed)
+but never becomes a path as it is: `step_slug` makes the folder-safe form.
+"""
+from __future__ import annotations
+
+import hashlib
+import keyword
+import re
+
+from .errors import PipelineError
+
+IDENTIFIER_RULE = "[A-Za-z_][A-Za-z0-9_]*"
+_IDENTIFIER = re.compile(rf"^{IDENTIFIER_RULE}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+STEP_NAME_MAX = 100
+
+
+def identifier_problem(name: object, what: str) -> str | None:
+    """Why `name` cannot be the name of a `what`, or None when it can."""
+    if not isinstance(name, str) or not _IDENTIFIER.match(name):
+        return (f"{what} name {name!r} is not allowed: it becomes a notebook variable, "
+                f"so it must match {IDENTIFIER_RULE} (letters, digits and _, not starting "
+                f"with a digit), e.g. {suggest_identifier(name)!r}")
+    if keyword.iskeyword(name):
+        return (f"{what} name {name!r} is a Python keyword; choose another name, "
+                f"e.g. {name + '_data'!r}")
+    return None
+
+
+def check_identifier(name: object, what: str) -> str:
+    problem = identifier_problem(name, what)
+    if problem:
+        raise PipelineError(problem)
+    return name  # type: ignore[return-value]
+
+
+def suggest_identifier(name: object) -> str:
+    text = re.sub(r"[^A-Za-z0-9_]+", "_", str(name)).strip("_") or "data"
+    return f"_{text}" if text[0].isdigit() else text
+
+
+def step_name_problem(name: object) -> str | None:
+    if not isinstance(name, str) or not name.strip():
+        return "a step needs a non-empty name, e.g. 'prepare data'"
+    if len(name) > STEP_NAME_MAX:
+        return f"step name {name[:20]!r}... is longer than {STEP_NAME_MAX} characters; shorten it"
+    if "/" in name or "\\" in name or ".." in name or _CONTROL.search(name):
+        return (f"step name {name!r} is not allowed: it must not contain '/', '\\', '..' "
+                f"or control characters (spaces are fine), e.g. {slug(name)!r}")
+    return None
+
+
+def check_step_name(name: object) -> str:
+    problem = step_name_problem(name)
+    if problem:
+        raise PipelineError(problem)
+    return name  # type: ignore[return-value]
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_")[:40] or "step"
+
+
+def step_slug(name: str) -> str:
+    """A folder name for a step: readable, and distinct for distinct names."""
+    digest = hashlib.sha1(name.encode()).hexdigest()[:6]
+    return f"{slug(name)}-{digest}"
+
+
+def check_experiment_name(name: object) -> str:
+    if not isinstance(name, str) or not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", name) \
+            or ".." in name:
+        raise PipelineError(
+            f"experiment name {name!r} is not allowed: use 1-64 letters, digits, '_', '-' or '.', "
+            f"starting with a letter or digit, e.g. {slug(str(name)) or 'experiment'!r}")
+    return name

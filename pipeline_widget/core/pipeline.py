@@ -1,0 +1,115 @@
+"""The Pipeline model: steps linked by PipelineData, checkable and savable."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import atomic, fileformat, graph
+from .datastore import Datastore
+from .errors import PipelineError
+from .pipeline_data import PipelineData, PipelineParameter
+from .steps import Step
+from .validation import Problem, validate
+from .workspace import Workspace
+
+
+class Pipeline:
+    """A pipeline: the given steps plus the producers of their inputs."""
+
+    def __init__(self, workspace: Workspace | None = None, steps: Iterable[Step] = (),
+                 description: str = "", name: str = "pipeline") -> None:
+        if isinstance(steps, Step):
+            steps = [steps]
+        self.workspace = workspace if workspace is not None else Workspace(".")
+        self.steps: list[Step] = graph.collect_steps(steps)
+        self.description = description
+        self.name = name
+        self.path: Path | None = None  # the file it was loaded from or saved to
+
+    @property
+    def base_dir(self) -> Path:
+        """The folder that relative paths in the saved form are relative to."""
+        return self.path.parent if self.path is not None else Path.cwd()
+
+    # -- graph ----------------------------------------------------------------
+    def step(self, name: str) -> Step:
+        for s in self.steps:
+            if s.name == name:
+                return s
+        raise PipelineError(f"the pipeline has no step named {name!r}; steps are "
+                            f"{', '.join(repr(s.name) for s in self.steps) or 'none'}")
+
+    @property
+    def data(self) -> list[PipelineData]:
+        return graph.all_data(self.steps)
+
+    @property
+    def parameters(self) -> dict[str, PipelineParameter]:
+        found: dict[str, PipelineParameter] = {}
+        for s in self.steps:
+            for p in s.pipeline_parameters():
+                found.setdefault(p.name, p)
+        return found
+
+    def upstream(self) -> dict[str, list[str]]:
+        return graph.upstream(self.steps)
+
+    def topological_order(self) -> list[str]:
+        self.check()
+        return graph.topological_order(self.steps)
+
+    # -- checks ---------------------------------------------------------------
+    def validate(self) -> list[Problem]:
+        """Every problem found without running; [] when the pipeline is valid."""
+        return validate(self.steps)
+
+    def check(self) -> None:
+        problems = self.validate()
+        if problems:
+            raise PipelineError("the pipeline is not valid:\n" +
+                                "\n".join(f"  - {p}" for p in problems))
+
+    def resolve_parameters(self, overrides: dict[str, Any] | None) -> dict[str, Any]:
+        """Defaults of the pipeline parameters with `overrides` applied; unknown names refused."""
+        known = self.parameters
+        values = {n: p.default_value for n, p in known.items()}
+        for name, value in (overrides or {}).items():
+            if name not in known:
+                raise PipelineError(f"there is no pipeline parameter {name!r}; the pipeline has "
+                                    f"{', '.join(map(repr, known)) or 'no parameters'}")
+            values[name] = value
+        return values
+
+    # -- files ----------------------------------------------------------------
+    def to_dict(self, base_dir: str | os.PathLike | None = None) -> dict:
+        base = Path(base_dir).absolute() if base_dir is not None else Path.cwd()
+        return fileformat.to_dict(self.name, self.description, self.steps, base)
+
+    @classmethod
+    def from_dict(cls, data: Any, workspace: Workspace | None = None,
+                  base_dir: str | os.PathLike | None = None, source: str = "pipeline") -> "Pipeline":
+        workspace = workspace if workspace is not None else Workspace(".")
+        base = Path(base_dir).absolute() if base_dir is not None else Path.cwd()
+        name, description, steps = fileformat.from_dict(
+            data, base, lambda n: Datastore.get(workspace, n), source)
+        return cls(workspace, steps, description=description, name=name or "pipeline")
+
+    def save(self, path: str | os.PathLike) -> Path:
+        path = Path(path).absolute()
+        atomic.write_text(path, atomic.dumps(self.to_dict(path.parent)))
+        self.path = path
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, workspace: Workspace | None = None) -> "Pipeline":
+        path = Path(path).absolute()
+        data = fileformat.read(path)
+        if isinstance(data, dict) and not data.get("name"):
+            data = {**data, "name": fileformat.default_name(path)}
+        pipeline = cls.from_dict(data, workspace, path.parent, source=path.name)
+        pipeline.path = path
+        return pipeline
+
+    def __repr__(self) -> str:
+        return f"Pipeline({self.name!r}, steps={[s.name for s in self.steps]})"

@@ -1,0 +1,52 @@
+"""PipelineData and PipelineParameter: the named links and knobs of a pipeline."""
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import PipelineError
+from .names import check_identifier
+
+PARAMETER_TYPES = (str, int, float, bool, type(None), list, dict)
+
+
+class PipelineData:
+    """A named folder in a datastore, written by one step and read by others.
+
+    Identity is the object (as in Azure ML); the step that lists it in its
+    outputs becomes its producer, which lets a pipeline find the producers of
+    a step's inputs.
+    """
+
+    def __init__(self, name: str, datastore=None) -> None:
+        self.name = check_identifier(name, "PipelineData")
+        self.datastore = datastore  # a Datastore, or None for the workspace default
+        self._producers: list = []
+
+    @property
+    def datastore_name(self) -> str | None:
+        return self.datastore.name if self.datastore is not None else None
+
+    def __repr__(self) -> str:
+        return f"PipelineData({self.name!r})"
+
+
+class PipelineParameter:
+    """A pipeline-level value, overridable at submit and with --param name=value."""
+
+    def __init__(self, name: str, default_value: Any) -> None:
+        self.name = check_identifier(name, "PipelineParameter")
+        if not isinstance(default_value, PARAMETER_TYPES):
+            raise PipelineError(f"PipelineParameter {name!r}: default value of type "
+                                f"{type(default_value).__name__} cannot be saved; use str, int, "
+                                f"float, bool, None, list or dict")
+        self.default_value = default_value
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, PipelineParameter) and other.name == self.name
+                and other.default_value == self.default_value)
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    def __repr__(self) -> str:
+        return f"PipelineParameter({self.name!r}, {self.default_value!r})"

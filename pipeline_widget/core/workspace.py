@@ -1,0 +1,99 @@
+"""The workspace: a local folder holding registries, run records, the reuse cache and data.
+
+Every path inside the workspace folder is defined here, once.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import atomic
+from .errors import PipelineError
+
+WORKSPACE_DIRNAME = ".pipeline_widget"
+DEFAULT_DATASTORE = "workspaceblobstore"
+
+
+class Workspace:
+    """`Workspace(".")` keeps its data in `./.pipeline_widget/`, made on first use.
+
+    `path` is the project folder; pass a folder named `.pipeline_widget` (or
+    one that already holds `workspace.json`) to use it directly.
+    """
+
+    def __init__(self, path: str | os.PathLike = ".") -> None:
+        path = Path(path).expanduser().absolute()
+        if path.name == WORKSPACE_DIRNAME or (path / "workspace.json").is_file():
+            self.root = path
+            self.path = path.parent
+        else:
+            self.path = path
+            self.root = path / WORKSPACE_DIRNAME
+        if self.root.exists() and not self.root.is_dir():
+            raise PipelineError(f"workspace folder {self.root} is a file; remove it or choose "
+                                f"another folder with --workspace")
+
+    # -- layout -------------------------------------------------------------
+    @property
+    def datasets_file(self) -> Path:
+        return self.root / "datasets.json"
+
+    @property
+    def datastores_file(self) -> Path:
+        return self.root / "datastores.json"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.root / "runs"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / "cache"
+
+    @property
+    def default_datastore_dir(self) -> Path:
+        return self.root / "datastores" / DEFAULT_DATASTORE
+
+    def ensure(self) -> "Workspace":
+        """Create the folder; called by the first command that writes."""
+        if not (self.root / "workspace.json").is_file():
+            atomic.write_json(self.root / "workspace.json", {"format": 1})
+        return self
+
+    # -- datastores -----------------------------------------------------------
+    def get_default_datastore(self):
+        from .datastore import Datastore
+
+        return Datastore.get(self, DEFAULT_DATASTORE)
+
+    @property
+    def datastores(self) -> dict:
+        from .datastore import Datastore
+
+        names = [DEFAULT_DATASTORE, *atomic.read_json(self.datastores_file, {})]
+        return {n: Datastore.get(self, n) for n in dict.fromkeys(names)}
+
+    @property
+    def datasets(self) -> dict:
+        from .dataset import Dataset
+
+        return {n: Dataset.get_by_name(self, n) for n in atomic.read_json(self.datasets_file, {})}
+
+    def relative(self, path: Path) -> str:
+        """A path as stored in registries: relative to the project folder when inside it."""
+        try:
+            return Path(path).relative_to(self.path).as_posix()
+        except ValueError:
+            return str(path)
+
+    def absolute(self, stored: str) -> Path:
+        return (self.path / stored) if not Path(stored).is_absolute() else Path(stored)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Workspace) and other.root == self.root
+
+    def __hash__(self) -> int:
+        return hash(self.root)
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.path)!r})"

@@ -1,0 +1,81 @@
+"""Run.get_context(): what a running step sees of its run; an offline stand-in otherwise.
+
+The runner writes the step's context to a JSON file and names it in the
+CONTEXT_ENV environment variable of the step's kernel or process.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from typing import Any
+
+from ..core.dataset import Dataset
+
+CONTEXT_ENV = "PIPELINE_WIDGET_CONTEXT"
+
+
+class Run:
+    """The context of a running step (Azure ML's `Run.get_context()`)."""
+
+    def __init__(self, context: dict) -> None:
+        self._context = context
+        self.id: str = context.get("step_run_id", "")
+        self.run_id: str = context.get("run_id", "")
+        self.step_name: str = context.get("step", "")
+        self.input_datasets: dict[str, Dataset] = {
+            n: Dataset.from_dict(d) for n, d in context.get("input_datasets", {}).items()}
+        self.inputs: dict[str, str] = dict(context.get("inputs", {}))
+        self.outputs: dict[str, str] = dict(context.get("outputs", {}))
+        self.parameters: dict[str, Any] = dict(context.get("parameters", {}))
+        self._metrics_file: str | None = context.get("metrics_file")
+
+    @property
+    def offline(self) -> bool:
+        return self._metrics_file is None
+
+    @staticmethod
+    def get_context() -> "Run":
+        """The step's context inside a pipeline run; an offline context anywhere else."""
+        path = os.environ.get(CONTEXT_ENV)
+        if path:
+            try:
+                with open(path, encoding="utf-8") as f:
+                    return Run(json.load(f))
+            except (OSError, ValueError):
+                pass
+        return OfflineRun()
+
+    def log(self, name: str, value: Any, description: str = "") -> None:
+        """Record a metric in the run record (one JSON line per call)."""
+        line = json.dumps({"name": str(name), "value": value, "time": time.time(),
+                           **({"description": description} if description else {})}, default=str)
+        with open(self._metrics_file, "a", encoding="utf-8") as f:  # type: ignore[arg-type]
+            f.write(line + "\n")
+
+    def __repr__(self) -> str:
+        return f"Run(step={self.step_name!r}, run_id={self.run_id!r})"
+
+
+class OfflineRun(Run):
+    """Outside a pipeline: empty inputs, and `log` prints instead of recording."""
+
+    def __init__(self) -> None:
+        super().__init__({"step_run_id": "OfflineRun"})
+
+    def log(self, name: str, value: Any, description: str = "") -> None:
+        print(f"[offline run] {name} = {value!r}")
+
+
+def read_metrics(path: str) -> list[dict]:
+    metrics = []
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                try:
+                    metrics.append(json.loads(line))
+                except ValueError:
+                    continue  # a line cut by a killed step
+    except FileNotFoundError:
+        pass
+    return metrics

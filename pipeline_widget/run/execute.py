@@ -1,0 +1,49 @@
+"""Running one planned step, wherever it runs: folders and context first, then the step."""
+from __future__ import annotations
+
+import socket
+import time
+from pathlib import Path
+
+from ..core import atomic
+from . import records
+from .cancel import CancelToken
+from .events import Status
+from .outcome import StepOutcome
+from .plan import StepPlan
+
+
+def prepare(plan: StepPlan) -> None:
+    """Create the step's record folder, its output folders and its context file."""
+    Path(plan.record_dir).mkdir(parents=True, exist_ok=True)
+    for folder in plan.outputs.values():
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    atomic.write_json(Path(plan.record_dir) / records.CONTEXT, plan.context)
+
+
+def execute_step(plan: StepPlan, cancel: CancelToken, kernel=None) -> StepOutcome:
+    """Run the step; `kernel` is a started KernelManager for notebook steps (one is started
+    here if None). Never raises: any failure becomes a Failed outcome."""
+    start = time.time()
+    try:
+        prepare(plan)
+        if cancel.is_set():
+            return StepOutcome(Status.CANCELED, start, time.time())
+        if plan.kind == "notebook":
+            from .notebook import run_notebook
+
+            if kernel is None:
+                from .kernels import start_kernel
+
+                kernel = start_kernel(plan.kernel_name or "python3")
+            outcome = run_notebook(plan, kernel, cancel)
+        else:
+            from .script import run_script
+
+            outcome = run_script(plan, cancel)
+    except Exception as err:
+        outcome = StepOutcome(Status.FAILED, start, time.time(),
+                              error={"type": type(err).__name__, "message": str(err),
+                                     "cell": None, "traceback": ""})
+    outcome.worker = outcome.worker or socket.gethostname()
+    return outcome

@@ -1,0 +1,97 @@
+"""Executors: where steps run. The local one uses a thread per running step and a pool of
+pre-started kernels; others (see dask_executor) follow the same interface."""
+from __future__ import annotations
+
+import os
+import threading
+from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Callable
+
+from .cancel import CancelToken
+from .execute import execute_step
+from .kernels import KernelPool, stop_kernel
+from .outcome import StepOutcome
+from .plan import RunPlan, StepPlan
+
+
+def default_parallelism() -> int:
+    return os.cpu_count() or 1
+
+
+class Executor:
+    """Runs planned steps; `submit` returns a future of the step's outcome."""
+
+    name = "executor"
+
+    def open(self, plan: RunPlan) -> None:
+        """Called once before the first step, with the whole plan (to prepare resources)."""
+
+    def submit(self, step: StepPlan, cancel: CancelToken,
+               on_running: Callable[[], None]) -> "Future[StepOutcome]":
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release everything: no kernel or process may outlive this call."""
+
+
+class LocalExecutor(Executor):
+    name = "local"
+
+    def __init__(self, max_parallel: int | None = None) -> None:
+        self.max_parallel = max(1, max_parallel or default_parallelism())
+        self._threads = ThreadPoolExecutor(self.max_parallel, thread_name_prefix="step")
+        self._pool: KernelPool | None = None
+        self._waiting: Counter[str] = Counter()   # notebook steps not yet started, by kernel
+        self._lock = threading.Lock()
+
+    def open(self, plan: RunPlan) -> None:
+        self._waiting = Counter(s.kernel_name or "python3" for s in plan.to_execute
+                                if s.kind == "notebook")
+        if self._waiting:
+            self._pool = KernelPool(self.max_parallel)
+            for name, count in self._waiting.items():
+                self._pool.want(name, count)
+
+    def submit(self, step: StepPlan, cancel: CancelToken,
+               on_running: Callable[[], None]) -> "Future[StepOutcome]":
+        return self._threads.submit(self._run, step, cancel, on_running)
+
+    def _run(self, step: StepPlan, cancel: CancelToken, on_running: Callable[[], None]) -> StepOutcome:
+        kernel = None
+        if step.kind == "notebook" and self._pool is not None and not cancel.is_set():
+            name = step.kernel_name or "python3"
+            try:
+                kernel = self._pool.acquire(name)
+            except Exception:
+                kernel = None  # execute_step starts one and reports its failure
+            with self._lock:
+                self._waiting[name] -= 1
+                self._pool.want(name, self._waiting[name])
+        on_running()
+        try:
+            return execute_step(step, cancel, kernel)
+        finally:
+            if kernel is not None:
+                stop_kernel(kernel)
+
+    def close(self) -> None:
+        self._threads.shutdown(wait=True)
+        if self._pool is not None:
+            self._pool.shutdown()
+
+
+def make_executor(executor: str | Executor | None, max_parallel: int | None) -> Executor:
+    if isinstance(executor, Executor):
+        return executor
+    if executor in (None, "local"):
+        return LocalExecutor(max_parallel)
+    if isinstance(executor, str) and (executor == "dask" or executor.startswith("dask://")
+                                      or executor.startswith("tcp://")):
+        from .dask_executor import DaskExecutor
+
+        return DaskExecutor(executor, max_parallel)
+    from ..core.errors import PipelineError
+
+    raise PipelineError(f"unknown executor {executor!r}; use 'local', 'dask' (a new local "
+                        f"cluster) or 'dask://host:8786' (a running scheduler)")

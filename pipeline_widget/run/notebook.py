@@ -1,0 +1,93 @@
+"""Running a notebook step: papermill injects the parameters and executes in a given kernel."""
+from __future__ import annotations
+
+import re
+import threading
+import time
+from pathlib import Path
+
+from . import records
+from .cancel import CancelToken
+from .context import CONTEXT_ENV
+from .events import Status
+from .kernels import prepare_kernel, stop_kernel
+from .outcome import StepOutcome, tail
+from .plan import StepPlan
+
+ENGINE = "pipeline_widget"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_registered = False
+
+
+def _register_engine() -> None:
+    """A papermill engine that runs in the kernel we hand it, and shuts it down after."""
+    global _registered
+    if _registered:
+        return
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.utils import merge_kwargs, remove_args
+
+    class PrestartedKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None,
+                                     **kwargs):
+            km = kwargs.pop("km")
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                                 kernel_name=kernel_name, log_output=False)
+            client = PapermillNotebookClient(nb_man, km=km, **final)
+            client.owns_km = True  # shut the kernel down and close channels when done
+            return client.execute()
+
+    papermill_engines.register(ENGINE, PrestartedKernelEngine)
+    _registered = True
+
+
+def run_notebook(plan: StepPlan, km, cancel: CancelToken) -> StepOutcome:
+    """Execute the step's notebook in `km` (a started kernel, owned from now on)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    _register_engine()
+    out = Path(plan.record_dir) / records.EXECUTED_NOTEBOOK
+    outcome = StepOutcome(Status.RUNNING, start_time=time.time(), notebook=str(out))
+    timed_out = threading.Event()
+
+    def on_timeout() -> None:
+        timed_out.set()
+        stop_kernel(km)
+
+    watchdog = threading.Timer(plan.timeout, on_timeout) if plan.timeout else None
+    try:
+        with cancel.on_cancel(lambda: stop_kernel(km)):
+            prepare_kernel(km, plan.cwd, {CONTEXT_ENV: str(Path(plan.record_dir) / records.CONTEXT)})
+            if watchdog:
+                watchdog.start()
+            papermill.execute_notebook(plan.source, str(out), parameters=plan.parameters,
+                                       kernel_name=plan.kernel_name, engine_name=ENGINE, km=km,
+                                       progress_bar=False, report_mode=False, log_output=False)
+        outcome.status = Status.FINISHED
+    except PapermillExecutionError as err:
+        outcome.status = Status.FAILED
+        outcome.error = {"type": err.ename, "message": _ANSI.sub("", str(err.evalue)),
+                         "cell": err.cell_index,
+                         "traceback": tail(_ANSI.sub("", "\n".join(err.traceback)))}
+    except BaseException as err:  # kernel died, was stopped, or could not start
+        outcome.status = Status.FAILED
+        if cancel.is_set():
+            outcome.status = Status.CANCELED
+            message = "canceled while running"
+        elif timed_out.is_set():
+            message = f"the step ran longer than its timeout of {plan.timeout} s and was stopped"
+        else:
+            message = _ANSI.sub("", str(err)) or type(err).__name__
+        outcome.error = {"type": "TimeoutError" if timed_out.is_set() else type(err).__name__,
+                         "message": message, "cell": None, "traceback": ""}
+    finally:
+        if watchdog:
+            watchdog.cancel()
+        stop_kernel(km)
+        outcome.end_time = time.time()
+    return outcome

@@ -1,0 +1,64 @@
+"""The public Pipeline: the core model plus `submit`, which hands it to the runner."""
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from ..core import pipeline as core_pipeline
+from ..core.names import check_experiment_name
+from .cache import ReuseCache
+from .cancel import CancelToken
+from .events import EventBus
+from .executors import Executor, make_executor
+from .pipeline_run import PipelineRun
+from .plan import build
+from .records import new_record, new_run_id
+from .scheduler import Scheduler, step_entry
+
+
+class Pipeline(core_pipeline.Pipeline):
+    def submit(self, experiment_name: str, pipeline_parameters: dict[str, Any] | None = None,
+               regenerate_outputs: bool = False, continue_on_step_failure: bool = False,
+               max_parallel: int | None = None, executor: str | Executor | None = None) -> PipelineRun:
+        """Start a run in the background and return its handle at once.
+
+        Everything that can be wrong with the input is checked first, so a
+        rejected submission raises PipelineError and writes nothing.
+        """
+        return submit(self, experiment_name, pipeline_parameters, regenerate_outputs,
+                      continue_on_step_failure, max_parallel, executor)
+
+
+def submit(pipeline: core_pipeline.Pipeline, experiment_name: str,
+           pipeline_parameters: dict[str, Any] | None = None, regenerate_outputs: bool = False,
+           continue_on_step_failure: bool = False, max_parallel: int | None = None,
+           executor: str | Executor | None = None, rerun_of: str | None = None) -> PipelineRun:
+    check_experiment_name(experiment_name)
+    parameters = pipeline.resolve_parameters(pipeline_parameters)
+    workspace = pipeline.workspace
+    cache = ReuseCache(workspace)
+    run_id = new_run_id(experiment_name)
+    plan = build(pipeline, run_id, parameters, cache, regenerate_outputs)
+    if plan.to_execute:
+        from .parameter_check import check_notebook_parameters
+
+        check_notebook_parameters(pipeline, plan)
+    chosen = make_executor(executor, max_parallel)
+
+    workspace.ensure()
+    record = new_record(
+        workspace, run_id, experiment=experiment_name, pipeline_name=pipeline.name,
+        pipeline=pipeline.to_dict(pipeline.base_dir), base_dir=str(pipeline.base_dir),
+        pipeline_file=str(pipeline.path) if pipeline.path else None, parameters=parameters,
+        options={"regenerate_outputs": regenerate_outputs,
+                 "continue_on_step_failure": continue_on_step_failure,
+                 "max_parallel": getattr(chosen, "max_parallel", max_parallel),
+                 "executor": chosen.name},
+        rerun_of=rerun_of, steps={name: step_entry(s) for name, s in plan.steps.items()})
+    record.save()
+    bus, cancel = EventBus(), CancelToken()
+    scheduler = Scheduler(plan, record, bus, chosen, cache, cancel, continue_on_step_failure)
+    thread = threading.Thread(target=scheduler.run, name=f"run-{run_id}")
+    run = PipelineRun(workspace, record, bus, thread, cancel)
+    thread.start()
+    return run

@@ -1,0 +1,43 @@
+"""A text view of a run's events: a progress bar and one line per ended step."""
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from .events import Status, StatusEvent
+
+
+def describe(event: StatusEvent) -> str:
+    status = event.display_status
+    line = f"{status:<9} {event.step}"
+    error = event.detail.get("error")
+    if error:
+        where = f" (cell {error['cell']})" if error.get("cell") is not None else ""
+        line += f": {error.get('type')}: {error.get('message')}{where}"
+    elif event.detail.get("reason"):
+        line += f": {event.detail['reason']}"
+    return line
+
+
+class ProgressDisplay:
+    """Subscribe it to a run: `run.subscribe(ProgressDisplay(n_steps))`."""
+
+    def __init__(self, total: int, file: TextIO | None = None) -> None:
+        from tqdm import tqdm
+
+        self.file = file or sys.stdout
+        self.bar = tqdm(total=total, unit="step", file=self.file, leave=False, disable=None,
+                        bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} steps [{elapsed}]")
+        self.ended: set[str] = set()
+
+    def __call__(self, event: StatusEvent) -> None:
+        if event.step is None:
+            if event.status.is_terminal:
+                self.bar.close()
+            return
+        if event.status == Status.RUNNING:
+            self.bar.set_description_str(event.step[:30])
+        if event.status.is_terminal and event.step not in self.ended:
+            self.ended.add(event.step)
+            self.bar.write(describe(event), file=self.file)
+            self.bar.update(1)
