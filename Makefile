@@ -1,0 +1,37 @@
+# The commands of the README. Each one installs what it needs first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: seed test lab bench install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[test,examples,dask]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run the seed example pipeline end to end (prepare data -> train model)
+seed: $(STAMP)
+	$(BIN)/pipeline-widget run examples/seed.pipeline.json
+
+## install Chromium (Debian) when missing, then run every test
+test: $(STAMP)
+	bash scripts/ensure_chromium.sh
+	$(BIN)/python -m pytest -q
+
+## open JupyterLab on the designer notebook
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/Designer.ipynb
+
+## speed and memory benchmarks, as ratios against a plain papermill loop
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pipeline_widget
