@@ -1,0 +1,83 @@
+import json
+import shutil
+
+import pytest
+
+from pipeline_widget import (Dataset, NotebookStep, Pipeline, PipelineData, PipelineError,
+                             PipelineParameter, PythonScriptStep)
+from pipeline_widget.core.fileformat import SCHEMA_PATH
+from tests.conftest import write_notebook, write_script
+
+
+@pytest.fixture
+def pipeline(ws, project):
+    nb = write_notebook(project / "steps" / "train.ipynb", "prepped = None\nalpha = 0.1", "pass")
+    write_script(project / "steps" / "prep.py", "pass")
+    (project / "data").mkdir()
+    (project / "data" / "raw.csv").write_text("a\n1\n")
+    raw = Dataset.Tabular.from_delimited_files(project / "data" / "raw.csv").register(ws, "raw")
+    prepped, model = PipelineData("prepped"), PipelineData("model")
+    alpha = PipelineParameter("alpha", 0.5)
+    s1 = PythonScriptStep(name="prepare data", script_name="prep.py",
+                          source_directory=project / "steps", inputs=[raw.as_named_input("raw_data")],
+                          outputs=[prepped], arguments=["--folder", prepped, "--alpha", alpha, 3])
+    s2 = NotebookStep("train model", nb, inputs=[prepped], outputs=[model],
+                      parameters={"alpha": alpha, "epochs": 3, "tags": ["a"]}, timeout=60,
+                      allow_reuse=False)
+    return Pipeline(ws, [s2], name="demo", description="two steps")
+
+
+def test_save_load_save_gives_identical_bytes(pipeline, project):
+    first = pipeline.save(project / "p.pipeline.json").read_bytes()
+    loaded = Pipeline.load(project / "p.pipeline.json", workspace=pipeline.workspace)
+    second = loaded.save(project / "again.pipeline.json").read_bytes()
+    assert first == second
+    assert loaded.to_dict(project) == pipeline.to_dict(project)
+
+
+def test_paths_are_relative_so_the_folder_can_move(pipeline, project, tmp_path):
+    pipeline.save(project / "p.pipeline.json")
+    data = json.loads((project / "p.pipeline.json").read_text())
+    assert data["schema_version"] == 1
+    assert data["steps"][1]["notebook"] == "steps/train.ipynb"
+    assert data["steps"][0]["inputs"][0]["dataset"]["path"] == "data/raw.csv"
+    moved = tmp_path / "moved"
+    shutil.copytree(project, moved, ignore=shutil.ignore_patterns(".pipeline_widget"))
+    loaded = Pipeline.load(moved / "p.pipeline.json")
+    assert loaded.step("train model").notebook == moved / "steps" / "train.ipynb"
+    assert loaded.validate() == []
+
+
+def test_the_file_holds_no_layout_and_follows_the_published_schema(pipeline, project):
+    import fastjsonschema
+
+    pipeline.save(project / "p.pipeline.json")
+    data = json.loads((project / "p.pipeline.json").read_text())
+    fastjsonschema.compile(json.loads(SCHEMA_PATH.read_text()))(data)
+    assert "position" not in json.dumps(data) and "layout" not in json.dumps(data)
+
+
+def test_the_model_survives_a_round_trip(pipeline, project):
+    pipeline.save(project / "p.pipeline.json")
+    p = Pipeline.load(project / "p.pipeline.json", workspace=pipeline.workspace)
+    train = p.step("train model")
+    assert train.parameters["alpha"] == PipelineParameter("alpha", 0.5)
+    assert train.parameters["epochs"] == 3 and train.timeout == 60 and not train.allow_reuse
+    prep = p.step("prepare data")
+    assert prep.arguments[1] is prep.outputs[0] is train.inputs[0]
+    assert prep.named_datasets[0].dataset.kind == "tabular"
+
+
+@pytest.mark.parametrize("content, message", [
+    ("not json", "not valid JSON"),
+    ("[1, 2]", "JSON object"),
+    ('{"schema_version": 99, "steps": []}', "schema_version 99"),
+    ('{"schema_version": 1, "steps": [{"type": "notebook"}]}', "malformed"),
+    ('{"schema_version": 1, "steps": [{"type": "notebook", "name": "a", "notebook": "x.ipynb",'
+     ' "outputs": ["a-b"]}]}', "malformed"),
+])
+def test_malformed_files_give_a_clear_error(project, content, message):
+    path = project / "bad.pipeline.json"
+    path.write_text(content)
+    with pytest.raises(PipelineError, match=message):
+        Pipeline.load(path)
