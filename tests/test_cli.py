@@ -1,0 +1,78 @@
+"""The command line, run as a real process as a user would."""
+import json
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.conftest import PYTHON, write_notebook
+
+
+def cli(*args, cwd):
+    return subprocess.run([PYTHON, "-m", "pipeline_widget", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_seed_pipeline_runs_end_to_end_and_is_described(seed_copy, project):
+    res = cli("run", str(seed_copy), "--param", "alpha=0.25", cwd=project)
+    assert res.returncode == 0, res.stderr
+    manifest_dir = project / ".pipeline_widget" / "runs"
+    (run_dir,) = list(manifest_dir.iterdir())
+    manifest = json.loads((run_dir / "run.json").read_text())
+    assert manifest["status"] == "Finished" and manifest["parameters"] == {"alpha": 0.25}
+    prepped = Path(manifest["steps"]["prepare data"]["outputs"]["prepped"])
+    df = pd.read_csv(prepped / "prepped_data.csv")
+    assert list(df.columns) == ["col1", "col2", "col3"] and len(df) > 100
+    model = Path(manifest["steps"]["train model"]["outputs"]["model"])
+    assert (model / "model.pkl").is_file()
+    assert json.loads((model / "metrics.json").read_text())["alpha"] == 0.25
+    assert "Finished" in res.stdout and run_dir.name in res.stdout
+
+    runs = cli("runs", cwd=project)
+    assert runs.returncode == 0 and run_dir.name in runs.stdout and "Finished" in runs.stdout
+    show = cli("show", run_dir.name, cwd=project)
+    assert show.returncode == 0
+    for text in ("prepare data", "train model", str(prepped), "executed.ipynb", "metric r2"):
+        assert text in show.stdout
+
+    again = cli("rerun", run_dir.name, cwd=project)
+    assert again.returncode == 0, again.stderr
+    assert "reused: prepare data, train model" in again.stdout
+    records = [json.loads((d / "run.json").read_text()) for d in manifest_dir.iterdir()]
+    rerun = [r for r in records if r.get("rerun_of") == run_dir.name]
+    assert rerun and rerun[0]["parameters"] == {"alpha": 0.25}
+
+
+def test_validate_command(seed_copy, project):
+    ok = cli("validate", str(seed_copy), cwd=project)
+    assert ok.returncode == 0 and "valid" in ok.stdout
+    data = json.loads(seed_copy.read_text())
+    data["steps"][1]["notebook"] = "../steps/missing.ipynb"
+    bad = project / "bad.pipeline.json"
+    bad.write_text(json.dumps(data))
+    res = cli("validate", str(bad), cwd=project)
+    assert res.returncode == 2 and "missing.ipynb" in res.stderr and "Traceback" not in res.stderr
+    assert not (project / ".pipeline_widget").exists()
+
+
+def test_failed_step_exits_1_and_bad_input_exits_2(project):
+    nb = write_notebook(project / "boom.ipynb", "x = 1", "raise KeyError('gone')")
+    pipeline = {"schema_version": 1, "steps": [{"type": "notebook", "name": "boom",
+                                                 "notebook": "boom.ipynb"}]}
+    (project / "p.pipeline.json").write_text(json.dumps(pipeline))
+    res = cli("run", "p.pipeline.json", cwd=project)
+    assert res.returncode == 1
+    assert "Failed" in res.stdout and "KeyError" in res.stdout and "gone" in res.stdout
+    res = cli("run", "p.pipeline.json", "--param", "nope=1", cwd=project)
+    assert res.returncode == 2 and "nope" in res.stderr and "Traceback" not in res.stderr
+    res = cli("show", "no-such-run", cwd=project)
+    assert res.returncode == 2 and "no run" in res.stderr
+    res = cli("run", "missing.pipeline.json", cwd=project)
+    assert res.returncode == 2 and "not found" in res.stderr
+
+
+@pytest.mark.parametrize("args", [["frobnicate"], ["run"], ["run", "x", "--max-parallel", "0"]])
+def test_usage_errors_exit_2(project, args):
+    res = cli(*args, cwd=project)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
