@@ -349,3 +349,45 @@ def fit_canvas(page, canvas: str = ".pw-canvas") -> None:
 def click_node(page, node_id: str, canvas: str = ".pw-canvas") -> None:
     x, y = node_point(page, node_id, canvas)
     page.mouse.click(x, y)
+
+
+# ---------------------------------------------------------------- ipywidgets controls by hook
+
+def hook(page, name: str):
+    """The designer's element with CSS class `name` (the DOM hooks of the widget)."""
+    return page.locator(f"{PANEL} .{name}").first
+
+
+def _control(page, name: str, tags: str):
+    el = hook(page, name)
+    tag = el.evaluate("e => e.tagName.toLowerCase()")
+    return el if tag in tags.split(", ") else el.locator(tags).first
+
+
+def type_into(page, name: str, text: str) -> None:
+    """Click the text field, replace its text by typing, and leave it (Tab) so it syncs."""
+    field = _control(page, name, "input, textarea")
+    field.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(text)
+    page.keyboard.press("Tab")
+
+
+def choose(page, name: str, label: str) -> str:
+    """Pick the dropdown option whose text is `label` or ends with it; returns its text."""
+    select = _control(page, name, "select")
+    options = select.locator("option").all_inner_texts()
+    match = [o for o in options if o.strip() == label] or [o for o in options
+                                                          if o.strip().endswith(label)]
+    if not match:
+        raise AssertionError(f"no option {label!r} in {name}: {options}")
+    select.select_option(label=match[0])
+    return match[0]
+
+
+def press(page, name: str) -> None:
+    _control(page, name, "button").click()
+
+
+def text_of(page, name: str) -> str:
+    return hook(page, name).inner_text()
