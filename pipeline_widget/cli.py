@@ -222,8 +222,16 @@ COMMANDS = {"run": cmd_run, "validate": cmd_validate, "runs": cmd_runs, "show": 
             "rerun": cmd_rerun}
 
 
+def _skip_unused_grammar() -> None:
+    """jsonschema (imported by nbformat, hence papermill) compiles an IRI grammar at import,
+    about a second of CPU, only to check "iri" formats that notebooks never use. The
+    command line owns its process, so it tells jsonschema that the grammar is absent."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def main(argv: Sequence[str] | None = None, out=None) -> int:
     out = out or sys.stdout
+    _skip_unused_grammar()
     try:
         args = build_parser().parse_args(argv)
         if getattr(args, "max_parallel", None) is not None and args.max_parallel < 1:

@@ -66,9 +66,13 @@ def validate(steps: list[Step]) -> list[Problem]:
                         f"use one PipelineData object for the link or rename one", data=(name,)))
 
     writers = graph.producers(steps)
+    readers_of: dict[int, list[str]] = {}
+    for s in steps:
+        for i in dict.fromkeys(id(i) for i in s.input_data):
+            readers_of.setdefault(i, []).append(s.name)
     for d in datas:
         ws = writers.get(id(d), [])
-        readers = tuple(s.name for s in steps if any(i is d for i in s.input_data))
+        readers = tuple(readers_of.get(id(d), ()))
         if not ws and readers:
             add(Problem("unproduced_data", f"PipelineData {d.name!r} is read by "
                         f"{', '.join(map(repr, readers))} but no step writes it; add it to the "

@@ -22,9 +22,11 @@ def prepare(plan: StepPlan) -> None:
 
 
 def execute_step(plan: StepPlan, cancel: CancelToken, kernel=None) -> StepOutcome:
-    """Run the step; `kernel` is a started KernelManager for notebook steps (one is started
-    here if None). Never raises: any failure becomes a Failed outcome."""
+    """Run the step; `kernel` is a started kernels.Kernel for notebook steps, stopped by
+    the caller (one is started and stopped here if None). Never raises: any failure
+    becomes a Failed outcome."""
     start = time.time()
+    own_kernel = None
     try:
         prepare(plan)
         if cancel.is_set():
@@ -35,7 +37,7 @@ def execute_step(plan: StepPlan, cancel: CancelToken, kernel=None) -> StepOutcom
             if kernel is None:
                 from .kernels import start_kernel
 
-                kernel = start_kernel(plan.kernel_name or "python3")
+                kernel = own_kernel = start_kernel(plan.kernel_name or "python3")
             outcome = run_notebook(plan, kernel, cancel)
         else:
             from .script import run_script
@@ -45,5 +47,8 @@ def execute_step(plan: StepPlan, cancel: CancelToken, kernel=None) -> StepOutcom
         outcome = StepOutcome(Status.FAILED, start, time.time(),
                               error={"type": type(err).__name__, "message": str(err),
                                      "cell": None, "traceback": ""})
+    finally:
+        if own_kernel is not None:
+            own_kernel.stop()
     outcome.worker = outcome.worker or socket.gethostname()
     return outcome

@@ -10,7 +10,7 @@ from typing import Callable
 
 from .cancel import CancelToken
 from .execute import execute_step
-from .kernels import KernelPool, stop_kernel
+from .kernels import KernelPool, Reaper
 from .outcome import StepOutcome
 from .plan import RunPlan, StepPlan
 
@@ -23,6 +23,10 @@ class Executor:
     """Runs planned steps; `submit` returns a future of the step's outcome."""
 
     name = "executor"
+
+    def warm_up(self, plan: RunPlan) -> None:
+        """Start slow resources early, while the submission is still being checked; the
+        run then calls open(), or close() if the submission is refused."""
 
     def open(self, plan: RunPlan) -> None:
         """Called once before the first step, with the whole plan (to prepare resources)."""
@@ -44,14 +48,23 @@ class LocalExecutor(Executor):
         self._pool: KernelPool | None = None
         self._waiting: Counter[str] = Counter()   # notebook steps not yet started, by kernel
         self._lock = threading.Lock()
+        self._reaper = Reaper()
+        self._warm = False
 
-    def open(self, plan: RunPlan) -> None:
+    def warm_up(self, plan: RunPlan) -> None:
+        """Start the first kernels now: they boot while the plan is checked and papermill
+        is imported."""
+        self._warm = True
         self._waiting = Counter(s.kernel_name or "python3" for s in plan.to_execute
                                 if s.kind == "notebook")
         if self._waiting:
             self._pool = KernelPool(self.max_parallel)
             for name, count in self._waiting.items():
                 self._pool.want(name, count)
+
+    def open(self, plan: RunPlan) -> None:
+        if not self._warm:
+            self.warm_up(plan)
 
     def submit(self, step: StepPlan, cancel: CancelToken,
                on_running: Callable[[], None]) -> "Future[StepOutcome]":
@@ -73,12 +86,13 @@ class LocalExecutor(Executor):
             return execute_step(step, cancel, kernel)
         finally:
             if kernel is not None:
-                stop_kernel(kernel)
+                self._reaper.stop(kernel)  # the step has ended; its kernel goes meanwhile
 
     def close(self) -> None:
         self._threads.shutdown(wait=True)
         if self._pool is not None:
             self._pool.shutdown()
+        self._reaper.join()
 
 
 def make_executor(executor: str | Executor | None, max_parallel: int | None) -> Executor:

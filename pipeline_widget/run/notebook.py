@@ -10,7 +10,7 @@ from . import records
 from .cancel import CancelToken
 from .context import CONTEXT_ENV
 from .events import Status
-from .kernels import prepare_kernel, stop_kernel
+from .kernels import Kernel, prepare_kernel
 from .outcome import StepOutcome, tail
 from .plan import StepPlan
 
@@ -20,7 +20,8 @@ _registered = False
 
 
 def _register_engine() -> None:
-    """A papermill engine that runs in the kernel we hand it, and shuts it down after."""
+    """A papermill engine that runs in the kernel and client we hand it; whoever handed
+    them over stops the kernel (a graceful shutdown here would hold the step up)."""
     global _registered
     if _registered:
         return
@@ -33,20 +34,23 @@ def _register_engine() -> None:
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                      stderr_file=None, start_timeout=60, execution_timeout=None,
                                      **kwargs):
-            km = kwargs.pop("km")
+            kernel: Kernel = kwargs.pop("kernel")
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
             final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
                                  kernel_name=kernel_name, log_output=False)
-            client = PapermillNotebookClient(nb_man, km=km, **final)
-            client.owns_km = True  # shut the kernel down and close channels when done
+            client = PapermillNotebookClient(nb_man, km=kernel.km, **final)
+            client.owns_km = False
+            client.kc = kernel.kc  # already connected and answered: no second handshake
+            kernel.kc.allow_stdin = False
             return client.execute()
 
     papermill_engines.register(ENGINE, PrestartedKernelEngine)
     _registered = True
 
 
-def run_notebook(plan: StepPlan, km, cancel: CancelToken) -> StepOutcome:
-    """Execute the step's notebook in `km` (a started kernel, owned from now on)."""
+def run_notebook(plan: StepPlan, kernel: Kernel, cancel: CancelToken) -> StepOutcome:
+    """Execute the step's notebook in `kernel` (started and ready). The kernel is stopped
+    here only on cancel or timeout; the caller stops it after the step."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -57,16 +61,17 @@ def run_notebook(plan: StepPlan, km, cancel: CancelToken) -> StepOutcome:
 
     def on_timeout() -> None:
         timed_out.set()
-        stop_kernel(km)
+        kernel.stop()
 
     watchdog = threading.Timer(plan.timeout, on_timeout) if plan.timeout else None
     try:
-        with cancel.on_cancel(lambda: stop_kernel(km)):
-            prepare_kernel(km, plan.cwd, {CONTEXT_ENV: str(Path(plan.record_dir) / records.CONTEXT)})
+        with cancel.on_cancel(kernel.stop):
+            prepare_kernel(kernel, plan.cwd, {CONTEXT_ENV: str(Path(plan.record_dir) / records.CONTEXT)})
             if watchdog:
                 watchdog.start()
             papermill.execute_notebook(plan.source, str(out), parameters=plan.parameters,
-                                       kernel_name=plan.kernel_name, engine_name=ENGINE, km=km,
+                                       kernel_name=plan.kernel_name, engine_name=ENGINE,
+                                       kernel=kernel,
                                        progress_bar=False, report_mode=False, log_output=False)
         outcome.status = Status.FINISHED
     except PapermillExecutionError as err:
@@ -88,6 +93,5 @@ def run_notebook(plan: StepPlan, km, cancel: CancelToken) -> StepOutcome:
     finally:
         if watchdog:
             watchdog.cancel()
-        stop_kernel(km)
         outcome.end_time = time.time()
     return outcome

@@ -39,11 +39,16 @@ def submit(pipeline: core_pipeline.Pipeline, experiment_name: str,
     cache = ReuseCache(workspace)
     run_id = new_run_id(experiment_name)
     plan = build(pipeline, run_id, parameters, cache, regenerate_outputs)
+    chosen = make_executor(executor, max_parallel)
     if plan.to_execute:
         from .parameter_check import check_notebook_parameters
 
-        check_notebook_parameters(pipeline, plan)
-    chosen = make_executor(executor, max_parallel)
+        chosen.warm_up(plan)  # kernels boot while papermill loads and checks parameters
+        try:
+            check_notebook_parameters(pipeline, plan)
+        except BaseException:
+            chosen.close()
+            raise
 
     workspace.ensure()
     record = new_record(
