@@ -1,0 +1,45 @@
+"""The fast path: re-running an unchanged pipeline starts no kernel and loads no heavy library."""
+import subprocess
+
+from pipeline_widget import NotebookStep, Pipeline, PipelineData
+from tests.conftest import PYTHON, write_notebook
+
+HEAVY = ("papermill", "pandas", "nbformat.validator", "jupyter_client", "ipykernel", "nbclient")
+
+
+def imported_modules(importtime_stderr: str) -> set[str]:
+    """Module names from `python -X importtime` output (`import time: self | cumulative | name`)."""
+    names = set()
+    for line in importtime_stderr.splitlines():
+        if line.startswith("import time:") and line.count("|") == 2:
+            names.add(line.rsplit("|", 1)[1].strip())
+    return names
+
+
+def test_unchanged_rerun_starts_no_kernel_and_imports_nothing_heavy(ws, project):
+    a = PipelineData("a")
+    first = write_notebook(project / "steps" / "first.ipynb", "a = None",
+                           "import os\nopen(os.path.join(a, 'x.txt'), 'w').write('x')")
+    second = write_notebook(project / "steps" / "second.ipynb", "a = None", "print(a)")
+    path = Pipeline(ws, [NotebookStep("first", first, outputs=[a]),
+                         NotebookStep("second", second, inputs=[a])],
+                    name="fast").save(project / "fast.pipeline.json")
+
+    def run(*python_flags):
+        res = subprocess.run([PYTHON, *python_flags, "-m", "pipeline_widget", "run", str(path)],
+                             cwd=project, capture_output=True, text=True, timeout=300)
+        assert res.returncode == 0, res.stderr
+        return res
+
+    cold = run("-X", "importtime")
+    cold_modules = imported_modules(cold.stderr)
+    assert "(2 ran, 0 reused)" in cold.stdout
+    assert {"papermill", "jupyter_client"} <= cold_modules  # the check can see these imports
+
+    again = run("-X", "importtime")
+    assert "(0 ran, 2 reused)" in again.stdout
+    modules = imported_modules(again.stderr)
+    assert "pipeline_widget.cli" in modules and "pipeline_widget.run.plan" in modules
+    heavy = {m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY)}
+    # no jupyter_client and no ipykernel: no kernel can have been started
+    assert heavy == set()

@@ -1,0 +1,109 @@
+"""Kernels: a fresh one per step, started ahead of need, in the step's folder, none left over."""
+import json
+import os
+from pathlib import Path
+
+import psutil
+
+from pipeline_widget import NotebookStep, Pipeline, PipelineData, Status
+from pipeline_widget.run.context import CONTEXT_ENV
+from tests.conftest import write_notebook
+
+
+def kernel_processes() -> set[int]:
+    """The ipykernel processes started by this test process."""
+    found = set()
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if any("ipykernel" in part for part in child.cmdline()):
+                found.add(child.pid)
+        except psutil.Error:
+            continue
+    return found
+
+
+def finished(pipeline: Pipeline, **kwargs) -> dict:
+    run = pipeline.submit("kernels", **kwargs)
+    assert run.wait_for_completion(show_output=False) == "Finished"
+    return {s.name: s for s in run.get_steps()}
+
+
+def test_no_state_leaks_from_one_step_to_the_next(ws, project):
+    a, b = PipelineData("a"), PipelineData("b")
+    first = write_notebook(project / "first.ipynb", "a = None",
+                           "LEAK = 42\nimport json as leaked_module")
+    second = write_notebook(project / "second.ipynb", "a = None\nb = None",
+                            "import json, os\n"
+                            "seen = {'LEAK': 'LEAK' in globals(), 'module': 'leaked_module' in globals()}\n"
+                            "json.dump(seen, open(os.path.join(b, 'seen.json'), 'w'))")
+    steps = finished(Pipeline(ws, [NotebookStep("first", first, outputs=[a]),
+                                   NotebookStep("second", second, inputs=[a], outputs=[b])]),
+                     max_parallel=1)
+    seen = json.loads((Path(steps["second"].outputs["b"]) / "seen.json").read_text())
+    assert seen == {"LEAK": False, "module": False}
+
+
+def test_each_step_runs_in_its_notebooks_folder_with_its_own_environment(ws, project):
+    outs = {n: PipelineData(f"out_{n}") for n in ("one", "two")}
+    steps = []
+    for name, out in outs.items():
+        body = ("import json, os, sys\n"
+                f"where = {{'cwd': os.getcwd(), 'context': os.environ.get({CONTEXT_ENV!r}),\n"
+                "         'path0': sys.path[0], 'pid': os.getpid()}\n"
+                f"json.dump(where, open(os.path.join({out.name}, 'where.json'), 'w'))")
+        nb = write_notebook(project / f"folder_{name}" / f"{name}.ipynb", f"{out.name} = None",
+                            body)
+        steps.append(NotebookStep(name, nb, outputs=[out]))
+    result = finished(Pipeline(ws, steps), max_parallel=2)
+    seen = {n: json.loads((Path(result[n].outputs[f"out_{n}"]) / "where.json").read_text())
+            for n in outs}
+    for name, where in seen.items():
+        folder = str(project / f"folder_{name}")
+        assert where["cwd"] == folder and where["path0"] == folder
+        context = Path(where["context"])
+        assert context.is_file() and json.loads(context.read_text())["step"] == name
+        assert context.parent == Path(result[name].notebook).parent  # the step's record folder
+    assert seen["one"]["context"] != seen["two"]["context"]
+    assert seen["one"]["pid"] != seen["two"]["pid"] != os.getpid()
+
+
+def test_no_kernel_is_left_behind(ws, project, copy_step):
+    before = kernel_processes()
+    src = PipelineData("src")
+    producer = NotebookStep("producer", copy_step("producer", [], ["src"]), outputs=[src])
+    consumers = [NotebookStep(f"c{i}", copy_step(f"c{i}", ["src"], []), inputs=[src])
+                 for i in range(3)]
+    seen_running: list[int] = []
+    run = Pipeline(ws, [producer, *consumers]).submit("kernels", max_parallel=2)
+    run.subscribe(lambda e: seen_running.append(len(kernel_processes() - before))
+                  if e.status == Status.RUNNING else None)
+    assert run.wait_for_completion(show_output=False) == "Finished"
+    assert seen_running and max(seen_running) >= 1  # the count does see live kernels
+    assert kernel_processes() - before == set()
+
+    # a failure stops the run early: kernels started for the skipped steps go too
+    boom = write_notebook(project / "boom.ipynb", "src = None", "raise ValueError('no')")
+    src2 = PipelineData("src")
+    failing = NotebookStep("producer", boom, outputs=[src2])
+    waiting = [NotebookStep(f"c{i}", copy_step(f"c{i}", ["src"], []), inputs=[src2])
+               for i in range(3)]
+    run = Pipeline(ws, [failing, *waiting]).submit("kernels", max_parallel=2)
+    assert run.wait_for_completion(show_output=False) == "Failed"
+    assert {s.status for s in run.get_steps() if s.name != "producer"} == {"Skipped"}
+    assert kernel_processes() - before == set()
+
+
+def test_the_next_kernel_starts_while_its_upstream_still_runs(ws, project):
+    a, b = PipelineData("a"), PipelineData("b")
+    slow = write_notebook(project / "slow.ipynb", "a = None", "import time\ntime.sleep(3)")
+    probe = write_notebook(project / "probe.ipynb", "a = None\nb = None",
+                           "import json, os, psutil\n"
+                           "started = psutil.Process().create_time()\n"
+                           "json.dump({'kernel_started': started}, open(os.path.join(b, 'k.json'), 'w'))")
+    steps = finished(Pipeline(ws, [NotebookStep("slow", slow, outputs=[a]),
+                                   NotebookStep("probe", probe, inputs=[a], outputs=[b])]),
+                     max_parallel=1)
+    kernel_started = json.loads((Path(steps["probe"].outputs["b"]) / "k.json").read_text())
+    # the probe's kernel was booted before its upstream ended, not after
+    assert kernel_started["kernel_started"] < steps["slow"].end_time
+    assert steps["probe"].start_time >= steps["slow"].end_time
