@@ -1,0 +1,163 @@
+"""The ipycytoscape canvas: draws a pipeline, colours nodes by status, reports clicks.
+
+ipycytoscape 1.3.3 rules kept here: handlers are registered before display and only for
+"node"/"edge" events; nodes are selectable only with auto_unselectify=False; tap
+thresholds and pixel_ratio are never touched; a structural change replaces every node
+and edge widget at once (fresh widgets, one state message) instead of remove_node, whose
+front end removes extra nodes (ipycytoscape issue 322); the layout is computed by the
+front end (dagre, top to bottom) and never stored.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Callable, Iterable
+
+from ipycytoscape import CytoscapeWidget, Edge, Node
+
+from ..core import Pipeline, Problem
+from ..run.events import Status
+from . import elements
+from .styles import LAYOUT, stylesheet
+
+PickHandler = Callable[[str, str], None]  # (kind "node" | "edge", element id)
+
+
+class PipelineCanvas(CytoscapeWidget):
+    """A CytoscapeWidget that shows one pipeline; `on_pick` receives node and edge clicks."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.auto_unselectify = False
+        self.box_selection_enabled = False
+        self.cytoscape_style = stylesheet()
+        self.cytoscape_layout = dict(LAYOUT)
+        self.layout.height = "440px"
+        self.layout.width = "100%"
+        self.add_class("pw-canvas")
+        self._nodes: dict[str, Node] = {}
+        self._edges: dict[str, Edge] = {}
+        self._statuses: dict[str, str] = {}
+        self._marks: dict[str, set[str]] = {}   # element id -> extra classes (picked, connecting)
+        self._problem_ids: set[str] = set()
+        self._pick_handlers: list[PickHandler] = []
+        self._lock = threading.RLock()  # status events arrive on the runner's thread
+        self.on("node", "click", lambda payload: self._picked("node", payload))
+        self.on("edge", "click", lambda payload: self._picked("edge", payload))
+
+    # -- input ----------------------------------------------------------------------
+    def on_pick(self, handler: PickHandler) -> None:
+        self._pick_handlers.append(handler)
+
+    def _picked(self, kind: str, payload: dict) -> None:
+        element_id = (payload or {}).get("data", {}).get("id")
+        if element_id is None:
+            return
+        for handler in list(self._pick_handlers):
+            handler(kind, element_id)
+
+    # -- drawing --------------------------------------------------------------------
+    def show(self, pipeline: Pipeline, problems: Iterable[Problem] = ()) -> None:
+        """Draw `pipeline`; rebuild the elements only when steps or links changed."""
+        with self._lock:
+            nodes, edges = elements.build(pipeline, self._statuses, problems)
+            self._problem_ids = {n["data"]["id"] for n in nodes if n["classes"]} | \
+                                {e["data"]["id"] for e in edges if e["classes"]}
+            names = {n["data"]["id"] for n in nodes}
+            self._statuses = {k: v for k, v in self._statuses.items() if k in names}
+            self._marks = {k: v for k, v in self._marks.items()
+                           if k in names or any(e["data"]["id"] == k for e in edges)}
+            same = (list(self._nodes) == [n["data"]["id"] for n in nodes]
+                    and list(self._edges) == [e["data"]["id"] for e in edges])
+            if same:
+                for spec in nodes:
+                    self._update(self._nodes[spec["data"]["id"]], spec)
+                for spec in edges:
+                    self._update(self._edges[spec["data"]["id"]], spec)
+                return
+            new_nodes = {n["data"]["id"]: Node(data=n["data"], classes=self._classes(n))
+                         for n in nodes}
+            new_edges = {e["data"]["id"]: Edge(data=e["data"], classes=self._classes(e))
+                         for e in edges}
+            adj: dict[str, dict[str, int]] = {name: {} for name in new_nodes}
+            for e in edges:
+                row = adj[e["data"]["source"]]
+                row[e["data"]["target"]] = row.get(e["data"]["target"], 0) + 1
+            with self.graph.hold_sync():
+                self.graph.nodes = list(new_nodes.values())
+                self.graph.edges = list(new_edges.values())
+                self.graph._adj = adj
+            self._nodes, self._edges = new_nodes, new_edges
+
+    def _classes(self, spec: dict) -> str:
+        marks = self._marks.get(spec["data"]["id"], set())
+        return " ".join(sorted({*spec["classes"].split(), *marks}))
+
+    def _update(self, widget, spec: dict) -> None:
+        classes = self._classes(spec)
+        if dict(widget.data) != spec["data"]:
+            widget.data = dict(spec["data"])
+        if widget.classes != classes:
+            widget.classes = classes
+
+    def _restyle(self, element_id: str) -> None:
+        widget = self._nodes.get(element_id) or self._edges.get(element_id)
+        if widget is not None:
+            base = "problem" if element_id in self._problem_ids else ""
+            classes = " ".join(sorted({*base.split(), *self._marks.get(element_id, set())}))
+            if widget.classes != classes:
+                widget.classes = classes
+
+    def mark(self, element_id: str | None, mark: str) -> None:
+        """Give the `mark` class (picked, connecting) to one element only (None: to none)."""
+        with self._lock:
+            for eid, marks in self._marks.items():
+                if mark in marks and eid != element_id:
+                    marks.discard(mark)
+                    self._restyle(eid)
+            if element_id is not None:
+                self._marks.setdefault(element_id, set()).add(mark)
+                self._restyle(element_id)
+
+    def relayout(self) -> None:
+        """Compute the layout again (it is never stored)."""
+        self.cytoscape_layout = dict(LAYOUT)
+        super().relayout()
+
+    # -- status -----------------------------------------------------------------------
+    def set_status(self, step: str, status: str) -> None:
+        with self._lock:
+            self._statuses[step] = status
+            node = self._nodes.get(step)
+            if node is not None and node.data.get("status") != status:
+                node.data = {**node.data, "status": status}
+
+    def set_statuses(self, statuses: dict[str, str]) -> None:
+        with self._lock:
+            for name in self._nodes:
+                self.set_status(name, statuses.get(name, Status.NOT_STARTED.value))
+
+    @property
+    def statuses(self) -> dict[str, str]:
+        return {name: node.data.get("status") for name, node in self._nodes.items()}
+
+    # -- reading back (tests, the designer) ---------------------------------------------
+    @property
+    def node_ids(self) -> list[str]:
+        return list(self._nodes)
+
+    @property
+    def edge_list(self) -> list[tuple[str, str, str]]:
+        """(producer, consumer, PipelineData name) of every drawn link."""
+        return [(e.data["source"], e.data["target"], e.data["data"]) for e in self._edges.values()]
+
+    def node(self, name: str) -> Node:
+        return self._nodes[name]
+
+    def edge(self, element_id: str) -> Edge:
+        return self._edges[element_id]
+
+    def snapshot(self) -> dict:
+        """Everything drawn, without statuses and marks: equal for equal pipelines."""
+        return {"nodes": sorted((n.data["id"], n.data["label"], n.data["kind"])
+                                for n in self._nodes.values()),
+                "edges": sorted(self.edge_list)}

@@ -1,0 +1,378 @@
+"""PipelineDesigner: draw, edit, validate, save, load and run a pipeline in one widget.
+
+A view over the core model: `designer.pipeline` is the Pipeline being edited, every
+control changes it through an all-or-nothing edit, and the canvas is redrawn from it.
+"""
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+import ipywidgets as w
+
+from ..core import PipelineError, Workspace
+from ..core.names import identifier_problem
+from ..core.pipeline import Pipeline as CorePipeline
+from ..core.validation import Problem
+from ..run.pipeline import Pipeline
+from . import edits
+from .canvas import PipelineCanvas
+from .properties import PropertiesPanel
+from .runs_panel import RunsPanel
+from .styles import legend_html
+
+SOURCE_SUFFIXES = (".ipynb", ".py")
+
+
+class PipelineDesigner(w.VBox):
+    """The visual designer. Open it with a workspace and a folder of step notebooks/scripts,
+    with a Pipeline, or with `PipelineDesigner.load(path)`."""
+
+    def __init__(self, pipeline: CorePipeline | None = None, workspace: Workspace | None = None,
+                 steps_dir: str | os.PathLike | None = None, experiment: str | None = None) -> None:
+        super().__init__()
+        self.add_class("pw-designer")
+        if pipeline is None:
+            pipeline = Pipeline(workspace=workspace or Workspace("."), steps=[], name="pipeline")
+        elif workspace is not None:
+            pipeline.workspace = workspace
+        self._pipeline = pipeline
+        self.history = edits.EditHistory(pipeline)
+        self.steps_dir = Path(steps_dir).absolute() if steps_dir else _guess_steps_dir(pipeline)
+        self.problems: list[Problem] = []
+        self.selected: tuple[str, str] | None = None   # ("node", step) or ("edge", edge id)
+        self.connect_from: str | None = None
+        self._auto_data_name = ""
+        self._message = ""
+
+        self.canvas = PipelineCanvas()
+        self.canvas.on_pick(self._picked)
+        self.message_line = w.HTML()
+        self.message_line.add_class("pw-message")
+        self.properties = PropertiesPanel(lambda: self._pipeline, self.edit, self.say)
+        self.runs_panel = RunsPanel(lambda: self._pipeline, self.canvas, self.say, experiment)
+        self._build_controls()
+        self.refresh()
+
+    # -- construction ------------------------------------------------------------------------
+    def _build_controls(self) -> None:
+        self.step_source = w.Dropdown(description="source", options=self._sources(),
+                                      layout=w.Layout(width="280px"))
+        self.step_source.add_class("pw-step-source")
+        self.step_path = w.Text(placeholder="or any path to a .ipynb / .py",
+                                layout=w.Layout(width="220px"))
+        self.step_path.add_class("pw-step-path")
+        self.step_name = w.Text(description="name", placeholder="e.g. train model",
+                                layout=w.Layout(width="220px"))
+        self.step_name.add_class("pw-step-name")
+        self.add_button = self._button("Add step", "pw-add-step", self.add_step, icon="plus")
+        self.connect_button = self._button("Connect", "pw-connect", self.toggle_connect,
+                                           icon="link")
+        self.data_name = w.Text(description="data", placeholder="PipelineData name",
+                                layout=w.Layout(width="220px"))
+        self.data_name.add_class("pw-data-name")
+        self.data_name.observe(self._data_name_typed, "value")
+        self.remove_button = self._button("Remove", "pw-remove", self.remove_selected,
+                                          icon="trash")
+        self.undo_button = self._button("Undo", "pw-undo", self.undo, icon="undo")
+        self.validate_button = self._button("Validate", "pw-validate", self.validate,
+                                            icon="check")
+        self.relayout_button = self._button("Layout", "pw-relayout", self.relayout,
+                                            icon="sitemap")
+        self.problem_list = w.HTML()
+        self.problem_list.add_class("pw-problems")
+        self.path = w.Text(description="file", layout=w.Layout(width="360px"),
+                           value=str(self._default_path()))
+        self.path.add_class("pw-path")
+        self.save_button = self._button("Save", "pw-save", self.save_clicked, icon="save")
+        self.load_button = self._button("Load", "pw-load", self.load_clicked, icon="folder-open")
+        self.legend = w.HTML(legend_html())
+        self.legend.add_class("pw-legend")
+        side = w.VBox([self.properties, w.HTML("<b>step details</b>"), self.runs_panel.details],
+                      layout=w.Layout(width="40%", min_width="300px", overflow="auto"))
+        self.children = [
+            w.HBox([self.step_source, self.step_path, self.step_name, self.add_button],
+                   layout=w.Layout(flex_flow="row wrap")),
+            w.HBox([self.connect_button, self.data_name, self.remove_button, self.undo_button,
+                    self.validate_button, self.relayout_button],
+                   layout=w.Layout(flex_flow="row wrap")),
+            self.message_line,
+            w.HBox([w.Box([self.canvas], layout=w.Layout(width="60%")), side]),
+            self.legend,
+            self.problem_list,
+            self.runs_panel,
+            w.HBox([self.path, self.save_button, self.load_button]),
+        ]
+
+    @staticmethod
+    def _button(label: str, hook: str, handler: Callable, icon: str = "") -> w.Button:
+        button = w.Button(description=label, icon=icon)
+        button.add_class(hook)
+        button.on_click(lambda _: handler())
+        return button
+
+    def _sources(self) -> list[tuple[str, str]]:
+        if not self.steps_dir.is_dir():
+            return []
+        files = sorted(p for p in self.steps_dir.iterdir()
+                       if p.suffix in SOURCE_SUFFIXES and p.is_file())
+        return [(p.name, str(p)) for p in files]
+
+    def _default_path(self) -> Path:
+        if self._pipeline.path is not None:
+            return _relative(self._pipeline.path)
+        return Path(f"{self._pipeline.name}.pipeline.json")
+
+    # -- the model ---------------------------------------------------------------------------
+    @property
+    def pipeline(self) -> CorePipeline:
+        """The pipeline being edited: always the current core model."""
+        return self._pipeline
+
+    @property
+    def workspace(self) -> Workspace:
+        return self._pipeline.workspace
+
+    @property
+    def message(self) -> str:
+        """The last message shown (plain text)."""
+        return self._message
+
+    def say(self, text: str, error: bool = False) -> None:
+        self._message = text
+        colour = "#b00" if error else "#225522"
+        self.message_line.value = (f"<div style='color:{colour};white-space:pre-wrap'>"
+                                   f"{'&#9888; ' if error else ''}{html.escape(text)}</div>")
+
+    def edit(self, label: str, change: Callable[[], Any]) -> bool:
+        """Apply one edit to the model, all or nothing; a refused edit shows why."""
+        try:
+            self.history.apply(label, change)
+        except PipelineError as err:
+            self.say(str(err), error=True)
+            self.refresh()
+            return False
+        self.refresh()
+        return True
+
+    def refresh(self) -> None:
+        """Redraw the canvas and the panels from the model and list its problems."""
+        self.problems = self._pipeline.validate()
+        self.canvas.show(self._pipeline, self.problems)
+        self._show_problems()
+        if self.selected and not self._exists(self.selected):
+            self.select(None)
+        self.properties.refresh()
+        self.runs_panel.refresh()
+
+    def _show_problems(self) -> None:
+        if not self.problems:
+            self.problem_list.value = "<div style='color:#225522'>&#10003; no problems</div>"
+            return
+        items = "".join(f"<li>{html.escape(p.message)}</li>" for p in self.problems)
+        self.problem_list.value = (f"<div style='color:#b00'><b>{len(self.problems)} "
+                                   f"problem(s)</b><ul style='margin:2px 0'>{items}</ul></div>")
+
+    def _exists(self, selected: tuple[str, str]) -> bool:
+        kind, eid = selected
+        return eid in (self.canvas.node_ids if kind == "node" else
+                       [e.data["id"] for e in self.canvas._edges.values()])
+
+    # -- selection and clicks ------------------------------------------------------------------
+    def _picked(self, kind: str, element_id: str) -> None:
+        if kind == "node" and self.connect_from is not None:
+            producer, self.connect_from = self.connect_from, None
+            self.canvas.mark(None, "connecting")
+            self.connect(producer, element_id, self.data_name.value.strip())
+            self.select(("node", element_id))
+            return
+        self.select((kind, element_id))
+
+    def select(self, selected: tuple[str, str] | None) -> None:
+        """Select a step ("node", name) or a link ("edge", id), or nothing (None)."""
+        self.selected = selected
+        self.canvas.mark(selected[1] if selected else None, "picked")
+        if selected is None:
+            self.properties.show_nothing()
+            return
+        kind, eid = selected
+        if kind == "node":
+            self.properties.show_step(eid)
+            self.runs_panel.show_step(eid)
+        else:
+            edge = self.canvas.edge(eid)
+            self.properties.show_link(edge.data["source"], edge.data["target"], edge.data["data"])
+
+    def click_node(self, name: str) -> None:
+        """Do what a click on the step's node does (as the front end reports it)."""
+        self.canvas._handle_custom_msg({"widget": "node", "event": "click",
+                                        "data": {"group": "nodes", "data": {"id": name}}}, [])
+
+    # -- toolbar actions -----------------------------------------------------------------------
+    def add_step(self, source: str | os.PathLike | None = None, name: str | None = None) -> bool:
+        """Add a step for the chosen (or given) notebook or script, named as typed."""
+        source = source or self.step_path.value.strip() or self.step_source.value
+        if not source:
+            self.say(f"pick a notebook or script (none found in {self.steps_dir})", error=True)
+            return False
+        name = (name if name is not None else self.step_name.value).strip() or \
+            self._suggest_step_name(Path(source))
+        if self.edit(f"add step {name!r}", lambda: edits.add_step(self._pipeline, source, name)):
+            self.say(f"added step {name!r}")
+            self.step_name.value = ""
+            self.select(("node", name))
+            return True
+        return False
+
+    def _suggest_step_name(self, source: Path) -> str:
+        base = source.stem.replace("_", " ").strip() or "step"
+        taken = {s.name for s in self._pipeline.steps}
+        name, n = base, 2
+        while name in taken:
+            name, n = f"{base} {n}", n + 1
+        return name
+
+    def toggle_connect(self) -> None:
+        """First press: the selected step becomes the producer; then click the consumer."""
+        if self.connect_from is not None:
+            self.connect_from = None
+            self.canvas.mark(None, "connecting")
+            self.say("connect canceled")
+            return
+        if not self.selected or self.selected[0] != "node":
+            self.say("click the step that writes the data first, then press Connect",
+                     error=True)
+            return
+        producer = self.selected[1]
+        self.connect_from = producer
+        self.canvas.mark(producer, "connecting")
+        if self.data_name.value.strip() in ("", self._auto_data_name):
+            self._auto_data_name = edits.default_data_name(self._pipeline, producer)
+            self.data_name.value = self._auto_data_name
+        self.say(f"now click the step that reads {self.data_name.value.strip()!r} from "
+                 f"{producer!r} (press Connect again to cancel)")
+
+    def connect(self, producer: str, consumer: str, data_name: str | None = None) -> bool:
+        """Link two steps by a PipelineData (the producer's own if it has one by that name)."""
+        data_name = data_name or edits.default_data_name(self._pipeline, producer)
+        if self.edit(f"connect {producer!r} -> {consumer!r}",
+                     lambda: edits.connect(self._pipeline, producer, consumer, data_name)):
+            self.say(f"{consumer!r} now reads PipelineData {data_name!r} written by {producer!r}")
+            return True
+        return False
+
+    def _data_name_typed(self, change) -> None:
+        problem = identifier_problem(change["new"].strip(), "PipelineData") \
+            if change["new"].strip() else None
+        if problem:
+            self.say(problem, error=True)
+        elif self._message and self._message.startswith("PipelineData name"):
+            self.say("")
+
+    def remove_selected(self) -> bool:
+        """Remove the selected step (with its links) or the selected link."""
+        if not self.selected:
+            self.say("click a step or a link to remove first", error=True)
+            return False
+        kind, eid = self.selected
+        if kind == "node":
+            ok = self.edit(f"remove step {eid!r}", lambda: edits.remove_step(self._pipeline, eid))
+            what = f"step {eid!r}"
+        else:
+            d = self.canvas.edge(eid).data
+            ok = self.edit(f"remove link {d['data']!r}", lambda: edits.remove_link(
+                self._pipeline, d["source"], d["target"], d["data"]))
+            what = f"link {d['data']!r} from {d['source']!r} to {d['target']!r}"
+        if ok:
+            self.select(None)
+            self.say(f"removed {what}")
+        return ok
+
+    def undo(self) -> bool:
+        if not self.history.can_undo:
+            self.say("there is nothing to undo", error=True)
+            return False
+        label = self.history.undo()
+        self.refresh()
+        self.say(f"undid: {label}")
+        return True
+
+    def validate(self) -> list[Problem]:
+        self.refresh()
+        self.say("the pipeline is valid" if not self.problems else
+                 f"{len(self.problems)} problem(s): see the list below the canvas",
+                 error=bool(self.problems))
+        return self.problems
+
+    def relayout(self) -> None:
+        self.canvas.relayout()
+
+    def save(self, path: str | os.PathLike) -> Path:
+        saved = self._pipeline.save(path)
+        self.say(f"saved {saved}")
+        return saved
+
+    def save_clicked(self) -> None:
+        try:
+            self.save(self.path.value.strip() or self._default_path())
+        except (PipelineError, OSError) as err:
+            self.say(f"could not save: {err}", error=True)
+
+    def load_clicked(self) -> None:
+        try:
+            self.open_file(self.path.value.strip())
+        except (PipelineError, OSError) as err:
+            self.say(str(err), error=True)
+
+    def open_file(self, path: str | os.PathLike) -> CorePipeline:
+        """Replace the pipeline by the one in `path` (in this designer's workspace)."""
+        pipeline = Pipeline.load(path, workspace=self._pipeline.workspace)
+        self.set_pipeline(pipeline)
+        self.say(f"loaded {pipeline.path}")
+        return pipeline
+
+    def set_pipeline(self, pipeline: CorePipeline) -> None:
+        self.runs_panel.close_run()
+        self._pipeline = pipeline
+        self.history = edits.EditHistory(pipeline)
+        self.connect_from = None
+        self.selected = None
+        self.canvas.set_statuses({})
+        self.properties.show_nothing()
+        self.refresh()
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, workspace: Workspace | None = None,
+             steps_dir: str | os.PathLike | None = None) -> "PipelineDesigner":
+        pipeline = Pipeline.load(path, workspace=workspace)
+        return cls(pipeline=pipeline, steps_dir=steps_dir)
+
+    # -- running -----------------------------------------------------------------------------
+    def run(self):
+        """Press Run: submit the pipeline with the form's parameters; returns the run or None."""
+        return self.runs_panel.run()
+
+    def cancel(self) -> None:
+        self.runs_panel.cancel()
+
+    def wait(self, timeout: float | None = None) -> str | None:
+        return self.runs_panel.wait(timeout)
+
+    @property
+    def statuses(self) -> dict[str, str]:
+        return self.canvas.statuses
+
+
+def _guess_steps_dir(pipeline: CorePipeline) -> Path:
+    for step in pipeline.steps:
+        return (getattr(step, "notebook", None) or step.script_path).parent
+    return Path("steps").absolute() if Path("steps").is_dir() else Path.cwd()
+
+
+def _relative(path: Path) -> Path:
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path

@@ -1,0 +1,55 @@
+"""The canvas elements of a pipeline: one node per step, one labelled edge per PipelineData link.
+
+Pure data (dicts), so tests and the canvas share one definition. Dataset inputs and
+PipelineData that no step of the pipeline reads are listed in the step's label, so every
+node on the canvas is a step and every edge is a link between two steps.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..core import Pipeline, Problem
+from ..core.graph import producers
+from ..run.events import Status
+
+IN, OUT = "\u21e6", "\u21e8"  # arrows in labels: read from / written to
+
+
+def edge_id(producer: str, consumer: str, data: str) -> str:
+    return f"{producer}->{consumer}:{data}"
+
+
+def node_label(pipeline: Pipeline, step) -> str:
+    read = {id(d) for s in pipeline.steps for d in s.input_data}
+    lines = [step.name]
+    lines += [f"{IN} {ds.name} ({ds.dataset.name or 'dataset'})" for ds in step.named_datasets]
+    lines += [f"{OUT} {o.name}" for o in step.outputs if id(o) not in read]
+    return "\n".join(lines)
+
+
+def build(pipeline: Pipeline, statuses: dict[str, str] | None = None,
+          problems: Iterable[Problem] = ()) -> tuple[list[dict], list[dict]]:
+    """(nodes, edges) as cytoscape element dicts with `data` and `classes`."""
+    statuses = statuses or {}
+    problems = list(problems)
+    bad_steps = {s for p in problems for s in p.steps}
+    bad_data = {d for p in problems for d in p.data}
+    nodes = []
+    for step in pipeline.steps:
+        nodes.append({"data": {"id": step.name, "label": node_label(pipeline, step),
+                               "kind": step.kind,
+                               "status": statuses.get(step.name, Status.NOT_STARTED.value)},
+                      "classes": "problem" if step.name in bad_steps else ""})
+    writers = producers(pipeline.steps)
+    edges, seen = [], set()
+    for consumer in pipeline.steps:
+        for data in consumer.input_data:
+            for producer in writers.get(id(data), []):
+                eid = edge_id(producer.name, consumer.name, data.name)
+                if eid in seen:
+                    continue
+                seen.add(eid)
+                edges.append({"data": {"id": eid, "source": producer.name, "target": consumer.name,
+                                       "label": data.name, "data": data.name},
+                              "classes": "problem" if data.name in bad_data else ""})
+    return nodes, edges

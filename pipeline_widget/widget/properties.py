@@ -1,0 +1,175 @@
+"""The properties panel: edits the selected step (name, reuse, parameters, dataset inputs)
+or the selected link (its PipelineData name). Every change goes through the designer's edit."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import ipywidgets as w
+
+from ..core import NotebookStep, PipelineError, PipelineParameter
+from ..core.pipeline import Pipeline
+from . import edits
+from .parameters import notebook_parameters, parse, show
+
+Edit = Callable[[str, Callable[[], Any]], bool]
+
+
+class PropertiesPanel(w.VBox):
+    def __init__(self, pipeline: Callable[[], Pipeline], edit: Edit,
+                 say: Callable[..., None]) -> None:
+        super().__init__(layout=w.Layout(width="100%"))
+        self.add_class("pw-properties")
+        self._pipeline, self._edit, self._say = pipeline, edit, say
+        self.step_name: str | None = None
+        self.link: tuple[str, str, str] | None = None
+        self.name_field = w.Text(description="name", continuous_update=False)
+        self.name_field.add_class("pw-prop-name")
+        self.name_field.observe(self._rename, "value")
+        self.reuse_box = w.Checkbox(description="allow reuse", indent=False)
+        self.reuse_box.add_class("pw-prop-reuse")
+        self.reuse_box.observe(self._reuse, "value")
+        self.fields: dict[str, w.Text] = {}
+        self.dataset_pick = w.Dropdown(description="dataset", options=[])
+        self.dataset_pick.add_class("pw-dataset")
+        self.dataset_as = w.Text(description="as", placeholder="raw_data")
+        self.dataset_add = w.Button(description="Add dataset input")
+        self.dataset_add.add_class("pw-add-dataset")
+        self.dataset_add.on_click(self._add_dataset)
+        self._quiet = False
+        self.show_nothing()
+
+    # -- what is shown ------------------------------------------------------------------
+    def show_nothing(self) -> None:
+        self.step_name, self.link = None, None
+        self.children = [w.HTML("<i>Click a step or a link to see and edit it.</i>")]
+
+    def show_step(self, name: str) -> None:
+        pipeline = self._pipeline()
+        step = pipeline.step(name)
+        self.step_name, self.link = name, None
+        self._quiet = True
+        try:
+            self.name_field.description = "step"
+            self.name_field.value = step.name
+            self.reuse_box.value = step.allow_reuse
+        finally:
+            self._quiet = False
+        source = step.notebook if isinstance(step, NotebookStep) else step.script_path
+        rows: list[w.Widget] = [
+            w.HTML(f"<b>{type(step).__name__}</b> <code>{source.name}</code>"),
+            self.name_field, self.reuse_box]
+        rows += self._parameter_rows(step)
+        datasets = sorted(pipeline.workspace.datasets)
+        if datasets:
+            self.dataset_pick.options = datasets
+            rows += [w.HTML("<b>named dataset input</b>"),
+                     w.HBox([self.dataset_pick, self.dataset_as, self.dataset_add])]
+        self.children = rows
+
+    def show_link(self, producer: str, consumer: str, data: str) -> None:
+        self.step_name, self.link = None, (producer, consumer, data)
+        self._quiet = True
+        try:
+            self.name_field.description = "data"
+            self.name_field.value = data
+        finally:
+            self._quiet = False
+        self.children = [w.HTML(f"<b>PipelineData</b> written by <b>{producer}</b>, "
+                                f"read by <b>{consumer}</b>"), self.name_field]
+
+    def refresh(self) -> None:
+        pipeline = self._pipeline()
+        if self.step_name and any(s.name == self.step_name for s in pipeline.steps):
+            self.show_step(self.step_name)
+        elif self.link:
+            self.show_nothing()
+        elif self.step_name:
+            self.show_nothing()
+
+    def _parameter_rows(self, step) -> list[w.Widget]:
+        self.fields = {}
+        if not isinstance(step, NotebookStep):
+            args = " ".join(a if isinstance(a, str) else f"<{getattr(a, 'name', a)}>"
+                            for a in step.arguments)
+            return [w.HTML(f"arguments: <code>{args or '(none)'}</code>")]
+        try:
+            found = notebook_parameters(step.notebook)
+        except (OSError, PipelineError) as err:
+            return [w.HTML(f"<i>parameters unavailable: {err}</i>")]
+        injected = {i.name for i in step.inputs} | {o.name for o in step.outputs}
+        rows: list[w.Widget] = []
+        for p in found:
+            if p.name in injected:
+                continue
+            current = step.parameters.get(p.name)
+            field = w.Text(description=p.name, continuous_update=False,
+                           placeholder=f"{show(p.default)} (default)",
+                           tooltip=p.help, style={"description_width": "initial"})
+            field.add_class("pw-param")
+            if isinstance(current, PipelineParameter):
+                field.value = f"= pipeline parameter {current.name}"
+                field.disabled = True
+            elif p.name in step.parameters:
+                field.value = show(current)
+            field.observe(lambda change, p=p: self._set_parameter(p, change["new"]), "value")
+            self.fields[p.name] = field
+            hint = f"{p.type_name or 'any'}" + (f" - {p.help}" if p.help else "")
+            rows.append(w.HBox([field, w.HTML(f"<small>{hint}</small>")]))
+        if rows:
+            rows.insert(0, w.HTML("<b>parameters</b> (empty: the notebook's default)"))
+        return rows
+
+    # -- edits ----------------------------------------------------------------------------
+    def _rename(self, change) -> None:
+        if self._quiet:
+            return
+        new = change["new"].strip()
+        pipeline = self._pipeline()
+        if self.step_name:
+            old = self.step_name
+            if self._edit(f"rename step {old!r}", lambda: edits.rename_step(pipeline, old, new)):
+                self.step_name = new
+                self._say(f"renamed step {old!r} to {new!r}")
+        elif self.link:
+            producer, consumer, old = self.link
+            if self._edit(f"rename {old!r}", lambda: edits.rename_data(pipeline, old, new)):
+                self.link = (producer, consumer, new)
+                self._say(f"renamed PipelineData {old!r} to {new!r}")
+
+    def _reuse(self, change) -> None:
+        if self._quiet or not self.step_name:
+            return
+        name, value = self.step_name, bool(change["new"])
+        self._edit(f"allow_reuse of {name!r}",
+                   lambda: edits.set_allow_reuse(self._pipeline(), name, value))
+
+    def _set_parameter(self, p, text: str) -> None:
+        if self._quiet or not self.step_name:
+            return
+        name, pipeline = self.step_name, self._pipeline()
+        if not text.strip():
+            if self._edit(f"clear {p.name}", lambda: edits.clear_parameter(pipeline, name, p.name)):
+                self._say(f"step {name!r}: {p.name} is the notebook's default again")
+            return
+        try:
+            value = parse(text, p.type_name, f"parameter {p.name!r} of step {name!r}")
+        except PipelineError as err:
+            self._say(str(err), error=True)
+            return
+        if self._edit(f"set {p.name}", lambda: edits.set_parameter(pipeline, name, p.name, value)):
+            self._say(f"step {name!r}: {p.name} = {value!r}")
+
+    def _add_dataset(self, _=None) -> None:
+        if not self.step_name or not self.dataset_pick.value:
+            self._say("pick a registered dataset first", error=True)
+            return
+        name, pipeline = self.step_name, self._pipeline()
+        dataset_name = self.dataset_pick.value
+        as_name = self.dataset_as.value.strip() or dataset_name
+
+        def add() -> None:
+            from ..core import Dataset
+            edits.add_dataset_input(pipeline, name, Dataset.get_by_name(pipeline.workspace,
+                                                                        dataset_name), as_name)
+        if self._edit(f"dataset input {as_name!r}", add):
+            self._say(f"step {name!r} reads dataset {dataset_name!r} as {as_name!r}")

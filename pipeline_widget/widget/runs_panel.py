@@ -1,0 +1,225 @@
+"""Run, cancel, re-run and look back: the run side of the designer.
+
+Statuses reach the canvas through `PipelineRun.subscribe` (the runner's event stream);
+nothing here polls files. Records of finished runs are read once, when chosen.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+import ipywidgets as w
+
+from ..core import PipelineError
+from ..core.names import check_experiment_name, slug
+from ..core.pipeline import Pipeline
+from ..run.events import Status, StatusEvent
+from ..run.pipeline import submit
+from ..run.pipeline_run import PipelineRun
+from .canvas import PipelineCanvas
+from .details import step_html
+from .parameters import parse, show
+
+NO_RUN = "(no run chosen)"
+
+
+class RunsPanel(w.VBox):
+    def __init__(self, pipeline: Callable[[], Pipeline], canvas: PipelineCanvas,
+                 say: Callable[..., None], experiment: str | None = None) -> None:
+        super().__init__()
+        self.add_class("pw-runs-panel")
+        self._pipeline, self.canvas, self._say = pipeline, canvas, say
+        self.experiment = w.Text(description="experiment",
+                                 value=experiment or _experiment_for(pipeline().name))
+        self.experiment.add_class("pw-experiment")
+        self.param_fields: dict[str, w.Text] = {}
+        self.params_box = w.VBox()
+        self.params_box.add_class("pw-run-params")
+        self.run_button = w.Button(description="Run", button_style="success", icon="play")
+        self.run_button.add_class("pw-run")
+        self.run_button.on_click(self.run)
+        self.cancel_button = w.Button(description="Cancel", button_style="warning", icon="stop",
+                                      disabled=True)
+        self.cancel_button.add_class("pw-cancel")
+        self.cancel_button.on_click(self.cancel)
+        self.runs = w.Dropdown(description="runs", options=[(NO_RUN, "")], value="",
+                               layout=w.Layout(width="420px"))
+        self.runs.add_class("pw-runs")
+        self.runs.observe(self._chosen, "value")
+        self.rerun_button = w.Button(description="Re-run", icon="repeat")
+        self.rerun_button.add_class("pw-rerun")
+        self.rerun_button.on_click(self.rerun)
+        self.details = w.HTML("<i>Run the pipeline, then click a step to see what it did.</i>",
+                              layout=w.Layout(max_height="420px", overflow="auto"))
+        self.details.add_class("pw-step-details")
+        self.live: PipelineRun | None = None     # the run started here, while it runs
+        self.shown: PipelineRun | None = None    # the run whose statuses the canvas shows
+        self.selected_step: str | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._lock = threading.RLock()
+        self.children = [w.HBox([self.experiment, self.run_button, self.cancel_button]),
+                         self.params_box,
+                         w.HBox([self.runs, self.rerun_button])]
+        self.refresh()
+
+    # -- the form -------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Parameter fields for the pipeline's parameters, and the list of its runs."""
+        params = self._pipeline().parameters
+        keep = {n: f.value for n, f in self.param_fields.items()}
+        self.param_fields = {}
+        for name, p in params.items():
+            field = w.Text(description=name, value=keep.get(name, show(p.default_value)),
+                           style={"description_width": "initial"})
+            field.add_class("pw-run-param")
+            self.param_fields[name] = field
+        self.params_box.children = ([w.HTML("<b>pipeline parameters</b>")] +
+                                    list(self.param_fields.values())) if params else []
+        self.refresh_runs()
+
+    def parameter_values(self) -> dict[str, Any]:
+        params = self._pipeline().parameters
+        values = {}
+        for name, field in self.param_fields.items():
+            default = params[name].default_value if name in params else None
+            type_name = "" if default is None else type(default).__name__
+            type_name = type_name if type_name in ("int", "float", "bool", "str", "list", "dict") else ""
+            values[name] = parse(field.value, type_name, f"pipeline parameter {name!r}")
+        return values
+
+    def refresh_runs(self) -> None:
+        pipeline = self._pipeline()
+        try:
+            found = PipelineRun.list(pipeline.workspace, pipeline.name)
+        except (OSError, PipelineError):
+            found = []
+        options = [(NO_RUN, "")] + [(f"{r.id} ({r.record.get('status', '?')})", r.id)
+                                   for r in reversed(found)]
+        current = self.runs.value
+        with self.runs.hold_trait_notifications():
+            self._quiet = True
+            try:
+                self.runs.options = options
+                self.runs.value = current if current in {v for _, v in options} else ""
+            finally:
+                self._quiet = False
+
+    # -- running ----------------------------------------------------------------------------
+    def run(self, _=None) -> PipelineRun | None:
+        """Submit the current pipeline with the form's parameters; returns at once."""
+        try:
+            experiment = check_experiment_name(self.experiment.value.strip())
+            run = submit(self._pipeline(), experiment, self.parameter_values())
+        except PipelineError as err:
+            self._say(str(err), error=True)
+            return None
+        self._follow(run)
+        self._say(f"run {run.id} started")
+        return run
+
+    def rerun(self, _=None) -> PipelineRun | None:
+        """Run the chosen earlier run again: its pipeline, its parameters."""
+        if not self.runs.value:
+            self._say("choose a run in the list first", error=True)
+            return None
+        try:
+            old = PipelineRun.get(self._pipeline().workspace, self.runs.value)
+            run = submit(old.get_pipeline(), old.experiment_name or self.experiment.value,
+                         old.parameters, rerun_of=old.id)
+        except PipelineError as err:
+            self._say(str(err), error=True)
+            return None
+        self._follow(run)
+        self._say(f"run {run.id} started again from {old.id}")
+        return run
+
+    def cancel(self, _=None) -> None:
+        if self.live is None or not self.live.is_live:
+            self._say("no run is running", error=True)
+            return
+        self.live.cancel()
+        self._say(f"canceling run {self.live.id}...")
+
+    def _follow(self, run: PipelineRun) -> None:
+        with self._lock:
+            if self._unsubscribe:
+                self._unsubscribe()
+            self.live = self.shown = run
+            self.canvas.set_statuses({})
+            self.cancel_button.disabled = False
+            self.run_button.disabled = True
+            self._unsubscribe = run.subscribe(self._on_event, replay=True)
+        self.refresh_runs()
+
+    def _on_event(self, event: StatusEvent) -> None:
+        """Called on the runner's thread for every status change of the followed run."""
+        with self._lock:
+            if self.live is None or event.run_id != self.live.id:
+                return
+            if event.step is not None:
+                self.canvas.set_status(event.step, event.display_status)
+                if event.step == self.selected_step:
+                    self.show_step(event.step)
+                return
+            if event.status.is_terminal:
+                run = self.live
+                self.cancel_button.disabled = True
+                self.run_button.disabled = False
+                self._say(f"run {run.id} {event.status.value}",
+                          error=event.status != Status.FINISHED)
+                self.refresh_runs()
+                if self.selected_step:
+                    self.show_step(self.selected_step)
+
+    def wait(self, timeout: float | None = None) -> str | None:
+        """Block until the run started here ends (for scripts and tests)."""
+        run = self.live
+        return run.wait_for_completion(show_output=False, timeout_seconds=timeout) if run else None
+
+    # -- looking back -------------------------------------------------------------------------
+    _quiet = False
+
+    def _chosen(self, change) -> None:
+        if self._quiet or not change["new"]:
+            return
+        if self.live is not None and change["new"] == self.live.id:
+            self.shown = self.live
+            return
+        try:
+            run = PipelineRun.get(self._pipeline().workspace, change["new"])
+            steps = run.get_steps()
+        except PipelineError as err:
+            self._say(str(err), error=True)
+            return
+        self.shown = run
+        self.canvas.set_statuses({s.name: s.display_status for s in steps})
+        self._say(f"showing run {run.id} ({run.get_status()})")
+        if self.selected_step:
+            self.show_step(self.selected_step)
+
+    def show_step(self, name: str | None) -> None:
+        self.selected_step = name
+        if name is None:
+            return
+        if self.shown is None:
+            self.details.value = f"<i>{name}: not run yet. Press Run.</i>"
+            return
+        try:
+            step = self.shown.get_step(name)
+        except PipelineError:
+            self.details.value = f"<i>{name} is not part of run {self.shown.id}.</i>"
+            return
+        self.details.value = step_html(step, self.shown.id)
+
+    def close_run(self) -> None:
+        """Stop following the run (the run goes on)."""
+        if self._unsubscribe:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+
+def _experiment_for(name: str) -> str:
+    try:
+        return check_experiment_name(name)
+    except PipelineError:
+        return slug(name) or "experiment"

@@ -1,0 +1,76 @@
+"""How the canvas looks: one status -> colour table, the cytoscape stylesheet and the legend."""
+from __future__ import annotations
+
+import html
+
+from ..run.events import Status
+
+REUSED = "Reused"
+PROBLEM_COLOUR = "#d62728"
+
+# The colour a person sees for each display status (Status values plus "Reused").
+STATUS_COLOURS: dict[str, str] = {
+    Status.NOT_STARTED.value: "#c7ccd1",
+    Status.QUEUED.value: "#f2d16b",
+    Status.RUNNING.value: "#4a90d9",
+    Status.FINISHED.value: "#3aa655",
+    REUSED: "#8fd19e",
+    Status.FAILED.value: "#d62728",
+    Status.SKIPPED.value: "#a58dc6",
+    Status.CANCELED.value: "#7f7f7f",
+}
+
+LEGEND_LABELS: dict[str, str] = {
+    Status.NOT_STARTED.value: "not started",
+    Status.QUEUED.value: "queued",
+    Status.RUNNING.value: "running",
+    Status.FINISHED.value: "finished",
+    REUSED: "reused",
+    Status.FAILED.value: "failed",
+    Status.SKIPPED.value: "skipped",
+    Status.CANCELED.value: "canceled",
+}
+
+# Top to bottom: producers above their consumers. Computed by the front end, never stored.
+LAYOUT = {"name": "dagre", "rankDir": "TB", "nodeSep": 40, "rankSep": 70, "padding": 20,
+          "fit": True, "animate": False}
+
+
+def stylesheet() -> list[dict]:
+    rules: list[dict] = [
+        {"selector": "node", "style": {
+            "shape": "round-rectangle", "label": "data(label)", "text-wrap": "wrap",
+            "text-valign": "center", "text-halign": "center", "font-size": 11,
+            "width": "label", "height": "label", "padding": "10px",
+            "background-color": STATUS_COLOURS[Status.NOT_STARTED.value],
+            "border-width": 1, "border-color": "#555"}},
+        {"selector": "edge", "style": {
+            "curve-style": "bezier", "width": 2, "line-color": "#8a8f96",
+            "target-arrow-shape": "triangle", "target-arrow-color": "#8a8f96",
+            "label": "data(label)", "font-size": 10, "text-background-color": "#ffffff",
+            "text-background-opacity": 0.85, "text-background-padding": "2px"}},
+    ]
+    rules += [{"selector": f'node[status = "{status}"]', "style": {"background-color": colour}}
+              for status, colour in STATUS_COLOURS.items()]
+    rules += [
+        {"selector": "node.problem", "style": {"border-color": PROBLEM_COLOUR, "border-width": 3,
+                                               "border-style": "dashed"}},
+        {"selector": "edge.problem", "style": {"line-color": PROBLEM_COLOUR, "line-style": "dashed",
+                                               "target-arrow-color": PROBLEM_COLOUR}},
+        {"selector": "node.picked", "style": {"border-color": "#1f3b73", "border-width": 4}},
+        {"selector": "edge.picked", "style": {"width": 4, "line-color": "#1f3b73",
+                                              "target-arrow-color": "#1f3b73"}},
+        {"selector": "node.connecting", "style": {"border-color": "#ff7f0e", "border-width": 4}},
+    ]
+    return rules
+
+
+def legend_html() -> str:
+    items = "".join(
+        f'<span style="display:inline-flex;align-items:center;margin-right:10px">'
+        f'<span style="width:12px;height:12px;border:1px solid #555;margin-right:4px;'
+        f'background:{colour}"></span>{html.escape(LEGEND_LABELS[status])}</span>'
+        for status, colour in STATUS_COLOURS.items())
+    mark = (f'<span style="display:inline-flex;align-items:center"><span style="width:12px;'
+            f'height:12px;border:2px dashed {PROBLEM_COLOUR};margin-right:4px"></span>problem</span>')
+    return f'<div style="font-size:12px">{items}{mark}</div>'
