@@ -53,6 +53,11 @@ class PipelineDesigner(w.VBox):
         self.message_line.add_class("pw-message")
         self.properties = PropertiesPanel(lambda: self._pipeline, self.edit, self.say)
         self.runs_panel = RunsPanel(lambda: self._pipeline, self.canvas, self.say, experiment)
+        self.run_button = self.runs_panel.run_button
+        self.cancel_button = self.runs_panel.cancel_button
+        self.runs = self.runs_panel.runs
+        self.rerun_button = self.runs_panel.rerun_button
+        self.step_details = self.runs_panel.details
         self._build_controls()
         self.refresh()
 

@@ -150,6 +150,15 @@ class RunsPanel(w.VBox):
             self.run_button.disabled = True
             self._unsubscribe = run.subscribe(self._on_event, replay=True)
         self.refresh_runs()
+        self._choose_quietly(run.id)
+
+    def _choose_quietly(self, run_id: str) -> None:
+        if run_id in {v for _, v in self.runs.options}:
+            self._quiet = True
+            try:
+                self.runs.value = run_id
+            finally:
+                self._quiet = False
 
     def _on_event(self, event: StatusEvent) -> None:
         """Called on the runner's thread for every status change of the followed run."""
