@@ -5,7 +5,8 @@ Starts an isolated JupyterLab (the browser tests' harness) and Debian's Chromium
 notebook in a temporary folder and, for generated pipelines of 20 and 200 steps
 (benchmarks.shapes.wide_dag), times from executing a cell to the canvas drawn with every node
 and link:
-  - baseline: a plain ipycytoscape graph of the same nodes and edges, built in one call;
+  - baseline: a plain ipycytoscape graph of the same nodes and edges, built in one call,
+    with the designer's stylesheet and layout;
   - designer: `PipelineDesigner(pipeline=p)`.
 Then it publishes status events from the kernel and times, in the page, until the node's
 `status` changed and the next frame was drawn with its new colour; the baseline sets the same
@@ -46,11 +47,10 @@ SETUP = r'''
 import json, time
 import ipycytoscape
 from pipeline_widget import Pipeline, Status, StatusEvent, Workspace
+from pipeline_widget.widget.styles import LAYOUT, stylesheet
 
 ws = Workspace(".")
 pipelines = {n: Pipeline.load(f"dag_{n}.pipeline.json", workspace=ws) for n in SIZES}
-STATUS_COLOURS = {"Queued": "#c9c9c9", "Running": "#1f77b4", "Finished": "#2ca02c",
-                  "Failed": "#d62728"}
 
 def plain(p):
     """The baseline: the same nodes and labelled edges as one plain ipycytoscape graph."""
@@ -60,10 +60,8 @@ def plain(p):
              for s in p.steps for i in s.inputs if getattr(i, "name", None) in producer]
     g = ipycytoscape.CytoscapeWidget()
     g.graph.add_graph_from_json({"nodes": nodes, "edges": edges}, directed=True)
-    g.set_style([{"selector": "node", "style": {"label": "data(label)", "background-color": "#eee"}}]
-                + [{"selector": f'node[status = "{k}"]', "style": {"background-color": v}}
-                   for k, v in STATUS_COLOURS.items()])
-    g.set_layout(name="breadthfirst", directed=True)
+    g.cytoscape_style = stylesheet()    # the designer's look and layout, without the designer
+    g.cytoscape_layout = dict(LAYOUT)
     g.layout.height = "600px"
     g.add_class("bench-canvas")
     return g
