@@ -17,6 +17,7 @@ from ..core.names import check_identifier, check_step_name, suggest_identifier
 from ..core.pipeline import Pipeline
 from ..core.steps import _check_parameters
 from ..core.validation import Problem
+from .parameters import notebook_parameters
 
 # Problems an edit may not introduce: they make the drawing itself wrong, not just unfinished.
 REFUSED = frozenset({"duplicate_step", "duplicate_data", "two_producers", "self_loop",
@@ -101,11 +102,22 @@ def add_step(pipeline: Pipeline, source: str | os.PathLike, name: str):
 
 
 def default_data_name(pipeline: Pipeline, producer: str) -> str:
-    """The producer's first output, else a new identifier made from its name."""
+    """The producer's first output; else an output parameter of its notebook (one whose help
+    says it is written, or that defaults to None); else a new name made from the step's."""
     step = _step(pipeline, producer)
     if step.outputs:
         return step.outputs[0].name
-    taken = {d.name for d in pipeline.data}
+    taken = {d.name for d in pipeline.data} | {i.name for i in step.inputs}
+    if isinstance(step, NotebookStep):
+        try:
+            params = notebook_parameters(step.notebook)
+        except (OSError, PipelineError):
+            params = []
+        written = [p.name for p in params if any(w in p.help.lower() for w in ("output", "write"))]
+        empty = [p.name for p in params if p.default is None]
+        for name in [*written, *empty]:
+            if name not in taken:
+                return name
     base = suggest_identifier(step.name.lower())
     base = base if base.endswith("_out") else f"{base}_out"
     name, n = base, 2

@@ -61,7 +61,10 @@ class PropertiesPanel(w.VBox):
         rows += self._parameter_rows(step)
         datasets = sorted(pipeline.workspace.datasets)
         if datasets:
-            self.dataset_pick.options = datasets
+            if tuple(self.dataset_pick.options) != tuple(datasets):
+                self.dataset_pick.options = datasets
+            if self.dataset_pick.value not in datasets:
+                self.dataset_pick.value = datasets[0]
             rows += [w.HTML("<b>named dataset input</b>"),
                      w.HBox([self.dataset_pick, self.dataset_as, self.dataset_add])]
         self.children = rows

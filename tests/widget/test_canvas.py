@@ -1,0 +1,123 @@
+"""The canvas: elements drawn from the model, status colours, problem marks, clicks."""
+from __future__ import annotations
+
+from pipeline_widget import NotebookStep, PipelineData, Status
+from pipeline_widget.run import Pipeline
+from pipeline_widget.widget import elements
+from pipeline_widget.widget.canvas import PipelineCanvas
+from pipeline_widget.widget.styles import LEGEND_LABELS, STATUS_COLOURS, legend_html, stylesheet
+from ipycytoscape import MONITORED_USER_INTERACTIONS, MONITORED_USER_TYPES
+
+from .conftest import element_json
+
+
+def fan_out(ws, steps_dir) -> Pipeline:
+    table = PipelineData("table")
+    a = NotebookStep("make", steps_dir / "source.ipynb", outputs=[table])
+    b = NotebookStep("read one", steps_dir / "sink.ipynb", inputs=[table])
+    c = NotebookStep("read two", steps_dir / "sink.ipynb", inputs=[table])
+    return Pipeline(ws, [b, c], name="fan")
+
+
+def test_nodes_are_steps_and_edges_are_labelled_links(ws, steps_dir):
+    canvas = PipelineCanvas()
+    canvas.show(fan_out(ws, steps_dir))
+    assert sorted(canvas.node_ids) == ["make", "read one", "read two"]
+    assert sorted(canvas.edge_list) == [("make", "read one", "table"), ("make", "read two", "table")]
+    for name in canvas.node_ids:
+        assert canvas.node(name).data["status"] == Status.NOT_STARTED.value
+    assert {e.data["label"] for e in canvas._edges.values()} == {"table"}
+    # the graph widget holds exactly these elements, with the adjacency ipycytoscape keeps
+    assert sorted(n.data["id"] for n in canvas.graph.nodes) == sorted(canvas.node_ids)
+    assert canvas.graph._adj["make"] == {"read one": 1, "read two": 1}
+
+
+def test_unread_outputs_and_dataset_inputs_show_in_the_label(ws, steps_dir, seed_copy):
+    from pipeline_widget.run import Pipeline as P
+
+    seed = P.load(seed_copy, workspace=ws)
+    nodes, edges = elements.build(seed)
+    labels = {n["data"]["id"]: n["data"]["label"] for n in nodes}
+    assert "raw_data" in labels["prepare data"] and "raw_dataset" in labels["prepare data"]
+    assert "model" in labels["train model"]  # written, read by no step
+    assert [e["data"]["data"] for e in edges] == ["prepped"]
+
+
+def test_canvas_is_set_up_for_ipycytoscape_1_3_3():
+    canvas = PipelineCanvas()
+    assert canvas.auto_unselectify is False
+    assert canvas.cytoscape_layout["name"] == "dagre" and canvas.cytoscape_layout["rankDir"] == "TB"
+    assert set(canvas._interaction_handlers) <= set(MONITORED_USER_TYPES)
+    for events in canvas._interaction_handlers.values():
+        assert set(events) <= set(MONITORED_USER_INTERACTIONS)
+    assert canvas.desktop_tap_threshold == 4 and canvas.pixel_ratio == "auto"
+    assert "pw-canvas" in canvas._dom_classes
+
+
+def test_status_changes_only_touch_data(ws, steps_dir):
+    canvas = PipelineCanvas()
+    canvas.show(fan_out(ws, steps_dir))
+    node = canvas.node("make")
+    canvas.set_status("make", "Running")
+    canvas.set_status("no such step", "Running")  # ignored
+    assert canvas.node("make") is node and node.data["status"] == "Running"
+    assert canvas.statuses == {"make": "Running", "read one": "NotStarted",
+                               "read two": "NotStarted"}
+    canvas.set_statuses({"read one": "Reused"})
+    assert canvas.statuses == {"make": "NotStarted", "read one": "Reused",
+                               "read two": "NotStarted"}
+
+
+def test_structural_change_replaces_every_element_and_keeps_statuses(ws, steps_dir):
+    pipeline = fan_out(ws, steps_dir)
+    canvas = PipelineCanvas()
+    canvas.show(pipeline)
+    canvas.set_status("make", "Finished")
+    old = {n.model_id for n in canvas.graph.nodes}
+    same = canvas.node("make")
+    canvas.show(pipeline)  # nothing changed: the same widgets
+    assert canvas.node("make") is same
+    pipeline.steps.append(NotebookStep("alone", steps_dir / "sink.ipynb"))
+    canvas.show(pipeline)
+    assert not old & {n.model_id for n in canvas.graph.nodes}  # fresh widgets (issue 322)
+    assert sorted(canvas.node_ids) == ["alone", "make", "read one", "read two"]
+    assert canvas.node("make").data["status"] == "Finished"
+    assert canvas.node("alone").data["status"] == "NotStarted"
+
+
+def test_node_and_edge_clicks_reach_the_pick_handler(ws, steps_dir):
+    canvas = PipelineCanvas()
+    canvas.show(fan_out(ws, steps_dir))
+    picked = []
+    canvas.on_pick(lambda kind, eid: picked.append((kind, eid)))
+    canvas._handle_custom_msg({"widget": "node", "event": "click",
+                               "data": element_json("node", {"id": "make"})}, [])
+    edge = next(iter(canvas._edges.values()))
+    canvas._handle_custom_msg({"widget": "edge", "event": "click",
+                               "data": element_json("edge", dict(edge.data))}, [])
+    canvas._handle_custom_msg({"widget": "node", "event": "mouseover",
+                               "data": element_json("node", {"id": "make"})}, [])
+    assert picked == [("node", "make"), ("edge", edge.data["id"])]
+
+
+def test_marks_are_exclusive(ws, steps_dir):
+    canvas = PipelineCanvas()
+    canvas.show(fan_out(ws, steps_dir))
+    canvas.mark("make", "picked")
+    canvas.mark("read one", "picked")
+    assert "picked" not in canvas.node("make").classes
+    assert "picked" in canvas.node("read one").classes
+    canvas.mark(None, "picked")
+    assert all("picked" not in canvas.node(n).classes for n in canvas.node_ids)
+
+
+def test_every_status_has_a_colour_a_style_and_a_legend_entry():
+    shown = set(STATUS_COLOURS)
+    assert shown == {s.value for s in Status} | {"Reused"}
+    assert set(LEGEND_LABELS) == shown
+    selectors = {r["selector"] for r in stylesheet()}
+    legend = legend_html()
+    for status, colour in STATUS_COLOURS.items():
+        assert f'node[status = "{status}"]' in selectors
+        assert colour in legend
+    assert len(set(STATUS_COLOURS.values())) == len(STATUS_COLOURS)

@@ -1,0 +1,400 @@
+"""Every edit of issue 3 through the designer's own controls: buttons pressed, fields typed,
+nodes clicked as the front end reports it; checked on the model, the canvas and the messages."""
+from __future__ import annotations
+
+import json
+
+from pipeline_widget import (NotebookStep, PipelineData, PipelineDesigner, PipelineParameter,
+                             PythonScriptStep)
+from pipeline_widget.run import Pipeline
+
+from .conftest import add_step, click, click_edge, link
+
+
+def model(designer) -> dict:
+    return designer.pipeline.to_dict()
+
+
+def test_open_three_ways(ws, steps_dir, seed_copy, project):
+    empty = PipelineDesigner(workspace=ws, steps_dir=steps_dir)
+    assert empty.pipeline.steps == [] and empty.pipeline.workspace == ws
+    assert [label for label, _ in empty.step_source.options] == [
+        "fail.ipynb", "sink.ipynb", "source.ipynb", "tool.py"]
+    assert "pw-designer" in empty._dom_classes
+
+    built = Pipeline.load(seed_copy, workspace=ws)
+    from_code = PipelineDesigner(pipeline=built)
+    assert from_code.pipeline is built
+    assert sorted(from_code.canvas.node_ids) == ["prepare data", "train model"]
+
+    loaded = PipelineDesigner.load(seed_copy, workspace=ws)
+    assert loaded.pipeline.to_dict() == built.to_dict()
+    assert loaded.canvas.snapshot() == from_code.canvas.snapshot()
+    assert hasattr(loaded.pipeline, "submit")  # the public Pipeline
+
+
+def test_add_step_from_the_dropdown(designer, steps_dir):
+    add_step(designer, "source.ipynb", "make table")
+    add_step(designer, "tool.py", "tool")
+    steps = {s.name: s for s in designer.pipeline.steps}
+    assert isinstance(steps["make table"], NotebookStep)
+    assert steps["make table"].notebook == steps_dir / "source.ipynb"
+    assert isinstance(steps["tool"], PythonScriptStep) and steps["tool"].script_name == "tool.py"
+    assert sorted(designer.canvas.node_ids) == ["make table", "tool"]
+    assert designer.message == "added step 'tool'"
+    assert designer.selected == ("node", "tool")
+
+
+def test_add_step_with_an_empty_name_suggests_one(designer):
+    add_step(designer, "sink.ipynb", "")
+    add_step(designer, "sink.ipynb", "")
+    assert [s.name for s in designer.pipeline.steps] == ["sink", "sink 2"]
+
+
+def test_add_step_from_any_path(designer, project):
+    from tests.conftest import write_notebook
+
+    other = write_notebook(project / "elsewhere" / "x.ipynb", "a = 1", "pass")
+    designer.step_path.value = str(other)
+    designer.step_name.value = "from path"
+    designer.add_button.click()
+    assert designer.pipeline.step("from path").notebook == other
+
+
+def test_refused_step_names_leave_the_model_unchanged(designer):
+    add_step(designer, "source.ipynb", "make")
+    before = model(designer)
+    add_step(designer, "sink.ipynb", "make")
+    assert "already a step named 'make'" in designer.message
+    add_step(designer, "sink.ipynb", "a/b")
+    assert "must not contain '/'" in designer.message
+    designer.step_path.value = "/no/such/notebook.ipynb"
+    designer.step_name.value = "ghost"
+    designer.add_button.click()
+    assert "is not a file" in designer.message
+    assert model(designer) == before
+    assert designer.canvas.node_ids == ["make"]
+    assert "is not a file" in designer.message_line.value  # shown in the widget
+
+
+def test_connect_creates_pipeline_data_with_an_offered_name(designer):
+    add_step(designer, "source.ipynb", "make")
+    add_step(designer, "sink.ipynb", "read")
+    click(designer, "make")
+    designer.connect_button.click()
+    assert designer.data_name.value == "out"  # the notebook's output parameter (out = None)
+    assert "now click the step" in designer.message
+    assert "connecting" in designer.canvas.node("make").classes
+    click(designer, "read")
+    make, read = designer.pipeline.step("make"), designer.pipeline.step("read")
+    assert [o.name for o in make.outputs] == ["out"] and read.inputs == make.outputs
+    assert designer.canvas.edge_list == [("make", "read", "out")]
+    assert designer.pipeline.upstream() == {"make": [], "read": ["make"]}
+    assert "connecting" not in designer.canvas.node("make").classes
+    assert designer.connect_from is None
+
+
+def test_fan_out_reuses_the_producers_pipeline_data(designer):
+    add_step(designer, "source.ipynb", "make")
+    add_step(designer, "sink.ipynb", "one")
+    add_step(designer, "sink.ipynb", "two")
+    link(designer, "make", "one")
+    link(designer, "make", "two")
+    make = designer.pipeline.step("make")
+    assert len(make.outputs) == 1
+    assert designer.pipeline.step("one").inputs[0] is designer.pipeline.step("two").inputs[0]
+    assert sorted(designer.canvas.edge_list) == [("make", "one", "out"), ("make", "two", "out")]
+    data = model(designer)
+    assert list(data["data"]) == ["out"]
+
+
+def test_several_outputs_by_typed_names(designer):
+    add_step(designer, "source.ipynb", "make")
+    add_step(designer, "sink.ipynb", "one")
+    add_step(designer, "sink.ipynb", "two")
+    link(designer, "make", "one", "first")
+    link(designer, "make", "two", "second")
+    assert [o.name for o in designer.pipeline.step("make").outputs] == ["first", "second"]
+    assert sorted(designer.canvas.edge_list) == [("make", "one", "first"),
+                                                 ("make", "two", "second")]
+
+
+def test_data_name_rule_is_checked_as_typed_and_on_connect(designer):
+    add_step(designer, "source.ipynb", "make")
+    add_step(designer, "sink.ipynb", "read")
+    designer.data_name.value = "1abc"
+    assert "must match" in designer.message
+    designer.data_name.value = "abc"
+    assert designer.message == ""
+    before = model(designer)
+    link(designer, "make", "read", "a-b")
+    assert "not allowed" in designer.message
+    assert model(designer) == before and designer.canvas.edge_list == []
+
+
+def test_refused_links(designer):
+    add_step(designer, "source.ipynb", "a")
+    add_step(designer, "source.ipynb", "b")
+    link(designer, "a", "b", "x")
+    before = model(designer)
+    link(designer, "b", "a", "y")  # a cycle
+    assert "cycle" in designer.message
+    link(designer, "a", "a", "z")
+    assert "cannot read its own output" in designer.message
+    link(designer, "b", "a", "x")  # x is a's: b cannot write it too
+    assert "written by step 'a'" in designer.message
+    link(designer, "a", "b", "x")
+    assert "already reads 'x'" in designer.message
+    assert model(designer) == before
+    assert designer.canvas.edge_list == [("a", "b", "x")]
+
+
+def test_connect_needs_a_selected_step_and_can_be_canceled(designer):
+    add_step(designer, "source.ipynb", "a")
+    designer.select(None)
+    designer.connect_button.click()
+    assert "first" in designer.message and designer.connect_from is None
+    click(designer, "a")
+    designer.connect_button.click()
+    assert designer.connect_from == "a"
+    designer.connect_button.click()
+    assert designer.connect_from is None and designer.message == "connect canceled"
+
+
+def test_rename_step_and_pipeline_data(designer):
+    add_step(designer, "source.ipynb", "make")
+    add_step(designer, "sink.ipynb", "read")
+    link(designer, "make", "read", "table")
+    click(designer, "make")
+    designer.properties.name_field.value = "make table"
+    assert [s.name for s in designer.pipeline.steps] == ["make table", "read"]
+    assert designer.canvas.edge_list == [("make table", "read", "table")]
+    click_edge(designer, "make table", "read", "table")
+    assert designer.properties.link == ("make table", "read", "table")
+    designer.properties.name_field.value = "rows"
+    assert designer.pipeline.step("read").inputs[0].name == "rows"
+    assert designer.canvas.edge_list == [("make table", "read", "rows")]
+    before = model(designer)
+    designer.properties.name_field.value = "not valid!"
+    assert "not allowed" in designer.message and model(designer) == before
+    click(designer, "read")
+    designer.properties.name_field.value = "make table"
+    assert "already a step named" in designer.message and model(designer) == before
+
+
+def test_parameters_from_the_notebook_are_type_checked(designer):
+    add_step(designer, "source.ipynb", "make")
+    add_step(designer, "sink.ipynb", "read")
+    link(designer, "make", "read")
+    click(designer, "make")
+    fields = designer.properties.fields
+    assert set(fields) == {"rows", "scale"}  # `out` is injected, not a field
+    assert "0" not in fields["rows"].value and fields["rows"].placeholder == "3 (default)"
+    assert fields["rows"].tooltip == "how many rows"
+    fields["rows"].value = "abc"
+    assert "expects an int" in designer.message
+    assert designer.pipeline.step("make").parameters == {}
+    fields["rows"].value = "7"
+    fields["scale"].value = "2"
+    assert designer.pipeline.step("make").parameters == {"rows": 7, "scale": 2.0}
+    fields["scale"].value = "true"
+    assert "expects a float" in designer.message
+    fields["rows"].value = ""
+    assert designer.pipeline.step("make").parameters == {"scale": 2.0}
+    click(designer, "read")
+    designer.properties.fields["label"].value = "hello"
+    assert designer.pipeline.step("read").parameters == {"label": "hello"}
+
+
+def test_bound_pipeline_parameter_shows_and_is_not_editable(ws, steps_dir):
+    alpha = PipelineParameter("scale", 0.5)
+    p = Pipeline(ws, [NotebookStep("make", steps_dir / "source.ipynb",
+                                   parameters={"scale": alpha})])
+    d = PipelineDesigner(pipeline=p)
+    click(d, "make")
+    assert d.properties.fields["scale"].disabled
+    assert "pipeline parameter scale" in d.properties.fields["scale"].value
+    assert list(d.runs_panel.param_fields) == ["scale"]
+    assert d.runs_panel.param_fields["scale"].value == "0.5"
+
+
+def test_allow_reuse_checkbox(designer):
+    add_step(designer, "source.ipynb", "make")
+    click(designer, "make")
+    designer.properties.reuse_box.value = False
+    assert designer.pipeline.step("make").allow_reuse is False
+    assert model(designer)["steps"][0]["allow_reuse"] is False
+
+
+def test_remove_step_takes_its_links(designer):
+    add_step(designer, "source.ipynb", "make")
+    add_step(designer, "sink.ipynb", "one")
+    add_step(designer, "sink.ipynb", "two")
+    link(designer, "make", "one")
+    link(designer, "make", "two")
+    click(designer, "make")
+    designer.remove_button.click()
+    assert [s.name for s in designer.pipeline.steps] == ["one", "two"]
+    assert all(s.inputs == [] for s in designer.pipeline.steps)
+    assert sorted(designer.canvas.node_ids) == ["one", "two"] and designer.canvas.edge_list == []
+    assert designer.selected is None and designer.message == "removed step 'make'"
+    assert designer.pipeline.validate() == []
+
+
+def test_remove_link_keeps_the_other_reader(designer):
+    add_step(designer, "source.ipynb", "make")
+    add_step(designer, "sink.ipynb", "one")
+    add_step(designer, "sink.ipynb", "two")
+    link(designer, "make", "one")
+    link(designer, "make", "two")
+    click_edge(designer, "make", "one", "out")
+    designer.remove_button.click()
+    assert designer.canvas.edge_list == [("make", "two", "out")]
+    assert [o.name for o in designer.pipeline.step("make").outputs] == ["out"]
+    click_edge(designer, "make", "two", "out")
+    designer.remove_button.click()
+    assert designer.canvas.edge_list == [] and designer.pipeline.step("make").outputs == []
+
+
+def test_remove_needs_a_selection(designer):
+    designer.remove_button.click()
+    assert "click a step or a link" in designer.message
+
+
+def test_undo_the_last_edits(designer):
+    add_step(designer, "source.ipynb", "make")
+    add_step(designer, "sink.ipynb", "read")
+    link(designer, "make", "read")
+    linked = model(designer)
+    click(designer, "make")
+    designer.remove_button.click()
+    assert designer.canvas.node_ids == ["read"]
+    designer.undo_button.click()
+    assert model(designer) == linked and designer.canvas.edge_list == [("make", "read", "out")]
+    assert designer.message.startswith("undid: remove step")
+    designer.undo_button.click()
+    designer.undo_button.click()
+    assert [s.name for s in designer.pipeline.steps] == ["make"]
+    designer.undo_button.click()
+    designer.undo_button.click()
+    assert designer.message == "there is nothing to undo" and designer.pipeline.steps == []
+
+
+def test_validate_lists_problems_and_marks_the_steps(designer, steps_dir):
+    designer.validate_button.click()
+    assert "no steps" in designer.problem_list.value
+    add_step(designer, "source.ipynb", "make")
+    add_step(designer, "sink.ipynb", "read")
+    (steps_dir / "sink.ipynb").unlink()
+    designer.validate_button.click()
+    assert "1 problem" in designer.message
+    assert "not found" in designer.problem_list.value
+    assert "problem" in designer.canvas.node("read").classes
+    assert "problem" not in designer.canvas.node("make").classes
+    assert "pw-problems" in designer.problem_list._dom_classes
+
+
+def test_problems_update_on_every_edit(ws, steps_dir):
+    lost = PipelineData("lost")
+    p = Pipeline(ws, [NotebookStep("read", steps_dir / "sink.ipynb", inputs=[lost])])
+    d = PipelineDesigner(pipeline=p)
+    assert "no step writes it" in d.problem_list.value
+    assert "problem" in d.canvas.node("read").classes
+    add_step(d, "source.ipynb", "make")
+    click(d, "read")
+    d.remove_button.click()
+    assert "no problems" in d.problem_list.value and d.problems == []
+
+
+def test_dataset_input_from_the_registered_datasets(designer, project):
+    from pipeline_widget import Dataset
+
+    (project / "raw.csv").write_text("a,b\n1,2\n")
+    Dataset.Tabular.from_delimited_files(project / "raw.csv").register(designer.workspace, "raw")
+    add_step(designer, "sink.ipynb", "read")
+    click(designer, "read")
+    assert designer.properties.dataset_pick.options == ("raw",)
+    designer.properties.dataset_as.value = "raw_rows"
+    designer.properties.dataset_add.click()
+    ds = designer.pipeline.step("read").named_datasets
+    assert [d.name for d in ds] == ["raw_rows"] and ds[0].dataset.name == "raw"
+    assert "raw_rows" in designer.canvas.node("read").data["label"]
+    designer.properties.dataset_add.click()  # the same name twice is refused
+    assert "two inputs or outputs named 'raw_rows'" in designer.message
+    assert len(designer.pipeline.step("read").named_datasets) == 1
+
+
+def test_draw_save_load_gives_the_identical_canvas(designer, project):
+    add_step(designer, "source.ipynb", "make")
+    add_step(designer, "sink.ipynb", "one")
+    add_step(designer, "sink.ipynb", "two")
+    link(designer, "make", "one")
+    link(designer, "make", "two")
+    click(designer, "make")
+    designer.properties.fields["rows"].value = "5"
+    drawn = designer.canvas.snapshot()
+    designer.path.value = str(project / "drawn.pipeline.json")
+    designer.save_button.click()
+    assert designer.message.startswith("saved")
+    saved = json.loads((project / "drawn.pipeline.json").read_text())
+    assert "position" not in json.dumps(saved) and "layout" not in saved
+
+    again = PipelineDesigner.load(project / "drawn.pipeline.json", workspace=designer.workspace)
+    assert again.canvas.snapshot() == drawn
+    assert again.pipeline.to_dict(project) == designer.pipeline.to_dict(project)
+
+    add_step(designer, "sink.ipynb", "three")  # loading replaces the drawing
+    designer.load_button.click()
+    assert designer.canvas.snapshot() == drawn
+    assert designer.pipeline.step("make").parameters == {"rows": 5}
+
+
+def test_load_of_a_bad_file_keeps_the_drawing(designer, project):
+    add_step(designer, "source.ipynb", "make")
+    before = model(designer)
+    (project / "bad.pipeline.json").write_text("{not json")
+    designer.path.value = str(project / "bad.pipeline.json")
+    designer.load_button.click()
+    assert "not valid JSON" in designer.message
+    assert model(designer) == before and designer.canvas.node_ids == ["make"]
+
+
+def test_pipeline_from_code_to_canvas_and_back(ws, steps_dir, project):
+    table, extra = PipelineData("table"), PipelineData("extra")
+    scale = PipelineParameter("scale", 2.0)
+    make = NotebookStep("make", steps_dir / "source.ipynb", outputs=[table, extra],
+                        parameters={"rows": 4, "scale": scale}, allow_reuse=False)
+    one = NotebookStep("one", steps_dir / "sink.ipynb", inputs=[table], parameters={"label": "a"})
+    two = NotebookStep("two", steps_dir / "sink.ipynb", inputs=[table, extra])
+    p = Pipeline(ws, [one, two], name="coded")
+    d = PipelineDesigner(pipeline=p)
+    assert sorted(d.canvas.edge_list) == [("make", "one", "table"), ("make", "two", "extra"),
+                                          ("make", "two", "table")]
+    d.path.value = str(project / "coded.pipeline.json")
+    d.save_button.click()
+    back = PipelineDesigner.load(project / "coded.pipeline.json", workspace=ws)
+    assert back.pipeline.to_dict(project) == p.to_dict(project)
+    assert back.canvas.snapshot() == d.canvas.snapshot()
+
+
+def test_hooks_are_on_the_controls(designer):
+    hooks = {"pw-designer": designer, "pw-canvas": designer.canvas,
+             "pw-step-source": designer.step_source, "pw-step-name": designer.step_name,
+             "pw-add-step": designer.add_button, "pw-connect": designer.connect_button,
+             "pw-data-name": designer.data_name, "pw-remove": designer.remove_button,
+             "pw-validate": designer.validate_button, "pw-problems": designer.problem_list,
+             "pw-save": designer.save_button, "pw-load": designer.load_button,
+             "pw-path": designer.path, "pw-run": designer.run_button,
+             "pw-cancel": designer.cancel_button, "pw-legend": designer.legend,
+             "pw-step-details": designer.step_details, "pw-runs": designer.runs,
+             "pw-rerun": designer.rerun_button, "pw-message": designer.message_line}
+    for hook, widget in hooks.items():
+        assert hook in widget._dom_classes, hook
+
+    def descendants(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from descendants(child)
+
+    shown = {id(x) for x in descendants(designer)}
+    assert all(id(widget) in shown for widget in hooks.values())
