@@ -96,13 +96,13 @@ class RunsPanel(w.VBox):
         options = [(NO_RUN, "")] + [(f"{r.id} ({r.record.get('status', '?')})", r.id)
                                    for r in reversed(found)]
         current = self.runs.value
-        with self.runs.hold_trait_notifications():
-            self._quiet = True
-            try:
-                self.runs.options = options
-                self.runs.value = current if current in {v for _, v in options} else ""
-            finally:
-                self._quiet = False
+        self._quiet = True
+        try:
+            if tuple(self.runs.options) != tuple(options):
+                self.runs.options = options  # this picks the first option: set it back
+            self.runs.value = current if current in {v for _, v in options} else ""
+        finally:
+            self._quiet = False
 
     # -- running ----------------------------------------------------------------------------
     def run(self, _=None) -> PipelineRun | None:
