@@ -3,9 +3,11 @@
 ipycytoscape 1.3.3 rules kept here: handlers are registered before display and only for
 "node"/"edge" events; nodes are selectable only with auto_unselectify=False; tap
 thresholds and pixel_ratio are never touched; a structural change replaces every node
-and edge widget at once (fresh widgets, one state message) instead of remove_node, whose
-front end removes extra nodes (ipycytoscape issue 322); the layout is computed by the
-front end (dagre, top to bottom) and never stored.
+and edge widget (fresh widgets) instead of remove_node, whose front end removes extra nodes
+(ipycytoscape issue 322), in two state messages: first empty, then the new elements (the
+front end adds a new element before it removes the old one, so an element whose id is
+reused in the same message would vanish); the layout is computed by the front end (dagre,
+top to bottom) and never stored.
 """
 from __future__ import annotations
 
@@ -82,6 +84,9 @@ class PipelineCanvas(CytoscapeWidget):
             for e in edges:
                 row = adj[e["data"]["source"]]
                 row[e["data"]["target"]] = row.get(e["data"]["target"], 0) + 1
+            with self.graph.hold_sync():
+                self.graph.nodes = []
+                self.graph.edges = []
             with self.graph.hold_sync():
                 self.graph.nodes = list(new_nodes.values())
                 self.graph.edges = list(new_edges.values())
