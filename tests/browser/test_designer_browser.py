@@ -1,0 +1,174 @@
+"""The designer in a real JupyterLab, by mouse and keyboard: open Designer.ipynb on the seed
+example, draw a third step that reads the prepared data too (a fan-out), run, watch every node
+finish, look at a step's outputs, save; and remove a step (ipycytoscape issue 322)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from pipeline_widget import Pipeline, PipelineRun, Workspace
+from pipeline_widget.widget.styles import STATUS_COLOURS
+
+from .lab import (PANEL, cell_errors, choose, click_node, cy_eval, hook, node_ids, node_statuses, press,
+                  run_all_cells, scroll_into_view, type_into, wait_canvas, wait_cells_done)
+
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOT = REPO / "docs" / "designer.png"
+DESIGNER = "notebooks/Designer.ipynb"
+SEED_STEPS = ["prepare data", "train model"]
+NEW_STEP = "train strong"  # a second model on the same prepared data: the fan-out
+DONE = {"Finished", "Reused"}
+FAN_OUT = [("prepare data", "train model"), ("prepare data", NEW_STEP)]
+
+pytestmark = pytest.mark.browser
+
+
+def open_designer(open_nb):
+    page = open_nb(DESIGNER)
+    run_all_cells(page)
+    wait_cells_done(page)
+    assert cell_errors(page) == []
+    wait_canvas(page, nodes=len(SEED_STEPS))
+    assert node_ids(page) == sorted(SEED_STEPS)
+    return page
+
+
+def edges(page) -> list[tuple[str, str]]:
+    return sorted(cy_eval(page, "return cy.edges().map(e => [e.source().id(), e.target().id()]);"))
+
+
+def wait_nodes(page, ids: list[str], timeout: float = 30_000) -> None:
+    page.wait_for_function("""([sel, want]) => {
+      const host = document.querySelector(sel);
+      const el = host && [host, ...host.querySelectorAll('*')].find(e => e._cyreg && e._cyreg.cy);
+      if (!el) return false;
+      const have = el._cyreg.cy.nodes().map(n => n.id()).sort();
+      return JSON.stringify(have) === JSON.stringify(want);
+    }""", arg=[".pw-canvas", sorted(ids)], timeout=timeout)
+
+
+def wait_edges(page, pairs: list[tuple[str, str]], timeout: float = 30_000) -> None:
+    page.wait_for_function("""([sel, want]) => {
+      const host = document.querySelector(sel);
+      const el = host && [host, ...host.querySelectorAll('*')].find(e => e._cyreg && e._cyreg.cy);
+      if (!el) return false;
+      const have = el._cyreg.cy.edges().map(e => [e.source().id(), e.target().id()]).sort();
+      return JSON.stringify(have) === JSON.stringify(want);
+    }""", arg=[".pw-canvas", sorted(list(p) for p in pairs)], timeout=timeout)
+
+
+def workspace_of(root: Path) -> Workspace:
+    found = sorted(root.rglob("workspace.json"))
+    assert found, f"no workspace under {root} after a run"
+    return Workspace(found[0].parent)
+
+
+def rgb(hex_colour: str) -> str:
+    """A stylesheet colour as cytoscape reports it."""
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r},{g},{b})"
+
+
+def test_draw_run_inspect_save_load(fresh_root, open_nb):
+    page = open_designer(open_nb)
+
+    # add a step: pick the notebook, name it, add; then give it a parameter
+    choose(page, "pw-step-source", "train_model.ipynb")
+    type_into(page, "pw-step-name", NEW_STEP)
+    press(page, "pw-add-step")
+    wait_nodes(page, [*SEED_STEPS, NEW_STEP])
+    alpha = page.locator(f"{PANEL} .pw-param").filter(has_text="alpha").locator("input")
+    alpha.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("2.0")
+    page.keyboard.press("Enter")
+
+    # connect: producer, "connect", consumer; the producer's own `prepped` is offered
+    click_node(page, "prepare data")
+    press(page, "pw-connect")
+    expect(hook(page, "pw-data-name").locator("input")).to_have_value("prepped")
+    click_node(page, NEW_STEP)
+    wait_edges(page, FAN_OUT)
+    expect(hook(page, "pw-problems")).to_contain_text("no problems")
+
+    # run; every node goes through the runner's statuses, its colour following, to finished
+    cy_eval(page, """window.__seen = [];
+      cy.on('data', 'node', e => window.__seen.push([e.target.id(), e.target.data('status'),
+                                                      e.target.style('background-color')]));
+      return null;""")
+    press(page, "pw-run")
+    page.wait_for_function("""([sel, done, n]) => {
+      const host = document.querySelector(sel);
+      const el = host && [host, ...host.querySelectorAll('*')].find(e => e._cyreg && e._cyreg.cy);
+      const nodes = el ? el._cyreg.cy.nodes() : [];
+      return nodes.length === n && nodes.every(x => done.includes(x.data('status')));
+    }""", arg=[".pw-canvas", sorted(DONE), 3], timeout=150_000, polling=250)
+    assert set(node_statuses(page).values()) <= DONE
+    seen = page.evaluate("window.__seen")
+    for step in (*SEED_STEPS, NEW_STEP):
+        mine = [status for sid, status, _ in seen if sid == step]
+        assert "Running" in mine, f"{step} never showed Running on the canvas: {mine}"
+    colours = {status: colour for _, status, colour in seen}
+    assert colours["Running"] == rgb(STATUS_COLOURS["Running"])
+    assert colours["Finished"] == rgb(STATUS_COLOURS["Finished"])
+
+    # the PipelineData on disk: one `prepped` folder read by both models
+    run = PipelineRun.list(workspace_of(fresh_root))[-1]
+    steps = {s.name: s for s in run.get_steps()}
+    assert set(steps) == {*SEED_STEPS, NEW_STEP}
+    prepped = Path(steps["prepare data"].outputs["prepped"])
+    assert (prepped / "prepped_data.csv").is_file()
+    assert steps[NEW_STEP].inputs["prepped"] == steps["train model"].inputs["prepped"] == str(prepped)
+    metrics = json.loads((Path(steps["train model"].outputs["model"]) / "metrics.json").read_text())
+    assert metrics["rows"] > 0
+
+    # a step's details show its output folder and files
+    click_node(page, "prepare data")
+    details = hook(page, "pw-step-details")
+    expect(details).to_contain_text("prepped_data.csv", timeout=15_000)
+    expect(details).to_contain_text(str(prepped))
+    take_screenshot(page)
+
+    # save; the file holds the drawn pipeline
+    type_into(page, "pw-path", "drawn.pipeline.json")
+    press(page, "pw-save")
+    expect(hook(page, "pw-message")).to_contain_text("saved", timeout=15_000)
+    saved = Pipeline.load(fresh_root / "notebooks" / "drawn.pipeline.json")
+    assert saved.upstream() == {"prepare data": [], "train model": ["prepare data"],
+                                NEW_STEP: ["prepare data"]}
+    assert saved.step(NEW_STEP).parameters == {"alpha": 2.0}
+
+    # remove the middle step (ipycytoscape issue 322: later nodes must stay), then load back
+    click_node(page, "train model")
+    press(page, "pw-remove")
+    wait_nodes(page, ["prepare data", NEW_STEP])
+    wait_edges(page, [("prepare data", NEW_STEP)])
+    press(page, "pw-load")
+    expect(hook(page, "pw-message")).to_contain_text("loaded", timeout=15_000)
+    wait_nodes(page, [*SEED_STEPS, NEW_STEP])
+    wait_edges(page, FAN_OUT)
+
+
+def take_screenshot(page) -> None:
+    """The README's picture: the designer after a run, a step's outputs shown."""
+    page.set_viewport_size({"width": 1400, "height": 1500})
+    scroll_into_view(page)
+    hook(page, "pw-designer").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    hook(page, "pw-designer").screenshot(path=str(SCREENSHOT))
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def test_remove_first_step_leaves_exactly_the_other(fresh_root, open_nb):
+    page = open_designer(open_nb)
+    click_node(page, "prepare data")
+    press(page, "pw-remove")
+    wait_nodes(page, ["train model"])
+    page.wait_for_timeout(500)  # a late extra removal (ipycytoscape issue 322) would show now
+    assert node_ids(page) == ["train model"]
+    assert edges(page) == []
+    expect(hook(page, "pw-message")).to_contain_text("removed step 'prepare data'")
