@@ -65,9 +65,9 @@ class PipelineCanvas(CytoscapeWidget):
             self._problem_ids = {n["data"]["id"] for n in nodes if n["classes"]} | \
                                 {e["data"]["id"] for e in edges if e["classes"]}
             names = {n["data"]["id"] for n in nodes}
+            drawn = names | {e["data"]["id"] for e in edges}
             self._statuses = {k: v for k, v in self._statuses.items() if k in names}
-            self._marks = {k: v for k, v in self._marks.items()
-                           if k in names or any(e["data"]["id"] == k for e in edges)}
+            self._marks = {k: v for k, v in self._marks.items() if k in drawn}
             same = (list(self._nodes) == [n["data"]["id"] for n in nodes]
                     and list(self._edges) == [e["data"]["id"] for e in edges])
             if same:

@@ -46,6 +46,7 @@ class PipelineDesigner(w.VBox):
         self.connect_from: str | None = None
         self._auto_data_name = ""
         self._message = ""
+        self.message_is_error = False
 
         self.canvas = PipelineCanvas()
         self.canvas.on_pick(self._picked)
@@ -146,7 +147,8 @@ class PipelineDesigner(w.VBox):
         return self._message
 
     def say(self, text: str, error: bool = False) -> None:
-        self._message = text
+        """Show `text` on the message line (in red with a warning sign when `error`)."""
+        self._message, self.message_is_error = text, error
         colour = "#b00" if error else "#225522"
         self.message_line.value = (f"<div style='color:{colour};white-space:pre-wrap'>"
                                    f"{'&#9888; ' if error else ''}{html.escape(text)}</div>")

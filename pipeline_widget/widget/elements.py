@@ -19,8 +19,8 @@ def edge_id(producer: str, consumer: str, data: str) -> str:
     return f"{producer}->{consumer}:{data}"
 
 
-def node_label(pipeline: Pipeline, step) -> str:
-    read = {id(d) for s in pipeline.steps for d in s.input_data}
+def node_label(step, read: set[int]) -> str:
+    """The step's name, its dataset inputs and the outputs no step reads (ids in `read`)."""
     lines = [step.name]
     lines += [f"{IN} {ds.name} ({ds.dataset.name or 'dataset'})" for ds in step.named_datasets]
     lines += [f"{OUT} {o.name}" for o in step.outputs if id(o) not in read]
@@ -34,9 +34,10 @@ def build(pipeline: Pipeline, statuses: dict[str, str] | None = None,
     problems = list(problems)
     bad_steps = {s for p in problems for s in p.steps}
     bad_data = {d for p in problems for d in p.data}
+    read = {id(d) for s in pipeline.steps for d in s.input_data}
     nodes = []
     for step in pipeline.steps:
-        nodes.append({"data": {"id": step.name, "label": node_label(pipeline, step),
+        nodes.append({"data": {"id": step.name, "label": node_label(step, read),
                                "kind": step.kind,
                                "status": statuses.get(step.name, Status.NOT_STARTED.value)},
                       "classes": "problem" if step.name in bad_steps else ""})
