@@ -30,6 +30,8 @@ class PipelineCanvas(CytoscapeWidget):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.auto_unselectify = False
+        self.max_zoom = 1.6    # a small pipeline fits without giant labels
+        self.min_zoom = 0.05
         self.box_selection_enabled = False
         self.cytoscape_style = stylesheet()
         self.cytoscape_layout = dict(LAYOUT)

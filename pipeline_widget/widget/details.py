@@ -68,4 +68,4 @@ def step_html(step: StepRun, run_id: str) -> str:
                          f"{_esc(tail)}</pre>")
     for name, folder in step.outputs.items():
         parts.append(folder_html(name, folder))
-    return "".join(parts)
+    return f"<div style='overflow-wrap:anywhere'>{''.join(parts)}</div>"

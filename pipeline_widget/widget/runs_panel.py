@@ -113,6 +113,9 @@ class RunsPanel(w.VBox):
         except PipelineError as err:
             self._say(str(err), error=True)
             return None
+        except Exception as err:  # the runner could not start (kernels, disk): say so, stay usable
+            self._say(f"could not start the run: {type(err).__name__}: {err}", error=True)
+            return None
         self._follow(run)
         self._say(f"run {run.id} started")
         return run
@@ -128,6 +131,9 @@ class RunsPanel(w.VBox):
                          old.parameters, rerun_of=old.id)
         except PipelineError as err:
             self._say(str(err), error=True)
+            return None
+        except Exception as err:  # as in run()
+            self._say(f"could not start the run: {type(err).__name__}: {err}", error=True)
             return None
         self._follow(run)
         self._say(f"run {run.id} started again from {old.id}")
