@@ -44,6 +44,7 @@ class PipelineCanvas(CytoscapeWidget):
         self._marks: dict[str, set[str]] = {}   # element id -> extra classes (picked, connecting)
         self._problem_ids: set[str] = set()
         self._pick_handlers: list[PickHandler] = []
+        self._retired: list = []  # the widgets replaced by the last rebuild, closed at the next
         self._lock = threading.RLock()  # status events arrive on the runner's thread
         self.on("node", "click", lambda payload: self._picked("node", payload))
         self.on("edge", "click", lambda payload: self._picked("edge", payload))
@@ -93,6 +94,11 @@ class PipelineCanvas(CytoscapeWidget):
                 self.graph.nodes = list(new_nodes.values())
                 self.graph.edges = list(new_edges.values())
                 self.graph._adj = adj
+            # Close replaced widgets one rebuild later, when the front end has long dropped
+            # their views, so a long session does not pile up hundreds of dead widgets.
+            for old in self._retired:
+                old.close()
+            self._retired = [*self._nodes.values(), *self._edges.values()]
             self._nodes, self._edges = new_nodes, new_edges
 
     def _classes(self, spec: dict) -> str:

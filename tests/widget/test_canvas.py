@@ -121,3 +121,31 @@ def test_every_status_has_a_colour_a_style_and_a_legend_entry():
         assert f'node[status = "{status}"]' in selectors
         assert colour in legend
     assert len(set(STATUS_COLOURS.values())) == len(STATUS_COLOURS)
+
+
+def test_replaced_widgets_are_closed_one_rebuild_later(ws, steps_dir):
+    pipeline = fan_out(ws, steps_dir)
+    canvas = PipelineCanvas()
+    canvas.show(pipeline)
+    first = [*canvas._nodes.values(), *canvas._edges.values()]
+    pipeline.steps.append(NotebookStep("x", steps_dir / "sink.ipynb"))
+    canvas.show(pipeline)
+    assert all(w.comm is not None for w in first)  # the front end may still be dropping them
+    pipeline.steps.append(NotebookStep("y", steps_dir / "sink.ipynb"))
+    canvas.show(pipeline)
+    assert all(w.comm is None for w in first)
+    assert all(n.comm is not None for n in canvas.graph.nodes)
+
+
+def test_links_with_a_problem_are_marked(ws, steps_dir):
+    shared = PipelineData("shared")
+    a = NotebookStep("a", steps_dir / "source.ipynb", outputs=[shared])
+    b = NotebookStep("b", steps_dir / "source.ipynb", outputs=[shared])
+    c = NotebookStep("c", steps_dir / "sink.ipynb", inputs=[shared])
+    pipeline = Pipeline(ws, [a, b, c])
+    canvas = PipelineCanvas()
+    canvas.show(pipeline, pipeline.validate())
+    assert sorted(canvas.edge_list) == [("a", "c", "shared"), ("b", "c", "shared")]
+    assert all("problem" in e.classes for e in canvas._edges.values())
+    assert "problem" in canvas.node("a").classes and "problem" in canvas.node("b").classes
+    assert "problem" not in canvas.node("c").classes
