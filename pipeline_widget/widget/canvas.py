@@ -62,31 +62,28 @@ class PipelineCanvas(CytoscapeWidget):
 
     # -- drawing --------------------------------------------------------------------
     def show(self, pipeline: Pipeline, problems: Iterable[Problem] = ()) -> None:
-        """Draw `pipeline`; rebuild the elements only when steps or links changed."""
+        """Draw `pipeline`: update in place, append what is new, and rebuild every element
+        only when something was removed or renamed."""
         with self._lock:
             nodes, edges = elements.build(pipeline, self._statuses, problems)
             self._problem_ids = {n["data"]["id"] for n in nodes if n["classes"]} | \
                                 {e["data"]["id"] for e in edges if e["classes"]}
             names = {n["data"]["id"] for n in nodes}
-            drawn = names | {e["data"]["id"] for e in edges}
+            links = {e["data"]["id"] for e in edges}
+            drawn = names | links
             self._statuses = {k: v for k, v in self._statuses.items() if k in names}
             self._marks = {k: v for k, v in self._marks.items() if k in drawn}
-            same = (list(self._nodes) == [n["data"]["id"] for n in nodes]
-                    and list(self._edges) == [e["data"]["id"] for e in edges])
-            if same:
-                for spec in nodes:
-                    self._update(self._nodes[spec["data"]["id"]], spec)
-                for spec in edges:
-                    self._update(self._edges[spec["data"]["id"]], spec)
+            adj: dict[str, dict[str, int]] = {name: {} for name in names}
+            for e in edges:
+                row = adj[e["data"]["source"]]
+                row[e["data"]["target"]] = row.get(e["data"]["target"], 0) + 1
+            if set(self._nodes) <= names and set(self._edges) <= links:
+                self._grow(nodes, edges, adj)
                 return
             new_nodes = {n["data"]["id"]: Node(data=n["data"], classes=self._classes(n))
                          for n in nodes}
             new_edges = {e["data"]["id"]: Edge(data=e["data"], classes=self._classes(e))
                          for e in edges}
-            adj: dict[str, dict[str, int]] = {name: {} for name in new_nodes}
-            for e in edges:
-                row = adj[e["data"]["source"]]
-                row[e["data"]["target"]] = row.get(e["data"]["target"], 0) + 1
             with self.graph.hold_sync():
                 self.graph.nodes = []
                 self.graph.edges = []
@@ -100,6 +97,24 @@ class PipelineCanvas(CytoscapeWidget):
                 old.close()
             self._retired = [*self._nodes.values(), *self._edges.values()]
             self._nodes, self._edges = new_nodes, new_edges
+
+    def _grow(self, nodes: list[dict], edges: list[dict], adj: dict) -> None:
+        """Nothing was removed: update the drawn elements in place and append the new ones,
+        so the front end creates views for the new elements only."""
+        added = False
+        for spec, table, make in [*((n, self._nodes, Node) for n in nodes),
+                                  *((e, self._edges, Edge) for e in edges)]:
+            widget = table.get(spec["data"]["id"])
+            if widget is None:
+                table[spec["data"]["id"]] = make(data=spec["data"], classes=self._classes(spec))
+                added = True
+            else:
+                self._update(widget, spec)
+        if added:
+            with self.graph.hold_sync():
+                self.graph.nodes = list(self._nodes.values())
+                self.graph.edges = list(self._edges.values())
+                self.graph._adj = adj
 
     def _classes(self, spec: dict) -> str:
         marks = self._marks.get(spec["data"]["id"], set())

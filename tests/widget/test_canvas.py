@@ -68,21 +68,25 @@ def test_status_changes_only_touch_data(ws, steps_dir):
                                "read two": "NotStarted"}
 
 
-def test_structural_change_replaces_every_element_and_keeps_statuses(ws, steps_dir):
+def test_additions_append_and_removals_replace_every_element(ws, steps_dir):
     pipeline = fan_out(ws, steps_dir)
     canvas = PipelineCanvas()
     canvas.show(pipeline)
     canvas.set_status("make", "Finished")
-    old = {n.model_id for n in canvas.graph.nodes}
-    same = canvas.node("make")
+    first = list(canvas.graph.nodes)
     canvas.show(pipeline)  # nothing changed: the same widgets
-    assert canvas.node("make") is same
+    assert canvas.graph.nodes == first
     pipeline.steps.append(NotebookStep("alone", steps_dir / "sink.ipynb"))
-    canvas.show(pipeline)
-    assert not old & {n.model_id for n in canvas.graph.nodes}  # fresh widgets (issue 322)
-    assert sorted(canvas.node_ids) == ["alone", "make", "read one", "read two"]
-    assert canvas.node("make").data["status"] == "Finished"
+    canvas.show(pipeline)  # an addition: the drawn widgets stay, the new one is appended
+    assert canvas.graph.nodes[:3] == first and len(canvas.graph.nodes) == 4
     assert canvas.node("alone").data["status"] == "NotStarted"
+    pipeline.steps = [s for s in pipeline.steps if s.name != "alone"]
+    canvas.show(pipeline)  # a removal: fresh widgets for everything (ipycytoscape issue 322)
+    old = {n.model_id for n in first}
+    assert not old & {n.model_id for n in canvas.graph.nodes}
+    assert sorted(canvas.node_ids) == ["make", "read one", "read two"]
+    assert canvas.node("make").data["status"] == "Finished"
+    assert sorted(canvas.graph._adj) == sorted(canvas.node_ids)
 
 
 def test_node_and_edge_clicks_reach_the_pick_handler(ws, steps_dir):
@@ -128,10 +132,10 @@ def test_replaced_widgets_are_closed_one_rebuild_later(ws, steps_dir):
     canvas = PipelineCanvas()
     canvas.show(pipeline)
     first = [*canvas._nodes.values(), *canvas._edges.values()]
-    pipeline.steps.append(NotebookStep("x", steps_dir / "sink.ipynb"))
+    pipeline.steps = pipeline.steps[:2]
     canvas.show(pipeline)
     assert all(w.comm is not None for w in first)  # the front end may still be dropping them
-    pipeline.steps.append(NotebookStep("y", steps_dir / "sink.ipynb"))
+    pipeline.steps = pipeline.steps[:1]
     canvas.show(pipeline)
     assert all(w.comm is None for w in first)
     assert all(n.comm is not None for n in canvas.graph.nodes)
