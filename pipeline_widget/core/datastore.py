@@ -1,7 +1,7 @@
 """Datastores: named root folders (or fsspec URLs) where PipelineData folders live."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import atomic
@@ -14,6 +14,8 @@ from .workspace import DEFAULT_DATASTORE, Workspace
 class Datastore:
     name: str
     url: str  # a local absolute path, or an fsspec URL such as s3://bucket/prefix
+    # fsspec options of a remote datastore (s3: endpoint_url, key, secret, ...)
+    storage_options: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def is_local(self) -> bool:
@@ -40,10 +42,13 @@ class Datastore:
             raise PipelineError(f"datastore {name!r} is not registered in {workspace.root}; "
                                 f"register it with Datastore.register(ws, {name!r}, path_or_url)")
         url = entry["url"]
-        return Datastore(name, url if "://" in url else str(workspace.absolute(url)))
+        return Datastore(name, url if "://" in url else str(workspace.absolute(url)),
+                         dict(entry.get("storage_options") or {}))
 
     @staticmethod
-    def register(workspace: Workspace, name: str, url: str) -> "Datastore":
+    def register(workspace: Workspace, name: str, url: str, **storage_options) -> "Datastore":
+        """Register a folder or an fsspec URL; `storage_options` (e.g. endpoint_url, key,
+        secret for s3://) are kept in the workspace's datastores.json and given to fsspec."""
         check_identifier(name, "datastore")
         if name == DEFAULT_DATASTORE:
             raise PipelineError(f"{DEFAULT_DATASTORE!r} is the default datastore; choose another name")
@@ -51,6 +56,7 @@ class Datastore:
         workspace.ensure()
         with atomic.lock(workspace.datastores_file):
             table = atomic.read_json(workspace.datastores_file, {})
-            table[name] = {"url": stored}
+            table[name] = {"url": stored, **({"storage_options": storage_options}
+                                             if storage_options else {})}
             atomic.write_json(workspace.datastores_file, table)
         return Datastore.get(workspace, name)

@@ -5,7 +5,6 @@ canceled or killed step never offers half-written outputs.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from ..core import atomic
@@ -16,6 +15,7 @@ from .fingerprint import DigestMemo
 
 class ReuseCache:
     def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
         self.root = workspace.cache_dir
         self.digests = DigestMemo(self.root / "digests.json")
 
@@ -26,12 +26,16 @@ class ReuseCache:
         return self.root / "latest" / slug(pipeline) / f"{step_slug}.json"
 
     def lookup(self, fingerprint: str) -> dict | None:
-        """The entry for `fingerprint` whose outputs all still exist, or None."""
+        """The entry for `fingerprint` whose outputs all still exist (remote ones uploaded
+        in full), or None."""
+        from .transfer import output_exists, storage_for
+
         entry = atomic.read_json(self._entry_path(fingerprint))
         if not isinstance(entry, dict):
             return None
         outputs = entry.get("outputs", {})
-        if not all(isinstance(p, str) and os.path.isdir(p) for p in outputs.values()):
+        storage = storage_for(self.workspace, [p for p in outputs.values() if isinstance(p, str)])
+        if not all(output_exists(p, storage) for p in outputs.values()):
             return None
         return entry
 

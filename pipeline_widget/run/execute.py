@@ -11,6 +11,7 @@ from .cancel import CancelToken
 from .events import Status
 from .outcome import StepOutcome
 from .plan import StepPlan
+from .transfer import Staging
 
 
 def prepare(plan: StepPlan) -> None:
@@ -24,13 +25,19 @@ def prepare(plan: StepPlan) -> None:
 def execute_step(plan: StepPlan, cancel: CancelToken, kernel=None) -> StepOutcome:
     """Run the step; `kernel` is a started kernels.Kernel for notebook steps, stopped by
     the caller (one is started and stopped here if None). Never raises: any failure
-    becomes a Failed outcome."""
+    becomes a Failed outcome. Inputs and outputs on a remote datastore are staged in a
+    local scratch folder: the step sees folders, its outputs are uploaded if it finished."""
     start = time.time()
     own_kernel = None
+    staging = Staging(plan) if Staging.needed(plan) else None
+    if staging is not None:
+        plan = staging.plan
     try:
         prepare(plan)
         if cancel.is_set():
             return StepOutcome(Status.CANCELED, start, time.time())
+        if staging is not None:
+            staging.download_inputs()
         if plan.kind == "notebook":
             from .notebook import run_notebook
 
@@ -43,6 +50,14 @@ def execute_step(plan: StepPlan, cancel: CancelToken, kernel=None) -> StepOutcom
             from .script import run_script
 
             outcome = run_script(plan, cancel)
+        if staging is not None and outcome.status == Status.FINISHED:
+            try:
+                staging.upload_outputs()
+                outcome.end_time = time.time()
+            except Exception as err:
+                outcome.status = Status.FAILED
+                outcome.error = {"type": type(err).__name__, "message": str(err),
+                                 "cell": None, "traceback": ""}
     except Exception as err:
         outcome = StepOutcome(Status.FAILED, start, time.time(),
                               error={"type": type(err).__name__, "message": str(err),
@@ -50,5 +65,7 @@ def execute_step(plan: StepPlan, cancel: CancelToken, kernel=None) -> StepOutcom
     finally:
         if own_kernel is not None:
             own_kernel.stop()
+        if staging is not None:
+            staging.cleanup()
     outcome.worker = outcome.worker or socket.gethostname()
     return outcome

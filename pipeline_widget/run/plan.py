@@ -20,6 +20,7 @@ from ..core.steps import NotebookStep, PythonScriptStep, Step
 from . import records
 from .cache import ReuseCache
 from .fingerprint import digest_json, explain
+from .transfer import storage_for
 
 DEFAULT_KERNEL = "python3"
 
@@ -43,6 +44,7 @@ class StepPlan:
     inputs: dict[str, str] = field(default_factory=dict)       # PipelineData name -> folder
     outputs: dict[str, str] = field(default_factory=dict)      # PipelineData name -> folder
     input_datasets: dict[str, dict] = field(default_factory=dict)
+    storage: dict[str, dict] = field(default_factory=dict)   # remote datastore URL -> fsspec options
     upstream: list[str] = field(default_factory=list)
     fingerprint: str = ""
     components: dict = field(default_factory=dict)
@@ -169,6 +171,7 @@ def build(pipeline: Pipeline, run_id: str, parameters: dict[str, Any], cache: Re
             else:
                 plan.why_not_reused = explain(cache.last_components(pipeline.name, slug),
                                               plan.components)
+        plan.storage = storage_for(workspace, [*plan.inputs.values(), *plan.outputs.values()])
 
         if isinstance(step, NotebookStep):
             injected = dict(own)

@@ -1,0 +1,281 @@
+"""The Dask executor: each step is one task on a dask.distributed worker.
+
+The task runs the same `execute_step` as the local executor (papermill in a
+kernel the worker starts). Dependencies, statuses and events stay with the
+local scheduler: a worker reports the start of a step as a Dask event, and
+the task's result is the step's outcome. Cancel travels the other way as a
+Dask `Event` per run, which a watcher thread beside each running step turns
+into the worker's own CancelToken (killing the step's kernel or process).
+
+The project folder and the run records must be reachable at the same paths on
+the workers (one machine, or a shared filesystem); data may live on a remote
+datastore (see transfer.py).
+"""
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
+from typing import Callable
+
+from ..core.errors import PipelineError
+from .cancel import CancelToken
+from .events import Status
+from .execute import execute_step
+from .executors import Executor
+from .outcome import StepOutcome
+from .plan import RunPlan, StepPlan
+
+DEFAULT_WORKERS = 2          # of a LocalCluster started for a run
+CONNECT_TIMEOUT = 20         # seconds to reach a running scheduler
+CANCEL_POLL = 0.5            # seconds between a running step's looks at the cancel event
+
+
+def scheduler_address(address: str) -> str | None:
+    """None for a new LocalCluster ("dask"); a tcp:// address for a running scheduler."""
+    if address == "dask":
+        return None
+    if address.startswith("dask://"):
+        return "tcp://" + address[len("dask://"):]
+    return address
+
+
+def worker_label() -> str:
+    from distributed import get_worker
+
+    return f"{socket.gethostname()}/{get_worker().name}"
+
+
+def run_on_worker(plan: StepPlan, cancel_event: str, topic: str) -> StepOutcome:
+    """The Dask task of one step: announce the start, run the step, answer cancel."""
+    from distributed import Event, get_worker
+
+    get_worker().log_event(topic, {"step": plan.name})
+    cancel, done = CancelToken(), threading.Event()
+    event = Event(cancel_event)  # bound to the worker's client, usable from the watcher
+    if event.is_set():
+        cancel.cancel()
+
+    def watch() -> None:
+        # Polls rather than waits on the scheduler, so nothing is left pending there
+        # once the step ended.
+        while not done.wait(CANCEL_POLL):
+            try:
+                if event.is_set():
+                    cancel.cancel()
+                    return
+            except Exception:
+                return  # the scheduler went away: the task is ending anyway
+
+    watcher = threading.Thread(target=watch, name=f"cancel-{plan.slug}", daemon=True)
+    watcher.start()
+    try:
+        outcome = execute_step(plan, cancel)
+    finally:
+        done.set()
+    outcome.worker = worker_label()
+    return outcome
+
+
+class _Step:
+    """What the executor keeps of a submitted step until its outcome is handed over."""
+
+    def __init__(self, plan: StepPlan, on_running: Callable[[], None]) -> None:
+        self.plan, self.on_running = plan, on_running
+        self.result: Future[StepOutcome] = Future()
+        self.lock = threading.Lock()
+        self.running = False
+        self.future = None   # the Dask future, once sent
+
+
+class DaskExecutor(Executor):
+    """`address`: "dask" starts a LocalCluster (`max_parallel` worker processes, default
+    2, one thread each) and closes it after the run; "dask://host:8786" or
+    "tcp://host:8786" uses a running scheduler, with at most `max_parallel` steps at
+    once if given."""
+
+    name = "dask"
+
+    def __init__(self, address: str = "dask", max_parallel: int | None = None) -> None:
+        self.address = address
+        self._scheduler = scheduler_address(address)
+        self.max_parallel = max_parallel or (DEFAULT_WORKERS if self._scheduler is None else None)
+        self._cluster = None
+        self._client = None
+        self._starting: threading.Thread | None = None
+        self._start_error: BaseException | None = None
+        self._steps: dict[str, _Step] = {}
+        self._queue: deque[_Step] = deque()   # waiting for a slot (max_parallel)
+        self._in_flight = 0
+        self._lock = threading.Lock()
+        self._hooks = ExitStack()
+        self._cancel_token: CancelToken | None = None
+        self._events = ThreadPoolExecutor(1, thread_name_prefix="dask-events")
+        self._topic = self._cancel_event = ""
+
+    # -- connecting ---------------------------------------------------------------
+    def _connect(self) -> None:
+        import dask
+        from distributed import Client, LocalCluster
+
+        if self._scheduler is None:
+            # A step whose worker dies fails at once, rather than being retried on (and
+            # perhaps killing) the next worker.
+            with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+                self._cluster = LocalCluster(n_workers=self.max_parallel, threads_per_worker=1,
+                                             processes=True, host="127.0.0.1",
+                                             dashboard_address="127.0.0.1:0",
+                                             silence_logs=logging.ERROR)
+            self._client = Client(self._cluster)
+        else:
+            try:
+                self._client = Client(self._scheduler, timeout=CONNECT_TIMEOUT)
+            except (OSError, TimeoutError) as err:
+                raise PipelineError(f"could not connect to the Dask scheduler at "
+                                    f"{self._scheduler} ({err}); start it (dask scheduler) "
+                                    f"or check the address given as executor") from err
+
+    def _start_in_background(self) -> None:
+        def start() -> None:
+            try:
+                self._connect()
+            except BaseException as err:
+                self._start_error = err
+
+        self._starting = threading.Thread(target=start, name="dask-connect", daemon=True)
+        self._starting.start()
+
+    def warm_up(self, plan: RunPlan) -> None:
+        """A running scheduler is reached now, so a wrong address is refused at submit;
+        a LocalCluster starts in the background while the submission is checked."""
+        if self._client is not None or self._starting is not None:
+            return
+        if self._scheduler is None:
+            self._start_in_background()
+        else:
+            self._connect()
+
+    def open(self, plan: RunPlan) -> None:
+        self._topic = f"pipeline_widget-{plan.run_id}"
+        self._cancel_event = f"pipeline_widget-cancel-{plan.run_id}"
+        if not plan.to_execute:
+            return  # every step is reused: no cluster needed
+        if self._client is None and self._starting is None:
+            self.warm_up(plan)
+        if self._starting is not None:
+            self._starting.join()
+        if self._start_error is not None:
+            raise self._start_error
+        self._client.subscribe_topic(self._topic, self._on_event)
+
+    # -- steps ----------------------------------------------------------------------
+    def submit(self, step: StepPlan, cancel: CancelToken,
+               on_running: Callable[[], None]) -> "Future[StepOutcome]":
+        if self._cancel_token is None:
+            self._cancel_token = cancel
+            self._hooks.enter_context(cancel.on_cancel(self._cancel_run))
+        entry = _Step(step, on_running)
+        with self._lock:
+            self._steps[step.name] = entry
+            if self.max_parallel is not None and self._scheduler is not None \
+                    and self._in_flight >= self.max_parallel:
+                self._queue.append(entry)
+                return entry.result
+            self._in_flight += 1
+        self._send(entry)
+        return entry.result
+
+    def _send(self, entry: _Step) -> None:
+        entry.future = self._client.submit(run_on_worker, entry.plan, self._cancel_event,
+                                           self._topic, key=f"step-{entry.plan.step_run_id}",
+                                           pure=False, retries=0)
+        entry.future.add_done_callback(lambda f, e=entry: self._done(e, f))
+
+    def _on_event(self, event) -> None:
+        """A worker started a step (called on the client's event loop: hand it over)."""
+        _, msg = event
+        entry = self._steps.get(msg.get("step")) if isinstance(msg, dict) else None
+        if entry is not None:
+            self._events.submit(self._mark_running, entry)
+
+    @staticmethod
+    def _mark_running(entry: _Step) -> None:
+        with entry.lock:  # Running is published once, and before the outcome
+            if not entry.running:
+                entry.running = True
+                entry.on_running()
+
+    def _done(self, entry: _Step, future) -> None:
+        try:
+            self._mark_running(entry)
+            entry.result.set_result(self._outcome(entry, future))
+        except BaseException as err:  # never leave the scheduler waiting
+            if not entry.result.done():
+                entry.result.set_exception(err)
+        with self._lock:
+            self._in_flight -= 1
+            following = self._queue.popleft() if self._queue else None
+            if following is not None:
+                self._in_flight += 1
+        if following is not None:
+            self._send(following)
+
+    @staticmethod
+    def _outcome(entry: _Step, future) -> StepOutcome:
+        if future.status == "finished":
+            return future.result()
+        now = time.time()
+        if future.status == "cancelled":
+            return StepOutcome(Status.CANCELED, now, now,
+                               error={"type": "Canceled", "message": "canceled before it ran",
+                                      "cell": None, "traceback": ""})
+        err = future.exception()
+        return StepOutcome(Status.FAILED, now, now, error={
+            "type": type(err).__name__, "cell": None, "traceback": "",
+            "message": f"the Dask worker running step {entry.plan.name!r} failed: {err}"})
+
+    def _cancel_run(self) -> None:
+        """Tell every worker to stop this run's steps; steps still waiting never start."""
+        from distributed import Event
+
+        with self._lock:
+            waiting, self._queue = list(self._queue), deque()
+        for entry in waiting:
+            now = time.time()
+            entry.result.set_result(StepOutcome(Status.CANCELED, now, now))
+        if self._client is not None:
+            try:
+                Event(self._cancel_event, client=self._client).set()
+            except Exception:
+                pass
+
+    # -- the end -----------------------------------------------------------------------
+    def close(self) -> None:
+        if self._starting is not None:
+            self._starting.join()
+        self._hooks.close()
+        client, cluster = self._client, self._cluster
+        self._client = self._cluster = None
+        if client is not None:
+            left = [e.future for e in self._steps.values()
+                    if e.future is not None and not e.future.done()]
+            try:
+                if left:  # the runner itself failed: stop what it sent
+                    self._cancel_run()
+                    client.cancel(left, force=True)
+                if self._topic:
+                    client.unsubscribe_topic(self._topic)
+                if self._cancel_token is not None and self._cancel_token.is_set():
+                    from distributed import Event
+
+                    Event(self._cancel_event, client=client).clear()  # frees it on the scheduler
+            except Exception:
+                pass
+            client.close()
+        if cluster is not None:
+            cluster.close()
+        self._events.shutdown(wait=True)

@@ -1,0 +1,165 @@
+"""Data on remote datastores (fsspec URLs): download a step's inputs to a scratch folder,
+upload its outputs when it finished, and tell complete outputs from broken uploads.
+
+A step never sees a URL: its plan is rewritten to local scratch folders before it
+runs (`Staging.plan`). An output counts as present only once its completion
+marker exists; the marker is written after every file of the output was
+uploaded, so an upload that breaks leaves nothing a later run would reuse.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from ..core.datastore import Datastore
+from ..core.workspace import Workspace
+
+if TYPE_CHECKING:
+    from .plan import StepPlan
+
+MARKER_SUFFIX = ".complete"   # <datastore>/<step run id>/<name>.complete, beside the folder
+
+
+def is_remote(path: str) -> bool:
+    return isinstance(path, str) and not Datastore("", path).is_local
+
+
+def marker_url(url: str) -> str:
+    return url.rstrip("/") + MARKER_SUFFIX
+
+
+def storage_for(workspace: Workspace, urls: Iterable[str]) -> dict[str, dict]:
+    """The fsspec options of each remote URL's datastore, keyed by the datastore's URL."""
+    remote = [u for u in urls if is_remote(u)]
+    if not remote:
+        return {}
+    stores = [s for s in workspace.datastores.values() if not s.is_local]
+    found = {}
+    for url in remote:
+        for store in stores:
+            root = store.url.rstrip("/") + "/"
+            if url.startswith(root):
+                found[store.url] = dict(store.storage_options)
+                break
+    return found
+
+
+def options_for(storage: dict[str, dict], url: str) -> dict:
+    best = ""
+    for root in storage:
+        if url.startswith(root.rstrip("/") + "/") and len(root) > len(best):
+            best = root
+    return dict(storage.get(best, {}))
+
+
+def _fs(url: str, options: dict):
+    from fsspec.core import url_to_fs
+
+    return url_to_fs(url, **options)
+
+
+def is_complete(url: str, options: dict) -> bool:
+    """Whether the output at `url` was uploaded in full."""
+    fs, path = _fs(marker_url(url), options)
+    try:
+        return bool(fs.exists(path))
+    except (OSError, ValueError):
+        return False
+
+
+def download(url: str, local: Path, options: dict) -> int:
+    """Copy every file under `url` into `local`; returns the number of files."""
+    fs, root = _fs(url, options)
+    root = root.rstrip("/")
+    local.mkdir(parents=True, exist_ok=True)
+    fs.invalidate_cache()
+    files = [f for f in fs.find(root) if f != root]
+    targets = [str(local / f[len(root) + 1:]) for f in files]
+    for target in targets:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    if files:
+        fs.get(files, targets)
+    return len(files)
+
+
+def upload(local: Path, url: str, options: dict) -> int:
+    """Upload every file under `local` to `url`, then the completion marker; on failure,
+    remove what was uploaded (best effort: without the marker it is never reused)."""
+    fs, root = _fs(url, options)
+    root = root.rstrip("/")
+    files = sorted(p for p in local.rglob("*") if p.is_file())
+    remote = [f"{root}/{p.relative_to(local).as_posix()}" for p in files]
+    try:
+        if files:
+            fs.put([str(p) for p in files], remote)
+        manifest = {"files": [p.relative_to(local).as_posix() for p in files],
+                    "bytes": sum(p.stat().st_size for p in files), "time": time.time()}
+        fs.pipe(marker_url(root), json.dumps(manifest).encode())
+    except BaseException:
+        try:
+            if remote:
+                fs.rm(remote)
+        except Exception:
+            pass
+        raise
+    return len(files)
+
+
+class Staging:
+    """A step's remote inputs and outputs mapped to folders in a scratch folder."""
+
+    def __init__(self, plan: StepPlan) -> None:
+        self.original = plan
+        self.scratch = Path(tempfile.mkdtemp(prefix=f"pipeline_widget-{plan.step_run_id}-"))
+        self.local: dict[str, str] = {}   # remote URL -> local folder
+        for kind, folders in (("inputs", plan.inputs), ("outputs", plan.outputs)):
+            for name, url in folders.items():
+                if is_remote(url):
+                    self.local[url] = str(self.scratch / kind / name)
+        swap = lambda v: self.local.get(v, v) if isinstance(v, str) else v  # noqa: E731
+        self.plan = dataclasses.replace(
+            plan, inputs={k: swap(v) for k, v in plan.inputs.items()},
+            outputs={k: swap(v) for k, v in plan.outputs.items()},
+            parameters={k: swap(v) for k, v in plan.parameters.items()},
+            arguments=[swap(a) for a in plan.arguments])
+
+    @staticmethod
+    def needed(plan: StepPlan) -> bool:
+        return any(is_remote(u) for u in [*plan.inputs.values(), *plan.outputs.values()])
+
+    def download_inputs(self) -> None:
+        for name, url in self.original.inputs.items():
+            if url in self.local:
+                try:
+                    download(url, Path(self.local[url]), options_for(self.original.storage, url))
+                except Exception as err:
+                    raise RuntimeError(f"could not download input {name!r} of step "
+                                       f"{self.original.name!r} from {url}: {err}") from err
+
+    def upload_outputs(self) -> None:
+        for name, url in self.original.outputs.items():
+            if url in self.local:
+                try:
+                    upload(Path(self.local[url]), url, options_for(self.original.storage, url))
+                except Exception as err:
+                    raise RuntimeError(f"could not upload output {name!r} of step "
+                                       f"{self.original.name!r} to {url}: {err}; the step's "
+                                       f"outputs are not kept, run it again") from err
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def output_exists(path: str, storage: dict[str, dict]) -> bool:
+    """A local output folder exists, or a remote output was uploaded in full."""
+    if not isinstance(path, str):
+        return False
+    if is_remote(path):
+        return is_complete(path, options_for(storage, path))
+    return os.path.isdir(path)

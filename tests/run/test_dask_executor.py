@@ -1,0 +1,191 @@
+"""Steps on a dask.distributed cluster: same outputs as locally, both workers used, failures,
+cancel, reuse across executors, and nothing left running."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from pipeline_widget import NotebookStep, Pipeline, PipelineData, PythonScriptStep, Status
+from tests.conftest import write_notebook, write_script
+
+pytestmark = pytest.mark.dask
+
+
+@pytest.fixture(scope="session")
+def dask_cluster():
+    """A LocalCluster of two single-threaded worker processes, shared by the Dask tests;
+    yields its address as the executor string ("dask://host:port")."""
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                               host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                               silence_logs=logging.ERROR)
+    try:
+        yield "dask://" + cluster.scheduler_address[len("tcp://"):]
+    finally:
+        cluster.close()
+
+
+def descendants() -> set[int]:
+    """Processes started under this one, but multiprocessing's resource tracker (it
+    serves the whole process and lives as long as it does)."""
+    found = set()
+    for p in psutil.Process().children(recursive=True):
+        try:
+            if not any("resource_tracker" in part for part in p.cmdline()):
+                found.add(p.pid)
+        except psutil.Error:
+            continue
+    return found
+
+
+def kernels_of_this_test_process() -> list[psutil.Process]:
+    found = []
+    for p in psutil.Process().children(recursive=True):
+        try:
+            if any("ipykernel" in part for part in p.cmdline()):
+                found.append(p)
+        except psutil.Error:
+            continue
+    return found
+
+
+def wait_no_kernels(seconds: float = 15) -> list[psutil.Process]:
+    deadline = time.monotonic() + seconds
+    while (left := kernels_of_this_test_process()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
+
+
+def outputs_content(run) -> dict[str, dict[str, bytes]]:
+    """Step name -> {relative file: bytes} of every output folder of the run."""
+    found = {}
+    for step in run.get_steps():
+        for name, folder in step.outputs.items():
+            root = Path(folder)
+            found[f"{step.name}/{name}"] = {p.relative_to(root).as_posix(): p.read_bytes()
+                                           for p in sorted(root.rglob("*")) if p.is_file()}
+    return found
+
+
+def fan_out(ws, project, copy_step, consumers: int = 4) -> Pipeline:
+    raw = PipelineData("raw")
+    src = write_notebook(project / "steps" / "src.ipynb", "raw = None",
+                         "import os\nopen(os.path.join(raw, 'data.txt'), 'w').write('src')")
+    steps = [NotebookStep("source", src, outputs=[raw])]
+    for i in range(consumers):
+        out = PipelineData(f"out{i}")
+        steps.append(NotebookStep(f"consumer {i}", copy_step(f"c{i}", ["raw"], [f"out{i}"]),
+                                  inputs=[raw], outputs=[out]))
+    return Pipeline(ws, steps, name="fan")
+
+
+def test_seed_on_its_own_cluster_matches_local_and_is_reused_locally(seed_copy, ws):
+    before = descendants()
+    pipeline = Pipeline.load(seed_copy, workspace=ws)
+    on_dask = pipeline.submit("seed", executor="dask")
+    seen: list[tuple[str | None, Status]] = []
+    on_dask.subscribe(lambda e: seen.append((e.step, e.status)))
+    assert on_dask.wait_for_completion(show_output=False) == "Finished"
+    assert on_dask.record["options"]["executor"] == "dask"
+    for step in on_dask.get_steps():
+        assert step.worker and "/" in step.worker          # host/worker name
+        assert Path(step.notebook or step.stdout).is_file()  # records kept on the submitting side
+    train = [s for n, s in seen if n == "train model"]
+    assert train == [Status.QUEUED, Status.RUNNING, Status.FINISHED]
+    assert on_dask.get_step("train model").get_metrics()["r2"] > 0
+
+    locally = pipeline.submit("seed")
+    assert locally.wait_for_completion(show_output=False) == "Finished"
+    assert all(s.is_reused for s in locally.get_steps())
+    assert outputs_content(locally) == outputs_content(on_dask)
+
+    fresh = pipeline.submit("seed", regenerate_outputs=True)
+    assert fresh.wait_for_completion(show_output=False) == "Finished"
+    assert {k: v for k, v in outputs_content(fresh).items() if "model" not in k} == \
+        {k: v for k, v in outputs_content(on_dask).items() if "model" not in k}
+    ran, dask_ran = fresh.get_step("train model"), on_dask.get_step("train model")
+    assert ran.get_metrics() == dask_ran.get_metrics()
+
+    deadline = time.monotonic() + 15   # the cluster's worker processes are gone, and kernels
+    while (left := descendants() - before) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not left
+
+
+def test_fan_out_runs_on_both_workers_with_local_outputs(ws, project, copy_step, dask_cluster):
+    pipeline = fan_out(ws, project, copy_step)
+    run = pipeline.submit("fan", executor=dask_cluster)
+    assert run.wait_for_completion(show_output=False) == "Finished"
+    steps = {s.name: s for s in run.get_steps()}
+    workers = {steps[f"consumer {i}"].worker for i in range(4)}
+    assert len(workers) == 2, workers
+    assert run.record["steps"]["consumer 0"]["worker"] == steps["consumer 0"].worker
+    for i in range(4):
+        assert (Path(steps[f"consumer {i}"].outputs[f"out{i}"]) / "data.txt").read_text() == f"src\nc{i}"
+
+    local = pipeline.submit("fan", regenerate_outputs=True)
+    assert local.wait_for_completion(show_output=False) == "Finished"
+    assert sorted(outputs_content(local).values(), key=repr) == \
+        sorted(outputs_content(run).values(), key=repr)
+    assert not wait_no_kernels()
+
+
+def test_a_failing_step_on_a_worker_is_reported(ws, project, copy_step, dask_cluster):
+    a = PipelineData("a")
+    bad = write_notebook(project / "bad.ipynb", "a = None", "raise ValueError('broken on purpose')")
+    after = NotebookStep("after", copy_step("after", ["a"], []), inputs=[a])
+    run = Pipeline(ws, [NotebookStep("bad", bad, outputs=[a]), after]).submit(
+        "fail", executor=dask_cluster)
+    assert run.wait_for_completion(show_output=False) == "Failed"
+    bad_step = run.get_step("bad")
+    assert bad_step.status == "Failed" and bad_step.worker
+    assert bad_step.error["type"] == "ValueError" and "broken on purpose" in bad_step.error["message"]
+    assert bad_step.error["cell"] is not None
+    assert run.get_step("after").status == "Skipped"
+
+
+def test_cancel_reaches_the_worker_and_stops_its_kernel(ws, project, dask_cluster):
+    a = PipelineData("a")
+    slow = write_notebook(project / "slow.ipynb", "a = None",
+                          "import os, time\nopen(os.path.join(a, 'started'), 'w').close()\n"
+                          "time.sleep(300)")
+    later = write_notebook(project / "later.ipynb", "a = None", "pass")
+    run = Pipeline(ws, [NotebookStep("slow", slow, outputs=[a]),
+                        NotebookStep("later", later, inputs=[a])]).submit("cancel",
+                                                                          executor=dask_cluster)
+    running = threading.Event()
+    run.subscribe(lambda e: running.set() if e.step == "slow" and e.status == Status.RUNNING else None)
+    assert running.wait(120)
+    started = Path(run.get_step("slow").outputs["a"]) / "started"
+    deadline = time.monotonic() + 60
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert started.exists()  # the cell that sleeps is executing on the worker
+    run.cancel()
+    # The run ends only if the worker killed the kernel (the cell would sleep for 300 s).
+    assert run.wait_for_completion(show_output=False, timeout_seconds=60) == "Canceled"
+    assert run.get_step("slow").status == "Canceled"
+    assert run.get_step("later").status == "Canceled"
+    assert not wait_no_kernels()
+
+
+def test_a_worker_that_dies_fails_its_step(ws, project, dask_cluster):
+    """A step that kills its own worker process: the run reports it as a step failure.
+    Last in this module: the nanny restarts the worker afterwards."""
+    script = write_script(project / "die" / "die.py",
+                          "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n")
+    run = Pipeline(ws, [PythonScriptStep(name="die", source_directory=project / "die",
+                                         script_name="die.py")]).submit("die",
+                                                                         executor=dask_cluster)
+    assert run.wait_for_completion(show_output=False, timeout_seconds=120) == "Failed"
+    step = run.get_step("die")
+    assert step.status == "Failed"
+    assert "worker" in step.error["message"] and "'die'" in step.error["message"]
