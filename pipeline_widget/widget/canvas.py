@@ -174,6 +174,10 @@ class PipelineCanvas(CytoscapeWidget):
         return list(self._nodes)
 
     @property
+    def edge_ids(self) -> list[str]:
+        return list(self._edges)
+
+    @property
     def edge_list(self) -> list[tuple[str, str, str]]:
         """(producer, consumer, PipelineData name) of every drawn link."""
         return [(e.data["source"], e.data["target"], e.data["data"]) for e in self._edges.values()]

@@ -172,7 +172,7 @@ class PipelineDesigner(w.VBox):
         if self.selected and not self._exists(self.selected):
             self.select(None)
         self.properties.refresh()
-        self.runs_panel.refresh()
+        self.runs_panel.refresh_form()
 
     def _show_problems(self) -> None:
         if not self.problems:
@@ -184,8 +184,7 @@ class PipelineDesigner(w.VBox):
 
     def _exists(self, selected: tuple[str, str]) -> bool:
         kind, eid = selected
-        return eid in (self.canvas.node_ids if kind == "node" else
-                       [e.data["id"] for e in self.canvas._edges.values()])
+        return eid in (self.canvas.node_ids if kind == "node" else self.canvas.edge_ids)
 
     # -- selection and clicks ------------------------------------------------------------------
     def _picked(self, kind: str, element_id: str) -> None:
@@ -348,7 +347,9 @@ class PipelineDesigner(w.VBox):
         self.selected = None
         self.canvas.set_statuses({})
         self.properties.show_nothing()
+        self.runs_panel.param_fields = {}  # the new pipeline's defaults, not the old values
         self.refresh()
+        self.runs_panel.refresh_runs()
 
     @classmethod
     def load(cls, path: str | os.PathLike, workspace: Workspace | None = None,

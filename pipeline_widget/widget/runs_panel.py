@@ -65,7 +65,14 @@ class RunsPanel(w.VBox):
     # -- the form -------------------------------------------------------------------------
     def refresh(self) -> None:
         """Parameter fields for the pipeline's parameters, and the list of its runs."""
+        self.refresh_form()
+        self.refresh_runs()
+
+    def refresh_form(self) -> None:
+        """One field per pipeline parameter; fields are kept while the names stay the same."""
         params = self._pipeline().parameters
+        if list(params) == list(self.param_fields):
+            return
         keep = {n: f.value for n, f in self.param_fields.items()}
         self.param_fields = {}
         for name, p in params.items():
@@ -75,7 +82,6 @@ class RunsPanel(w.VBox):
             self.param_fields[name] = field
         self.params_box.children = ([w.HTML("<b>pipeline parameters</b>")] +
                                     list(self.param_fields.values())) if params else []
-        self.refresh_runs()
 
     def parameter_values(self) -> dict[str, Any]:
         params = self._pipeline().parameters
@@ -88,6 +94,11 @@ class RunsPanel(w.VBox):
         return values
 
     def refresh_runs(self) -> None:
+        """The runs of this pipeline in the workspace, newest first (read from their records)."""
+        with self._lock:
+            self._refresh_runs()
+
+    def _refresh_runs(self) -> None:
         pipeline = self._pipeline()
         try:
             found = PipelineRun.list(pipeline.workspace, pipeline.name)
