@@ -84,6 +84,9 @@ def _wait(run, out) -> int:
     for s in steps:
         for note in s.notes:
             print(f"note: {s.name!r}: {note}", file=out)
+    for s in steps:
+        if s.status == "Failed" and s.error:
+            _print_failure(s, out, tail_lines=8)
     print(f"details: pipeline-widget show {run.id}", file=out)
     if interrupted:
         return EXIT_INTERRUPTED
@@ -161,11 +164,27 @@ def cmd_show(args, ws: Workspace, out) -> int:
         if s.reason:
             print(f"  {s.reason}", file=out)
         if s.error:
-            cell = f" in cell {s.error['cell']}" if s.error.get("cell") is not None else ""
-            print(f"  error{cell}: {s.error.get('type')}: {s.error.get('message')}", file=out)
-            if s.error.get("traceback"):
-                print("  " + s.error["traceback"].replace("\n", "\n  "), file=out)
+            _print_error(s.error, out)
     return EXIT_OK
+
+
+def _print_error(error: dict, out, tail_lines: int | None = None) -> None:
+    cell = f" in cell {error['cell']}" if error.get("cell") is not None else ""
+    print(f"  error{cell}: {error.get('type')}: {error.get('message')}", file=out)
+    lines = (error.get("traceback") or "").splitlines()
+    if tail_lines is not None:
+        lines = lines[-tail_lines:]
+    if lines:
+        print("  " + "\n  ".join(lines), file=out)
+
+
+def _print_failure(step, out, tail_lines: int) -> None:
+    """Why a step failed and where to look, right after the run."""
+    print(f"\nfailed {step.name!r}:", file=out)
+    _print_error(step.error, out, tail_lines)
+    for label, path in (("notebook", step.notebook), ("stderr", step.stderr)):
+        if path:
+            print(f"  {label}: {path}", file=out)
 
 
 def cmd_rerun(args, ws: Workspace, out) -> int:

@@ -11,6 +11,7 @@ from .cancel import CancelToken
 from .context import CONTEXT_ENV
 from .events import Status
 from .kernels import Kernel, prepare_kernel
+from .notebook_failure import mark_stopped_cell
 from .outcome import StepOutcome, tail
 from .plan import StepPlan
 
@@ -90,6 +91,7 @@ def run_notebook(plan: StepPlan, kernel: Kernel, cancel: CancelToken) -> StepOut
             message = _ANSI.sub("", str(err)) or type(err).__name__
         outcome.error = {"type": "TimeoutError" if timed_out.is_set() else type(err).__name__,
                          "message": message, "cell": None, "traceback": ""}
+        mark_stopped_cell(out, outcome.error)
     finally:
         if watchdog:
             watchdog.cancel()
