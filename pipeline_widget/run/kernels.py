@@ -1,12 +1,13 @@
 """A pool of pre-started kernels, so a step's kernel start-up overlaps its upstream's work.
 
 Each kernel serves exactly one step and is shut down after it: pre-starting
-saves time without sharing state between steps. A kernel comes with a client
-already connected and answered, so a step starts executing code at once.
+saves time without sharing state between steps. A kernel is handed out once it
+has answered, so a step starts executing code at once.
 """
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import threading
 import time
@@ -16,13 +17,16 @@ from queue import Empty
 # No history database: parallel kernels would contend for one sqlite file.
 KERNEL_ARGS = ["--HistoryManager.enabled=False"]
 STARTUP_TIMEOUT = 60
+WELCOME_WAIT = 0.1  # seconds to wait for an IOPub welcome before asking for kernel_info
 
 
 class Kernel:
-    """A started kernel (`km`) and a ready client (`kc`) that one step uses, then stops."""
+    """A started kernel that serves one step: `connect` gives the step its client (`kc`),
+    `stop` ends the kernel afterwards."""
 
-    def __init__(self, km, kc) -> None:
-        self.km, self.kc = km, kc
+    def __init__(self, km) -> None:
+        self.km = km
+        self.kc = None
         self._lock = threading.Lock()
         self._stopped = False
 
@@ -31,19 +35,80 @@ class Kernel:
         process = getattr(getattr(self.km, "provisioner", None), "process", None)
         return getattr(process, "pid", None)
 
+    def connect(self, cwd: str, env: dict[str, str]) -> None:
+        """In the thread that runs the step: connect an asynchronous client (so nbclient
+        notices a kernel that dies while it waits for output), make sure IOPub delivers,
+        then move the kernel to the step's folder and environment, silently."""
+        from jupyter_core.utils import run_sync
+
+        run_sync(self._connect)(cwd, env)
+
+    async def _connect(self, cwd: str, env: dict[str, str]) -> None:
+        import zmq.asyncio
+        from jupyter_client.asynchronous import AsyncKernelClient
+
+        kc = AsyncKernelClient(parent=self.km, context=zmq.asyncio.Context.instance(),
+                               connection_file=self.km.connection_file,
+                               **self.km.get_connection_info(session=True))
+        self.kc = kc
+        kc.start_channels(stdin=False, hb=False)
+        try:  # ipykernel greets each new IOPub subscriber: then nothing can be lost
+            heard = await kc.iopub_channel.get_msg(timeout=WELCOME_WAIT)
+        except Empty:
+            heard = None
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while heard is None:  # other kernels: a kernel_info round trip seen on IOPub
+            kc.kernel_info()
+            try:
+                reply = await kc.shell_channel.get_msg(timeout=1)
+            except Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                try:
+                    heard = await kc.iopub_channel.get_msg(timeout=0.2)
+                except Empty:
+                    pass
+            if heard is None and not self.km.is_alive():
+                raise RuntimeError("the kernel died before the step started")
+            if heard is None and time.monotonic() > deadline:
+                raise RuntimeError(f"the kernel did not answer within {STARTUP_TIMEOUT} s")
+        code = ("import os as __os, sys as __sys\n"
+                f"__os.chdir({cwd!r})\n"
+                f"__os.environ.update({env!r})\n"
+                f"__sys.path.insert(0, {cwd!r})\n"
+                "del __os, __sys\n")
+        reply = await kc.execute_interactive(code, silent=True, store_history=False, timeout=30,
+                                             allow_stdin=False, output_hook=lambda msg: None)
+        if reply["content"].get("status") != "ok":
+            raise RuntimeError(f"could not prepare the kernel: {reply['content'].get('evalue')}")
+
+    def disconnect(self) -> None:
+        """Close the step's client, from the thread that used it (zmq sockets are not
+        shared between threads)."""
+        kc, self.kc = self.kc, None
+        if kc is not None:
+            try:
+                kc.stop_channels()
+            except Exception:
+                pass
+
+    def kill(self) -> None:
+        """Kill the kernel process at once (cancel, timeout); safe from any thread, as it
+        leaves the client alone."""
+        with self._lock:
+            self._kill_now()
+
     def stop(self) -> None:
-        """Kill the kernel and close the client; safe to call twice and from any thread."""
+        """Kill the kernel and release its files, once the step is done; safe to call twice."""
+        self.disconnect()
         with self._lock:
             if self._stopped:
                 return
             self._stopped = True
+            self._kill_now()
         try:
             if self.km.has_kernel:
-                self.km.shutdown_kernel(now=True)
-        except Exception:
-            pass
-        try:
-            self.kc.stop_channels()
+                self.km.shutdown_kernel(now=True)  # finds it dead: only the bookkeeping is left
         except Exception:
             pass
         try:
@@ -51,10 +116,33 @@ class Kernel:
         except Exception:
             pass
 
+    def _kill_now(self) -> None:
+        """SIGKILL the kernel's process group and reap it; jupyter_client does the same but
+        then polls for the exit every 0.1 s."""
+        provisioner = getattr(self.km, "provisioner", None)
+        process = getattr(provisioner, "process", None)
+        if process is None or process.poll() is not None:
+            return
+        try:
+            pgid = getattr(provisioner, "pgid", None)
+            if pgid:
+                os.killpg(pgid, signal.SIGKILL)
+            else:
+                process.kill()
+        except OSError:
+            try:
+                process.kill()
+            except OSError:
+                pass
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+
 
 def _wait_ready(kc, km, timeout: float) -> None:
-    """Wait for the kernel's kernel_info reply and for IOPub to deliver (so no output is
-    lost), without jupyter_client's fixed 0.2 s of IOPub silence at the end."""
+    """Wait for the kernel's kernel_info reply, without jupyter_client's fixed 0.2 s of
+    IOPub silence at the end (the step's own client checks IOPub when it connects)."""
     deadline = time.monotonic() + timeout
     while True:
         kc.kernel_info()
@@ -63,20 +151,11 @@ def _wait_ready(kc, km, timeout: float) -> None:
         except Empty:
             msg = None
         if msg is not None and msg["msg_type"] == "kernel_info_reply":
-            try:
-                kc.iopub_channel.get_msg(timeout=0.5)  # IOPub is subscribed and delivering
-                break
-            except Empty:
-                pass
+            return
         if not km.is_alive():
             raise RuntimeError("the kernel died while starting")
         if time.monotonic() > deadline:
             raise RuntimeError(f"the kernel did not answer within {timeout:.0f} s")
-    while True:  # drop what the handshake left, without waiting for more
-        try:
-            kc.iopub_channel.get_msg(timeout=0)
-        except Empty:
-            break
 
 
 def start_kernel(kernel_name: str, cwd: str | None = None) -> Kernel:
@@ -88,32 +167,21 @@ def start_kernel(kernel_name: str, cwd: str | None = None) -> Kernel:
     km.start_kernel(cwd=cwd or os.getcwd(), extra_arguments=KERNEL_ARGS,
                     env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    kc = km.client()
-    kernel = Kernel(km, kc)
+    kernel = Kernel(km)
+    probe = km.client()
     try:
-        kc.start_channels()
-        _wait_ready(kc, km, STARTUP_TIMEOUT)
+        probe.start_channels(iopub=False, stdin=False, hb=False, control=False)
+        _wait_ready(probe, km, STARTUP_TIMEOUT)
     except BaseException:
         kernel.stop()
         raise
+    finally:
+        probe.stop_channels()
     return kernel
 
 
 def stop_kernel(kernel: Kernel) -> None:
     kernel.stop()
-
-
-def prepare_kernel(kernel: Kernel, cwd: str, env: dict[str, str]) -> None:
-    """Give a pre-started kernel the step's working directory and environment, silently."""
-    code = ("import os as __os, sys as __sys\n"
-            f"__os.chdir({cwd!r})\n"
-            f"__os.environ.update({env!r})\n"
-            f"__sys.path.insert(0, {cwd!r})\n"
-            "del __os, __sys\n")
-    reply = kernel.kc.execute_interactive(code, silent=True, store_history=False, timeout=30,
-                                          output_hook=lambda msg: None)
-    if reply["content"].get("status") != "ok":
-        raise RuntimeError(f"could not prepare the kernel: {reply['content'].get('evalue')}")
 
 
 class Reaper:

@@ -10,7 +10,7 @@ from . import records
 from .cancel import CancelToken
 from .context import CONTEXT_ENV
 from .events import Status
-from .kernels import Kernel, prepare_kernel
+from .kernels import Kernel
 from .notebook_failure import mark_stopped_cell
 from .outcome import StepOutcome, tail
 from .plan import StepPlan
@@ -41,8 +41,7 @@ def _register_engine() -> None:
                                  kernel_name=kernel_name, log_output=False)
             client = PapermillNotebookClient(nb_man, km=kernel.km, **final)
             client.owns_km = False
-            client.kc = kernel.kc  # already connected and answered: no second handshake
-            kernel.kc.allow_stdin = False
+            client.kc = kernel.kc  # connected and answered: no second handshake
             return client.execute()
 
     papermill_engines.register(ENGINE, PrestartedKernelEngine)
@@ -50,7 +49,7 @@ def _register_engine() -> None:
 
 
 def run_notebook(plan: StepPlan, kernel: Kernel, cancel: CancelToken) -> StepOutcome:
-    """Execute the step's notebook in `kernel` (started and ready). The kernel is stopped
+    """Execute the step's notebook in `kernel` (started and ready). The kernel is killed
     here only on cancel or timeout; the caller stops it after the step."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -62,12 +61,12 @@ def run_notebook(plan: StepPlan, kernel: Kernel, cancel: CancelToken) -> StepOut
 
     def on_timeout() -> None:
         timed_out.set()
-        kernel.stop()
+        kernel.kill()
 
     watchdog = threading.Timer(plan.timeout, on_timeout) if plan.timeout else None
     try:
-        with cancel.on_cancel(kernel.stop):
-            prepare_kernel(kernel, plan.cwd, {CONTEXT_ENV: str(Path(plan.record_dir) / records.CONTEXT)})
+        with cancel.on_cancel(kernel.kill):
+            kernel.connect(plan.cwd, {CONTEXT_ENV: str(Path(plan.record_dir) / records.CONTEXT)})
             if watchdog:
                 watchdog.start()
             papermill.execute_notebook(plan.source, str(out), parameters=plan.parameters,
@@ -95,5 +94,6 @@ def run_notebook(plan: StepPlan, kernel: Kernel, cancel: CancelToken) -> StepOut
     finally:
         if watchdog:
             watchdog.cancel()
+        kernel.disconnect()
         outcome.end_time = time.time()
     return outcome
