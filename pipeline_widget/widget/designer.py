@@ -52,7 +52,7 @@ class PipelineDesigner(w.VBox):
         self.canvas.on_pick(self._picked)
         self.message_line = w.HTML()
         self.message_line.add_class("pw-message")
-        self.properties = PropertiesPanel(lambda: self._pipeline, self.edit, self.say)
+        self.properties = PropertiesPanel(lambda: self._pipeline, self.edit, self.say, self.select)
         self.runs_panel = RunsPanel(lambda: self._pipeline, self.canvas, self.say, experiment)
         self.run_button = self.runs_panel.run_button
         self.cancel_button = self.runs_panel.cancel_button

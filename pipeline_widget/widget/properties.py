@@ -9,17 +9,19 @@ import ipywidgets as w
 from ..core import NotebookStep, PipelineError, PipelineParameter
 from ..core.pipeline import Pipeline
 from . import edits
+from .elements import edge_id
 from .parameters import notebook_parameters, parse, show
 
 Edit = Callable[[str, Callable[[], Any]], bool]
 
 
 class PropertiesPanel(w.VBox):
-    def __init__(self, pipeline: Callable[[], Pipeline], edit: Edit,
-                 say: Callable[..., None]) -> None:
+    def __init__(self, pipeline: Callable[[], Pipeline], edit: Edit, say: Callable[..., None],
+                 select: Callable[[tuple[str, str]], None]) -> None:
         super().__init__(layout=w.Layout(width="100%"))
         self.add_class("pw-properties")
-        self._pipeline, self._edit, self._say = pipeline, edit, say
+        self._pipeline, self._edit, self._say, self._select = pipeline, edit, say, select
+        self._shown: tuple | None = None  # what the fields were built for
         self.step_name: str | None = None
         self.link: tuple[str, str, str] | None = None
         self.name_field = w.Text(description="name", continuous_update=False)
@@ -40,13 +42,13 @@ class PropertiesPanel(w.VBox):
 
     # -- what is shown ------------------------------------------------------------------
     def show_nothing(self) -> None:
-        self.step_name, self.link = None, None
+        self.step_name, self.link, self._shown = None, None, None
         self.children = [w.HTML("<i>Click a step or a link to see and edit it.</i>")]
 
     def show_step(self, name: str) -> None:
         pipeline = self._pipeline()
         step = pipeline.step(name)
-        self.step_name, self.link = name, None
+        self.step_name, self.link, self._shown = name, None, _signature(step)
         self._quiet = True
         try:
             self.name_field.description = "step"
@@ -70,7 +72,7 @@ class PropertiesPanel(w.VBox):
         self.children = rows
 
     def show_link(self, producer: str, consumer: str, data: str) -> None:
-        self.step_name, self.link = None, (producer, consumer, data)
+        self.step_name, self.link, self._shown = None, (producer, consumer, data), None
         self._quiet = True
         try:
             self.name_field.description = "data"
@@ -81,13 +83,24 @@ class PropertiesPanel(w.VBox):
                                 f"read by <b>{consumer}</b>"), self.name_field]
 
     def refresh(self) -> None:
+        """After an edit: keep the fields (and the focus) when the step's shape is unchanged."""
         pipeline = self._pipeline()
-        if self.step_name and any(s.name == self.step_name for s in pipeline.steps):
-            self.show_step(self.step_name)
-        elif self.link:
-            self.show_nothing()
-        elif self.step_name:
-            self.show_nothing()
+        step = next((s for s in pipeline.steps if s.name == self.step_name), None)
+        if step is None:
+            if self.step_name:
+                self.show_nothing()
+            return
+        if _signature(step) != self._shown:
+            self.show_step(step.name)
+            return
+        self._quiet = True
+        try:
+            self.reuse_box.value = step.allow_reuse
+            for name, field in self.fields.items():
+                if not field.disabled:
+                    field.value = show(step.parameters[name]) if name in step.parameters else ""
+        finally:
+            self._quiet = False
 
     def _parameter_rows(self, step) -> list[w.Widget]:
         self.fields = {}
@@ -131,12 +144,12 @@ class PropertiesPanel(w.VBox):
         if self.step_name:
             old = self.step_name
             if self._edit(f"rename step {old!r}", lambda: edits.rename_step(pipeline, old, new)):
-                self.step_name = new
+                self._select(("node", new))
                 self._say(f"renamed step {old!r} to {new!r}")
         elif self.link:
             producer, consumer, old = self.link
             if self._edit(f"rename {old!r}", lambda: edits.rename_data(pipeline, old, new)):
-                self.link = (producer, consumer, new)
+                self._select(("edge", edge_id(producer, consumer, new)))
                 self._say(f"renamed PipelineData {old!r} to {new!r}")
 
     def _reuse(self, change) -> None:
@@ -176,3 +189,12 @@ class PropertiesPanel(w.VBox):
                                                                         dataset_name), as_name)
         if self._edit(f"dataset input {as_name!r}", add):
             self._say(f"step {name!r} reads dataset {dataset_name!r} as {as_name!r}")
+
+
+def _signature(step) -> tuple:
+    """What the panel's fields depend on: rebuilt only when this changes."""
+    source = getattr(step, "notebook", None) or step.script_path
+    bound = tuple(sorted(k for k, v in getattr(step, "parameters", {}).items()
+                         if isinstance(v, PipelineParameter)))
+    return (step.name, str(source), tuple(i.name for i in step.inputs),
+            tuple(o.name for o in step.outputs), bound)

@@ -168,11 +168,16 @@ def test_rename_step_and_pipeline_data(designer):
     click(designer, "make")
     designer.properties.name_field.value = "make table"
     assert [s.name for s in designer.pipeline.steps] == ["make table", "read"]
+    assert designer.selected == ("node", "make table")  # still selected, under its new name
+    assert designer.properties.step_name == "make table"
+    assert "picked" in designer.canvas.node("make table").classes
     assert designer.canvas.edge_list == [("make table", "read", "table")]
     click_edge(designer, "make table", "read", "table")
     assert designer.properties.link == ("make table", "read", "table")
     designer.properties.name_field.value = "rows"
     assert designer.pipeline.step("read").inputs[0].name == "rows"
+    assert designer.properties.link == ("make table", "read", "rows")
+    assert designer.selected == ("edge", "make table->read:rows")
     assert designer.canvas.edge_list == [("make table", "read", "rows")]
     before = model(designer)
     designer.properties.name_field.value = "not valid!"
@@ -195,6 +200,7 @@ def test_parameters_from_the_notebook_are_type_checked(designer):
     assert "expects an int" in designer.message
     assert designer.pipeline.step("make").parameters == {}
     fields["rows"].value = "7"
+    assert designer.properties.fields["scale"] is fields["scale"]  # kept: focus stays put
     fields["scale"].value = "2"
     assert designer.pipeline.step("make").parameters == {"rows": 7, "scale": 2.0}
     fields["scale"].value = "true"
