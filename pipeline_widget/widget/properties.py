@@ -97,8 +97,7 @@ class PropertiesPanel(w.VBox):
         try:
             self.reuse_box.value = step.allow_reuse
             for name, field in self.fields.items():
-                if not field.disabled:
-                    field.value = show(step.parameters[name]) if name in step.parameters else ""
+                field.value = _field_text(step.parameters.get(name, _UNSET))
         finally:
             self._quiet = False
 
@@ -117,22 +116,18 @@ class PropertiesPanel(w.VBox):
         for p in found:
             if p.name in injected:
                 continue
-            current = step.parameters.get(p.name)
             field = w.Text(description=p.name, continuous_update=False,
                            placeholder=f"{show(p.default)} (default)",
                            tooltip=p.help, style={"description_width": "initial"})
             field.add_class("pw-param")
-            if isinstance(current, PipelineParameter):
-                field.value = f"= pipeline parameter {current.name}"
-                field.disabled = True
-            elif p.name in step.parameters:
-                field.value = show(current)
+            field.value = _field_text(step.parameters.get(p.name, _UNSET))
             field.observe(lambda change, p=p: self._set_parameter(p, change["new"]), "value")
             self.fields[p.name] = field
             hint = f"{p.type_name or 'any'}" + (f" - {p.help}" if p.help else "")
             rows.append(w.HBox([field, w.HTML(f"<small>{hint}</small>")]))
         if rows:
-            rows.insert(0, w.HTML("<b>parameters</b> (empty: the notebook's default)"))
+            rows.insert(0, w.HTML("<b>parameters</b> (empty: the notebook's default; "
+                                  "<code>=name</code>: the pipeline parameter <i>name</i>)"))
         return rows
 
     # -- edits ----------------------------------------------------------------------------
@@ -168,7 +163,10 @@ class PropertiesPanel(w.VBox):
                 self._say(f"step {name!r}: {p.name} is the notebook's default again")
             return
         try:
-            value = parse(text, p.type_name, f"parameter {p.name!r} of step {name!r}")
+            if text.strip().startswith("="):
+                value = _pipeline_parameter(pipeline, text.strip()[1:].strip(), p.default)
+            else:
+                value = parse(text, p.type_name, f"parameter {p.name!r} of step {name!r}")
         except PipelineError as err:
             self._say(str(err), error=True)
             return
@@ -194,7 +192,20 @@ class PropertiesPanel(w.VBox):
 def _signature(step) -> tuple:
     """What the panel's fields depend on: rebuilt only when this changes."""
     source = getattr(step, "notebook", None) or step.script_path
-    bound = tuple(sorted(k for k, v in getattr(step, "parameters", {}).items()
-                         if isinstance(v, PipelineParameter)))
     return (step.name, str(source), tuple(i.name for i in step.inputs),
-            tuple(o.name for o in step.outputs), bound)
+            tuple(o.name for o in step.outputs))
+
+
+_UNSET = object()
+
+
+def _field_text(value: Any) -> str:
+    if value is _UNSET:
+        return ""
+    return f"={value.name}" if isinstance(value, PipelineParameter) else show(value)
+
+
+def _pipeline_parameter(pipeline: Pipeline, name: str, default: Any) -> PipelineParameter:
+    """The pipeline's parameter `name`, or a new one whose default is the notebook's."""
+    existing = pipeline.parameters.get(name)
+    return existing if existing is not None else PipelineParameter(name, default)

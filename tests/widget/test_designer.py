@@ -212,16 +212,38 @@ def test_parameters_from_the_notebook_are_type_checked(designer):
     assert designer.pipeline.step("read").parameters == {"label": "hello"}
 
 
-def test_bound_pipeline_parameter_shows_and_is_not_editable(ws, steps_dir):
+def test_bound_pipeline_parameter_shows_in_the_field_and_the_run_form(ws, steps_dir):
     alpha = PipelineParameter("scale", 0.5)
     p = Pipeline(ws, [NotebookStep("make", steps_dir / "source.ipynb",
                                    parameters={"scale": alpha})])
     d = PipelineDesigner(pipeline=p)
     click(d, "make")
-    assert d.properties.fields["scale"].disabled
-    assert "pipeline parameter scale" in d.properties.fields["scale"].value
+    assert d.properties.fields["scale"].value == "=scale"
     assert list(d.runs_panel.param_fields) == ["scale"]
     assert d.runs_panel.param_fields["scale"].value == "0.5"
+    d.properties.fields["scale"].value = "3.5"  # unbind: a plain value again
+    assert d.pipeline.step("make").parameters == {"scale": 3.5}
+    assert d.pipeline.parameters == {} and d.runs_panel.param_fields == {}
+
+
+def test_bind_a_step_parameter_to_a_pipeline_parameter(designer, project):
+    add_step(designer, "source.ipynb", "make")
+    add_step(designer, "source.ipynb", "make too")
+    click(designer, "make")
+    designer.properties.fields["rows"].value = "=n_rows"
+    click(designer, "make too")
+    designer.properties.fields["rows"].value = "=n_rows"  # the same parameter, shared
+    assert designer.pipeline.parameters["n_rows"].default_value == 3  # the notebook's default
+    assert designer.pipeline.step("make").parameters["rows"] is \
+        designer.pipeline.step("make too").parameters["rows"]
+    assert designer.runs_panel.param_fields["n_rows"].value == "3"
+    designer.properties.fields["scale"].value = "=not valid"
+    assert "not allowed" in designer.message
+    designer.path.value = str(project / "bound.pipeline.json")
+    designer.save_button.click()
+    saved = json.loads((project / "bound.pipeline.json").read_text())
+    assert saved["parameters"] == {"n_rows": 3}
+    assert saved["steps"][0]["parameter_bindings"] == {"rows": "n_rows"}
 
 
 def test_allow_reuse_checkbox(designer):
