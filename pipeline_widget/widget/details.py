@@ -57,6 +57,9 @@ def step_html(step: StepRun, run_id: str) -> str:
     if step.notebook:
         parts.append(f"<div>executed notebook: <a href='{_esc(Path(step.notebook).as_uri())}' "
                      f"target='_blank'><code>{_esc(step.notebook)}</code></a></div>")
+    for label, path in (("output", step.stdout), ("errors", step.stderr)):
+        if path:
+            parts.append(f"<div>{label} log: <code>{_esc(path)}</code></div>")
     if step.error:
         err = step.error
         cell = f" in cell {err['cell']}" if err.get("cell") is not None else ""

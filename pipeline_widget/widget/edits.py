@@ -214,6 +214,46 @@ def set_parameter(pipeline: Pipeline, step_name: str, key: str, value: Any) -> N
     step.parameters = _check_parameters(step_name, {**step.parameters, key: value})
 
 
+def set_arguments(pipeline: Pipeline, step_name: str, text: str) -> None:
+    """A script's arguments from a command line; `{name}` stands for the step's PipelineData
+    or named dataset input `name`, or the pipeline parameter `name`."""
+    import shlex
+
+    step = _step(pipeline, step_name)
+    if not isinstance(step, PythonScriptStep):
+        raise PipelineError(f"step {step_name!r} is a notebook; notebooks take parameters, "
+                            f"not arguments")
+    try:
+        tokens = shlex.split(text)
+    except ValueError as err:
+        raise PipelineError(f"step {step_name!r}: cannot read the arguments ({err}); check "
+                            f"the quotes") from None
+    named = {i.name: i for i in step.inputs}
+    named.update({o.name: o for o in step.outputs})
+    params = pipeline.parameters
+    args: list[Any] = []
+    for token in tokens:
+        if token.startswith("{") and token.endswith("}") and len(token) > 2:
+            ref = token[1:-1]
+            item = named.get(ref) or params.get(ref)
+            if item is None:
+                raise PipelineError(
+                    f"step {step_name!r}: argument {token} names no input, output or pipeline "
+                    f"parameter; it has {', '.join(sorted({*named, *params})) or 'none'}")
+            args.append(item)
+        else:
+            args.append(token)
+    step.arguments = args
+
+
+def arguments_text(step: PythonScriptStep) -> str:
+    """The inverse of set_arguments' parsing, for showing in a field."""
+    import shlex
+
+    return " ".join(shlex.quote(a) if isinstance(a, str) else
+                    f"{{{a.name}}}" if hasattr(a, "name") else str(a) for a in step.arguments)
+
+
 def clear_parameter(pipeline: Pipeline, step_name: str, key: str) -> None:
     step = _step(pipeline, step_name)
     if isinstance(step, NotebookStep):

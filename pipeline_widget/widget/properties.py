@@ -96,17 +96,25 @@ class PropertiesPanel(w.VBox):
         self._quiet = True
         try:
             self.reuse_box.value = step.allow_reuse
-            for name, field in self.fields.items():
-                field.value = _field_text(step.parameters.get(name, _UNSET))
+            if isinstance(step, NotebookStep):
+                for name, field in self.fields.items():
+                    field.value = _field_text(step.parameters.get(name, _UNSET))
+            else:
+                self.fields["arguments"].value = edits.arguments_text(step)
         finally:
             self._quiet = False
 
     def _parameter_rows(self, step) -> list[w.Widget]:
         self.fields = {}
         if not isinstance(step, NotebookStep):
-            args = " ".join(a if isinstance(a, str) else f"<{getattr(a, 'name', a)}>"
-                            for a in step.arguments)
-            return [w.HTML(f"arguments: <code>{args or '(none)'}</code>")]
+            field = w.Text(description="arguments", value=edits.arguments_text(step),
+                           continuous_update=False, placeholder="--folder {prepped}",
+                           layout=w.Layout(width="95%"))
+            field.add_class("pw-arguments")
+            field.observe(lambda change: self._set_arguments(change["new"]), "value")
+            self.fields = {"arguments": field}
+            return [field, w.HTML("<small>{name}: the path of the step's input or output "
+                                  "<i>name</i>, or the pipeline parameter <i>name</i></small>")]
         try:
             found = notebook_parameters(step.notebook)
         except (OSError, PipelineError) as err:
@@ -172,6 +180,13 @@ class PropertiesPanel(w.VBox):
             return
         if self._edit(f"set {p.name}", lambda: edits.set_parameter(pipeline, name, p.name, value)):
             self._say(f"step {name!r}: {p.name} = {value!r}")
+
+    def _set_arguments(self, text: str) -> None:
+        if self._quiet or not self.step_name:
+            return
+        name, pipeline = self.step_name, self._pipeline()
+        if self._edit(f"arguments of {name!r}", lambda: edits.set_arguments(pipeline, name, text)):
+            self._say(f"step {name!r}: arguments {text}")
 
     def _add_dataset(self, _=None) -> None:
         if not self.step_name or not self.dataset_pick.value:

@@ -426,3 +426,25 @@ def test_hooks_are_on_the_controls(designer):
 
     shown = {id(x) for x in descendants(designer)}
     assert all(id(widget) in shown for widget in hooks.values())
+
+
+def test_script_arguments_name_the_steps_data(designer, project):
+    add_step(designer, "source.ipynb", "make")
+    add_step(designer, "tool.py", "tool")
+    link(designer, "make", "tool", "table")
+    click(designer, "tool")
+    field = designer.properties.fields["arguments"]
+    field.value = "--input {table} --rows 3 'a b'"
+    step = designer.pipeline.step("tool")
+    assert step.arguments[0] == "--input" and step.arguments[1] is step.inputs[0]
+    assert step.arguments[2:] == ["--rows", "3", "a b"]
+    assert designer.properties.fields["arguments"].value == "--input {table} --rows 3 'a b'"
+    before = model(designer)
+    field.value = "--input {nothing}"
+    assert "names no input" in designer.message and model(designer) == before
+    field.value = "--input 'unclosed"
+    assert "quotes" in designer.message and model(designer) == before
+    designer.path.value = str(project / "args.pipeline.json")
+    designer.save_button.click()
+    again = PipelineDesigner.load(project / "args.pipeline.json", workspace=designer.workspace)
+    assert again.pipeline.to_dict(project) == designer.pipeline.to_dict(project)
