@@ -16,6 +16,24 @@ from .outcome import StepOutcome, tail
 from .plan import StepPlan
 
 
+def _die_with_parent(parent: int):
+    """A pre-exec hook (Linux): the script is killed when the runner dies, even by kill -9,
+    so a killed runner leaves no script running on its own. None where unsupported."""
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    pr_set_pdeathsig = 1
+
+    def hook() -> None:
+        prctl(pr_set_pdeathsig, signal.SIGKILL)
+        if os.getppid() != parent:  # the runner died before the hook ran
+            os._exit(1)
+    return hook
+
+
 def _kill_group(proc: subprocess.Popen) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -32,7 +50,7 @@ def run_script(plan: StepPlan, cancel: CancelToken) -> StepOutcome:
     with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
         proc = subprocess.Popen([sys.executable, plan.source, *plan.arguments], cwd=plan.cwd,
                                 env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+                                start_new_session=True, preexec_fn=_die_with_parent(os.getpid()))
         timed_out = False
         with cancel.on_cancel(lambda: _kill_group(proc)):
             try:

@@ -1,0 +1,168 @@
+"""Interruptions of the command line: Ctrl-C, SIGTERM and kill -9, with real processes.
+
+A run is interrupted while a notebook step and a script step (with a child of its own) are
+running; afterwards no process of the run may be left, the record must say what happened,
+and the next run must resume.
+"""
+import json
+import signal
+import subprocess
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.conftest import PYTHON, write_notebook, write_script
+
+WAIT = 120  # seconds: a bound for things that must happen, never a measured time
+
+
+def make_pipeline(project: Path) -> Path:
+    """first -> (slow notebook, slow script that starts a child of its own)."""
+    marks = project / "marks"
+    marks.mkdir()
+    write_notebook(project / "first.ipynb", "a = None",
+                   "import os\nopen(os.path.join(a, 'data.txt'), 'w').write('1')")
+    write_notebook(project / "slow.ipynb", "a = None",
+                   f"import os, time\nopen({str(marks / 'slow')!r}, 'w').write(str(os.getpid()))\n"
+                   "time.sleep(600)")
+    write_script(project / "slow.py",
+                 "import os, subprocess, sys, time\n"
+                 "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
+                 f"open({str(marks / 'script')!r}, 'w').write(f'{{os.getpid()}} {{child.pid}}')\n"
+                 "time.sleep(600)\n")
+    path = project / "slow.pipeline.json"
+    path.write_text(json.dumps({"schema_version": 1, "name": "slow", "steps": [
+        {"type": "notebook", "name": "first", "notebook": "first.ipynb", "outputs": ["a"]},
+        {"type": "notebook", "name": "slow notebook", "notebook": "slow.ipynb",
+         "inputs": [{"data": "a"}]},
+        {"type": "python_script", "name": "slow script", "script_name": "slow.py",
+         "source_directory": ".", "inputs": [{"data": "a"}], "arguments": [{"data": "a"}]}]}))
+    return path
+
+
+def start_cli(project: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([PYTHON, "-m", "pipeline_widget", *args], cwd=project,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_until(condition, what: str) -> None:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting: {what}"
+        time.sleep(0.1)
+
+
+def step_processes(project: Path, cli: subprocess.Popen) -> list[psutil.Process]:
+    """Once both slow steps run: every process the run started (kernels, script, its child)."""
+    marks = project / "marks"
+    wait_until(lambda: (marks / "slow").is_file() and (marks / "script").is_file()
+               and len((marks / "script").read_text().split()) == 2, "both slow steps running")
+    assert cli.poll() is None
+    procs = psutil.Process(cli.pid).children(recursive=True)
+    pids = {p.pid for p in procs}
+    script_pid, grandchild_pid = map(int, (marks / "script").read_text().split())
+    assert {int((marks / "slow").read_text()), script_pid, grandchild_pid} <= pids
+    return procs
+
+
+def all_gone(procs: list[psutil.Process]) -> bool:
+    return not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in procs)
+
+
+def manifests(project: Path) -> list[dict]:
+    return sorted((json.loads(p.read_text()) for p in
+                   (project / ".pipeline_widget" / "runs").glob("*/run.json")),
+                  key=lambda r: r["start_time"])
+
+
+def cli(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([PYTHON, "-m", "pipeline_widget", *args], cwd=project,
+                          capture_output=True, text=True, timeout=300)
+
+
+def check_resumes(project: Path, path: Path) -> None:
+    """The next run reuses the step that finished and runs the interrupted ones (which are
+    made quick first)."""
+    (project / "slow.ipynb").unlink()
+    write_notebook(project / "slow.ipynb", "a = None", "print('quick now')")
+    write_script(project / "slow.py", "print('quick now')\n")
+    res = cli(project, "run", str(path))
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "reused: first" in res.stdout
+    last = manifests(project)[-1]
+    assert {n: (s["status"], s["is_reused"]) for n, s in last["steps"].items()} == {
+        "first": ("Finished", True), "slow notebook": ("Finished", False),
+        "slow script": ("Finished", False)}
+
+
+@contextmanager
+def cleaned_up(procs: list[psutil.Process]):
+    """Whatever the test's outcome, no process it caused outlives it."""
+    try:
+        yield
+    finally:
+        for p in procs:
+            try:
+                p.kill()
+            except psutil.Error:
+                pass
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_cancels_the_run_stops_every_process_and_the_next_run_resumes(project, signum):
+    path = make_pipeline(project)
+    proc = start_cli(project, "run", str(path), "--max-parallel", "2")
+    procs = step_processes(project, proc)
+    with cleaned_up(procs):
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=WAIT)
+        assert proc.returncode == 130, out + err
+        assert "interrupted" in err and "Traceback" not in err
+        assert "Canceled" in out
+        wait_until(lambda: all_gone(procs), "no process of the run left")
+
+        (record,) = manifests(project)
+        assert record["status"] == "Canceled"
+        assert {n: s["status"] for n, s in record["steps"].items()} == {
+            "first": "Finished", "slow notebook": "Canceled", "slow script": "Canceled"}
+        runs = cli(project, "runs")
+        assert runs.returncode == 0 and "Canceled" in runs.stdout
+        if signum == signal.SIGINT:
+            check_resumes(project, path)
+
+
+def test_kill_9_of_the_runner_leaves_no_process_and_no_corrupt_record(project):
+    path = make_pipeline(project)
+    proc = start_cli(project, "run", str(path), "--max-parallel", "2")
+    procs = step_processes(project, proc)
+    with cleaned_up(procs):  # the script's own child is left to the test to end
+        proc.kill()
+        proc.communicate(timeout=WAIT)
+        # no kernel or script runs on without its runner: kernels watch their parent
+        # process, scripts get a parent-death signal
+        direct = [p for p in procs if _is_step_process(p)]
+        wait_until(lambda: all_gone(direct), "kernels and scripts of a killed runner exit")
+
+        (record,) = manifests(project)  # still valid JSON: every write is a rename
+        assert record["status"] == "Running"  # as last written; readers know better:
+        runs = cli(project, "runs")
+        assert runs.returncode == 0 and "Canceled" in runs.stdout and "Running" not in runs.stdout
+        show = cli(project, "show", record["run_id"])
+        assert show.returncode == 0
+        assert "slow notebook [Canceled]" in show.stdout and "first [Finished]" in show.stdout
+        assert "the runner process stopped" in show.stdout
+        for entry in (project / ".pipeline_widget" / "cache").rglob("*.json"):
+            json.loads(entry.read_text())  # no half-written cache entry
+        assert not list((project / ".pipeline_widget").rglob("*.tmp"))
+        check_resumes(project, path)
+
+
+def _is_step_process(p: psutil.Process) -> bool:
+    try:
+        cmd = " ".join(p.cmdline())
+    except psutil.Error:
+        return True
+    return "ipykernel" in cmd or "slow.py" in cmd
