@@ -7,6 +7,10 @@ the task's result is the step's outcome. Cancel travels the other way as a
 Dask `Event` per run, which a watcher thread beside each running step turns
 into the worker's own CancelToken (killing the step's kernel or process).
 
+Each worker keeps a kernel started ahead of its next notebook step (as the
+local executor does), so a step's kernel boots while the previous one runs; the
+run stops those spare kernels when it closes.
+
 The project folder and the run records must be reachable at the same paths on
 the workers (one machine, or a shared filesystem); data may live on a remote
 datastore (see transfer.py).
@@ -17,7 +21,7 @@ import logging
 import socket
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from typing import Callable
@@ -27,6 +31,7 @@ from .cancel import CancelToken
 from .events import Status
 from .execute import execute_step
 from .executors import Executor
+from .kernels import KernelPool
 from .outcome import StepOutcome
 from .plan import RunPlan, StepPlan
 
@@ -50,15 +55,55 @@ def worker_label() -> str:
     return f"{socket.gethostname()}/{get_worker().name}"
 
 
-def run_on_worker(plan: StepPlan, cancel_event: str, topic: str) -> StepOutcome:
-    """The Dask task of one step: announce the start, run the step, answer cancel."""
+_pool_lock = threading.Lock()
+_pool: KernelPool | None = None   # this worker process's kernels started ahead of need
+
+
+def _worker_pool(size: int) -> KernelPool:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = KernelPool(size)
+        return _pool
+
+
+def prestart_kernels(counts: dict[str, int], dask_worker=None) -> None:
+    """Run on each worker (Client.run) when a run opens: its first kernels boot now."""
+    pool = _worker_pool(dask_worker.state.nthreads)
+    for name, count in counts.items():
+        pool.want(name, count)
+
+
+def stop_spare_kernels(dask_worker=None) -> None:
+    """Run on each worker when a run closes: no idle kernel outlives it."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown()
+
+
+def run_on_worker(plan: StepPlan, cancel_event: str, topic: str, spare: bool) -> StepOutcome:
+    """The Dask task of one step: take a ready kernel (and start the next one if more
+    notebook steps follow), announce the start, run the step, answer cancel."""
     from distributed import Event, get_worker
 
-    get_worker().log_event(topic, {"step": plan.name})
+    worker = get_worker()
     cancel, done = CancelToken(), threading.Event()
     event = Event(cancel_event)  # bound to the worker's client, usable from the watcher
     if event.is_set():
         cancel.cancel()
+    kernel = None
+    if plan.kind == "notebook" and not cancel.is_set():
+        name = plan.kernel_name or "python3"
+        pool = _worker_pool(worker.state.nthreads)
+        try:
+            kernel = pool.acquire(name)
+        except Exception:
+            kernel = None  # execute_step starts one and reports its failure
+        if spare:
+            pool.want(name, 1)
+    worker.log_event(topic, {"step": plan.name})
 
     def watch() -> None:
         # Polls rather than waits on the scheduler, so nothing is left pending there
@@ -74,9 +119,11 @@ def run_on_worker(plan: StepPlan, cancel_event: str, topic: str) -> StepOutcome:
     watcher = threading.Thread(target=watch, name=f"cancel-{plan.slug}", daemon=True)
     watcher.start()
     try:
-        outcome = execute_step(plan, cancel)
+        outcome = execute_step(plan, cancel, kernel)
     finally:
         done.set()
+        if kernel is not None:
+            kernel.stop()
     outcome.worker = worker_label()
     return outcome
 
@@ -116,6 +163,8 @@ class DaskExecutor(Executor):
         self._cancel_token: CancelToken | None = None
         self._events = ThreadPoolExecutor(1, thread_name_prefix="dask-events")
         self._topic = self._cancel_event = ""
+        self._remaining: Counter[str] = Counter()   # notebook steps not yet sent, by kernel
+        self._prestarted = False
 
     # -- connecting ---------------------------------------------------------------
     def _connect(self) -> None:
@@ -139,10 +188,20 @@ class DaskExecutor(Executor):
                                     f"{self._scheduler} ({err}); start it (dask scheduler) "
                                     f"or check the address given as executor") from err
 
+    def _prestart(self) -> None:
+        """Ask as many workers as there are notebook steps to boot their first kernels."""
+        total = sum(self._remaining.values())
+        if not total:
+            return
+        workers = list(self._client.scheduler_info(n_workers=-1)["workers"])[:total]
+        self._client.run(prestart_kernels, dict(self._remaining), workers=workers)
+        self._prestarted = True
+
     def _start_in_background(self) -> None:
         def start() -> None:
             try:
                 self._connect()
+                self._prestart()
             except BaseException as err:
                 self._start_error = err
 
@@ -154,10 +213,16 @@ class DaskExecutor(Executor):
         a LocalCluster starts in the background while the submission is checked."""
         if self._client is not None or self._starting is not None:
             return
+        self._remaining = Counter(s.kernel_name or "python3" for s in plan.to_execute
+                                  if s.kind == "notebook")
         if self._scheduler is None:
             self._start_in_background()
         else:
             self._connect()
+            try:
+                self._prestart()
+            except Exception:
+                pass  # steps start their own kernels
 
     def open(self, plan: RunPlan) -> None:
         self._topic = f"pipeline_widget-{plan.run_id}"
@@ -190,8 +255,15 @@ class DaskExecutor(Executor):
         return entry.result
 
     def _send(self, entry: _Step) -> None:
+        spare = False
+        if entry.plan.kind == "notebook":
+            with self._lock:
+                name = entry.plan.kernel_name or "python3"
+                self._remaining[name] -= 1
+                spare = self._remaining[name] > 0
         entry.future = self._client.submit(run_on_worker, entry.plan, self._cancel_event,
-                                           self._topic, key=f"step-{entry.plan.step_run_id}",
+                                           self._topic, spare,
+                                           key=f"step-{entry.plan.step_run_id}",
                                            pure=False, retries=0)
         entry.future.add_done_callback(lambda f, e=entry: self._done(e, f))
 
@@ -259,23 +331,30 @@ class DaskExecutor(Executor):
             self._starting.join()
         self._hooks.close()
         client, cluster = self._client, self._cluster
-        self._client = self._cluster = None
         if client is not None:
             left = [e.future for e in self._steps.values()
                     if e.future is not None and not e.future.done()]
-            try:
-                if left:  # the runner itself failed: stop what it sent
-                    self._cancel_run()
-                    client.cancel(left, force=True)
-                if self._topic:
-                    client.unsubscribe_topic(self._topic)
-                if self._cancel_token is not None and self._cancel_token.is_set():
-                    from distributed import Event
+            if left:  # the runner itself failed: stop what it sent
+                self._cancel_run()
+                self._quietly(client.cancel, left, force=True)
+            if self._topic:
+                self._quietly(client.unsubscribe_topic, self._topic)
+            if self._prestarted or self._steps:
+                self._quietly(client.run, stop_spare_kernels)
+            if self._cancel_token is not None and self._cancel_token.is_set():
+                from distributed import Event
 
-                    Event(self._cancel_event, client=client).clear()  # frees it on the scheduler
-            except Exception:
-                pass
+                self._quietly(Event(self._cancel_event, client=client).clear)  # frees it
             client.close()
         if cluster is not None:
             cluster.close()
+        self._client = self._cluster = None
         self._events.shutdown(wait=True)
+
+    @staticmethod
+    def _quietly(fn, *args, **kwargs) -> None:
+        """Clean-up that must not stop the rest of close()."""
+        try:
+            fn(*args, **kwargs)
+        except Exception:
+            pass

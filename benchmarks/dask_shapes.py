@@ -1,0 +1,78 @@
+"""The Dask suite: the benchmark shapes on the local executor and on a Dask LocalCluster of
+two single-threaded worker processes, in the same run, and their ratio.
+
+Each run is cold (a fresh workspace, so no step is reused) and is timed from
+`submit` to the end of `wait_for_completion`, in this process. Dask runs twice
+per shape: on a cluster already running (`executor="dask://host:port"`, the
+usual case of an existing cluster) and with `executor="dask"`, which starts and
+closes a LocalCluster inside the run.
+
+`python -m benchmarks.dask_shapes` (or `python -m benchmarks --only dask`).
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from . import shapes
+
+WORKERS = 2
+SHAPES = [shapes.chain(10), shapes.fan_out(8), shapes.diamond()]
+
+
+def timed_run(shape: shapes.Shape, root: Path, label: str, executor: str | None) -> float:
+    from pipeline_widget import Pipeline, Workspace
+
+    project = root / f"{shape.name}-{label}"
+    file = shapes.write_project(shape, project)
+    pipeline = Pipeline.load(file, workspace=Workspace(project))
+    start = time.perf_counter()
+    run = pipeline.submit("bench", executor=executor, max_parallel=WORKERS)
+    status = run.wait_for_completion(show_output=False)
+    seconds = time.perf_counter() - start
+    if status != "Finished":
+        failed = [(s.name, s.error) for s in run.get_steps() if s.status != "Finished"]
+        raise RuntimeError(f"{shape.name} on {label} ended {status}: {failed[:2]}")
+    return seconds
+
+
+def main() -> bool:
+    import dask
+    from distributed import LocalCluster
+
+    rows = []
+    root = Path(tempfile.mkdtemp(prefix="bench-dask-"))
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        cluster = LocalCluster(n_workers=WORKERS, threads_per_worker=1, processes=True,
+                               host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                               silence_logs=logging.ERROR)
+    address = "dask://" + cluster.scheduler_address[len("tcp://"):]
+    try:
+        for shape in SHAPES:
+            local = timed_run(shape, root, "local", None)
+            running = timed_run(shape, root, "dask-running", address)
+            new = timed_run(shape, root, "dask-new", "dask")
+            rows.append((shape.name, len(shape), local, running, new))
+            print(f"  {shape.name}: local {local:.2f} s, dask {running:.2f} s, "
+                  f"dask with a new cluster {new:.2f} s", flush=True)
+    finally:
+        cluster.close()
+        shutil.rmtree(root, ignore_errors=True)
+
+    header = ["shape", "steps", "local", "dask", "dask/local", "dask (new cluster)", "new/local"]
+    table = [header] + [[name, str(n), f"{lo:.2f} s", f"{ru:.2f} s", f"{ru / lo:.2f} x",
+                         f"{ne:.2f} s", f"{ne / lo:.2f} x"] for name, n, lo, ru, ne in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in table]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    print(f"\nDask LocalCluster ({WORKERS} worker processes, 1 thread each) against the local "
+          f"executor (max_parallel={WORKERS}); cold runs, no reuse")
+    print("\n".join(lines))
+    return True
+
+
+if __name__ == "__main__":
+    main()
