@@ -161,6 +161,11 @@ class PipelineDesigner(w.VBox):
             self.say(str(err), error=True)
             self.refresh()
             return False
+        except Exception as err:  # a bug of ours: the model is back as it was; say so, go on
+            self.say(f"{label} failed ({type(err).__name__}: {err}); nothing was changed",
+                     error=True)
+            self.refresh()
+            return False
         self.refresh()
         return True
 

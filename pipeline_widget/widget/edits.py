@@ -8,6 +8,7 @@ copies also give undo.
 from __future__ import annotations
 
 import copy
+from collections import Counter
 import os
 from pathlib import Path
 from typing import Any, Callable
@@ -25,6 +26,7 @@ REFUSED = frozenset({"duplicate_step", "duplicate_data", "two_producers", "self_
 
 
 def structural_problems(pipeline: Pipeline) -> list[Problem]:
+    """The problems in REFUSED (an empty pipeline has none: it is where drawing starts)."""
     if not pipeline.steps:
         return []
     return [p for p in pipeline.validate() if p.code in REFUSED]
@@ -39,13 +41,15 @@ class EditHistory:
         self._undo: list[tuple[str, list]] = []
 
     def apply(self, label: str, edit: Callable[[], Any]) -> Any:
+        """Run `edit()`; on any error or new structural problem, put the steps back and raise."""
         before = copy.deepcopy(self.pipeline.steps)
-        known = {p.message for p in structural_problems(self.pipeline)}
+        known = Counter(p.code for p in structural_problems(self.pipeline))
         try:
             result = edit()
-            new = [p for p in structural_problems(self.pipeline) if p.message not in known]
-            if new:
-                raise PipelineError(new[0].message)
+            after = structural_problems(self.pipeline)
+            grown = Counter(p.code for p in after) - known  # renames change messages, not counts
+            if grown:
+                raise PipelineError(next(p.message for p in reversed(after) if p.code in grown))
         except BaseException:
             self.pipeline.steps = before
             raise
@@ -57,19 +61,13 @@ class EditHistory:
     def can_undo(self) -> bool:
         return bool(self._undo)
 
-    @property
-    def last_label(self) -> str | None:
-        return self._undo[-1][0] if self._undo else None
-
     def undo(self) -> str:
+        """Go back to the steps before the last edit; returns that edit's label."""
         if not self._undo:
             raise PipelineError("there is nothing to undo")
         label, steps = self._undo.pop()
         self.pipeline.steps = steps
         return label
-
-    def forget(self) -> None:
-        self._undo.clear()
 
 
 # -- the edits: plain functions on the model ------------------------------------------------
