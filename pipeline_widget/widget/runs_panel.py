@@ -235,6 +235,8 @@ class RunsPanel(w.VBox):
         except PipelineError:
             self.details.value = f"<i>{name} is not part of run {self.shown.id}.</i>"
             return
+        except RuntimeError:  # the runner changed the live record while it was read: once more
+            step = self.shown.get_step(name)
         self.details.value = step_html(step, self.shown.id)
 
     def close_run(self) -> None:
