@@ -87,6 +87,7 @@ class PipelineDesigner(w.VBox):
                                             icon="check")
         self.relayout_button = self._button("Layout", "pw-relayout", self.relayout,
                                             icon="sitemap")
+        self.clear_button = self._button("Clear", "pw-clear", self.clear, icon="eraser")
         self.problem_list = w.HTML()
         self.problem_list.add_class("pw-problems")
         self.path = w.Text(description="file", layout=w.Layout(width="360px"),
@@ -102,7 +103,7 @@ class PipelineDesigner(w.VBox):
             w.HBox([self.step_source, self.step_path, self.step_name, self.add_button],
                    layout=w.Layout(flex_flow="row wrap")),
             w.HBox([self.connect_button, self.data_name, self.remove_button, self.undo_button,
-                    self.validate_button, self.relayout_button],
+                    self.validate_button, self.relayout_button, self.clear_button],
                    layout=w.Layout(flex_flow="row wrap")),
             self.message_line,
             w.HBox([w.Box([self.canvas], layout=w.Layout(width="60%")), side]),
@@ -309,6 +310,14 @@ class PipelineDesigner(w.VBox):
         self.refresh()
         self.say(f"undid: {label}")
         return True
+
+    def clear(self) -> bool:
+        """Remove every step, to draw from scratch; Undo brings them back."""
+        if self.edit("clear", lambda: edits.clear(self._pipeline)):
+            self.select(None)
+            self.say("cleared the canvas (Undo brings the steps back)")
+            return True
+        return False
 
     def validate(self) -> list[Problem]:
         self.refresh()

@@ -182,6 +182,13 @@ def remove_step(pipeline: Pipeline, name: str) -> None:
             reader.inputs = [i for i in reader.inputs if i is not out]
 
 
+def clear(pipeline: Pipeline) -> None:
+    """Remove every step (undoable like any edit): a blank canvas to draw on."""
+    for step in pipeline.steps:
+        step.unlink()
+    pipeline.steps = []
+
+
 def rename_step(pipeline: Pipeline, old: str, new: str) -> None:
     if old == new:
         return

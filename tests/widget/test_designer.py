@@ -448,3 +448,17 @@ def test_script_arguments_name_the_steps_data(designer, project):
     designer.save_button.click()
     again = PipelineDesigner.load(project / "args.pipeline.json", workspace=designer.workspace)
     assert again.pipeline.to_dict(project) == designer.pipeline.to_dict(project)
+
+
+def test_clear_gives_a_blank_canvas_and_undo_brings_it_back(designer):
+    add_step(designer, "source.ipynb", "make")
+    add_step(designer, "sink.ipynb", "read")
+    link(designer, "make", "read")
+    drawn, before = designer.canvas.snapshot(), model(designer)
+    designer.clear_button.click()
+    assert designer.pipeline.steps == [] and designer.canvas.node_ids == []
+    assert designer.selected is None
+    add_step(designer, "sink.ipynb", "new")
+    designer.undo_button.click()
+    designer.undo_button.click()
+    assert model(designer) == before and designer.canvas.snapshot() == drawn
