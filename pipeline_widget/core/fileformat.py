@@ -9,6 +9,7 @@ from typing import Any
 
 from .dataset import Dataset, DatasetConsumptionConfig
 from .errors import PipelineError
+from .names import identifier_problem, step_name_problem
 from .pipeline_data import PipelineData, PipelineParameter
 from .steps import NotebookStep, PythonScriptStep, Step
 from .workspace import DEFAULT_DATASTORE
@@ -96,12 +97,87 @@ def check_shape(data: Any, source: str) -> None:
                             f"reads {SCHEMA_VERSION}); upgrade pipeline-widget or re-save the file")
     import fastjsonschema
 
+    problem = _name_problem(data)
+    if problem:
+        raise PipelineError(f"{source}: {problem}")
     try:
         _schema_validator()(data)
     except fastjsonschema.JsonSchemaException as err:
-        where = getattr(err, "name", "data").replace("data", "file", 1)
-        raise PipelineError(f"{source}: {where} is malformed ({err.message}); the format is "
+        err = _step_error(data, err)
+        where = _where(getattr(err, "name", "data"))
+        message = err.message.replace(getattr(err, "name", "data"), where, 1)
+        raise PipelineError(f"{source}: {where} is malformed ({message}); the format is "
                             f"described in {SCHEMA_PATH.name}") from None
+
+
+def _where(name: str) -> str:
+    """fastjsonschema's 'data.steps[0].name' as 'steps[0].name' ('the file' for the root)."""
+    return name[len("data."):] if name.startswith("data.") else "the file"
+
+
+def _name_problem(data: dict) -> str | None:
+    """The first name in the file that breaks a name rule, said with the rule (the schema
+    alone would only say that a step matches no definition)."""
+    datas = data.get("data")
+    for name in (datas if isinstance(datas, dict) else {}):
+        problem = identifier_problem(name, "PipelineData")
+        if problem:
+            return f"data: {problem}"
+    steps = data.get("steps")
+    for i, step in enumerate(steps if isinstance(steps, list) else []):
+        if not isinstance(step, dict):
+            continue
+        where = f"steps[{i}]" + (f" ({step['name']!r})" if isinstance(step.get("name"), str) else "")
+        if "name" in step:
+            problem = step_name_problem(step["name"])
+            if problem:
+                return f"{where}: {problem}"
+        refs = [*(step.get("outputs") if isinstance(step.get("outputs"), list) else [])]
+        for item in [*(step.get("inputs") if isinstance(step.get("inputs"), list) else []),
+                     *(step.get("arguments") if isinstance(step.get("arguments"), list) else [])]:
+            if isinstance(item, dict) and "data" in item:
+                refs.append(item["data"])
+        for name in refs:
+            problem = identifier_problem(name, "PipelineData")
+            if problem:
+                return f"{where}: {problem}"
+    return None
+
+
+@lru_cache(maxsize=4)
+def _step_validator(kind: str):
+    import fastjsonschema
+
+    schema = json.loads(SCHEMA_PATH.read_text())
+    (branch,) = [b for b in schema["definitions"]["step"]["oneOf"]
+                 if b["properties"]["type"].get("const") == kind]
+    return fastjsonschema.compile({**branch, "definitions": schema["definitions"]})
+
+
+def _step_error(data: dict, err):
+    """For a step that matches no step definition, the error against the definition of its
+    own type, which names the field at fault."""
+    import fastjsonschema
+
+    name = getattr(err, "name", "")
+    steps = data.get("steps")
+    if not (name.startswith("data.steps[") and name.endswith("]") and isinstance(steps, list)):
+        return err
+    try:
+        step = steps[int(name[len("data.steps["):-1])]
+    except (ValueError, IndexError):
+        return err
+    kind = step.get("type") if isinstance(step, dict) else None
+    if kind not in ("notebook", "python_script"):
+        return err
+    try:
+        _step_validator(kind)(step)
+    except fastjsonschema.JsonSchemaException as inner:
+        full = name + inner.name[len("data"):]
+        inner.message = inner.message.replace(inner.name, full, 1)
+        inner.name = full
+        return inner
+    return err
 
 
 def from_dict(data: Any, base: Path, datastore_for, source: str = "pipeline") -> tuple[str, str, list[Step]]:

@@ -74,7 +74,7 @@ def test_the_model_survives_a_round_trip(pipeline, project):
     ('{"schema_version": 99, "steps": []}', "schema_version 99"),
     ('{"schema_version": 1, "steps": [{"type": "notebook"}]}', "malformed"),
     ('{"schema_version": 1, "steps": [{"type": "notebook", "name": "a", "notebook": "x.ipynb",'
-     ' "outputs": ["a-b"]}]}', "malformed"),
+     ' "outputs": ["a-b"]}]}', "PipelineData name 'a-b' is not allowed"),
 ])
 def test_malformed_files_give_a_clear_error(project, content, message):
     path = project / "bad.pipeline.json"
