@@ -13,12 +13,12 @@ from typing import Any, Callable
 import ipywidgets as w
 
 from ..core import PipelineError, Workspace
-from ..core.names import identifier_problem
 from ..core.pipeline import Pipeline as CorePipeline
 from ..core.validation import Problem
 from ..run.pipeline import Pipeline
 from . import edits
 from .canvas import PipelineCanvas
+from .links import LinkTool
 from .properties import PropertiesPanel
 from .runs_panel import RunsPanel
 from .styles import legend_html
@@ -43,8 +43,6 @@ class PipelineDesigner(w.VBox):
         self.steps_dir = Path(steps_dir).absolute() if steps_dir else _guess_steps_dir(pipeline)
         self.problems: list[Problem] = []
         self.selected: tuple[str, str] | None = None   # ("node", step) or ("edge", edge id)
-        self.connect_from: str | None = None
-        self._auto_data_name = ""
         self._message = ""
         self.message_is_error = False
 
@@ -74,12 +72,9 @@ class PipelineDesigner(w.VBox):
                                 layout=w.Layout(width="220px"))
         self.step_name.add_class("pw-step-name")
         self.add_button = self._button("Add step", "pw-add-step", self.add_step, icon="plus")
-        self.connect_button = self._button("Connect", "pw-connect", self.toggle_connect,
-                                           icon="link")
-        self.data_name = w.Text(description="data", placeholder="PipelineData name",
-                                layout=w.Layout(width="220px"))
-        self.data_name.add_class("pw-data-name")
-        self.data_name.observe(self._data_name_typed, "value")
+        self.links = LinkTool(lambda: self._pipeline, self.canvas, self.edit, self.say,
+                              lambda: self.selected)
+        self.connect_button, self.data_name = self.links.button, self.links.data_name
         self.remove_button = self._button("Remove", "pw-remove", self.remove_selected,
                                           icon="trash")
         self.undo_button = self._button("Undo", "pw-undo", self.undo, icon="undo")
@@ -194,12 +189,8 @@ class PipelineDesigner(w.VBox):
 
     # -- selection and clicks ------------------------------------------------------------------
     def _picked(self, kind: str, element_id: str) -> None:
-        if kind == "node" and self.connect_from is not None:
-            producer, self.connect_from = self.connect_from, None
-            self.canvas.mark(None, "connecting")
-            self.connect(producer, element_id, self.data_name.value.strip())
-            self.select(("node", element_id))
-            return
+        if kind == "node":
+            self.links.consumer_clicked(element_id)
         self.select((kind, element_id))
 
     def select(self, selected: tuple[str, str] | None) -> None:
@@ -246,42 +237,17 @@ class PipelineDesigner(w.VBox):
             name, n = f"{base} {n}", n + 1
         return name
 
+    @property
+    def connect_from(self) -> str | None:
+        """The producer picked for a link while Connect waits for the consumer click."""
+        return self.links.producer
+
     def toggle_connect(self) -> None:
-        """First press: the selected step becomes the producer; then click the consumer."""
-        if self.connect_from is not None:
-            self.connect_from = None
-            self.canvas.mark(None, "connecting")
-            self.say("connect canceled")
-            return
-        if not self.selected or self.selected[0] != "node":
-            self.say("click the step that writes the data first, then press Connect",
-                     error=True)
-            return
-        producer = self.selected[1]
-        self.connect_from = producer
-        self.canvas.mark(producer, "connecting")
-        if self.data_name.value.strip() in ("", self._auto_data_name):
-            self._auto_data_name = edits.default_data_name(self._pipeline, producer)
-            self.data_name.value = self._auto_data_name
-        self.say(f"now click the step that reads {self.data_name.value.strip()!r} from "
-                 f"{producer!r} (press Connect again to cancel)")
+        self.links.toggle()
 
     def connect(self, producer: str, consumer: str, data_name: str | None = None) -> bool:
         """Link two steps by a PipelineData (the producer's own if it has one by that name)."""
-        data_name = data_name or edits.default_data_name(self._pipeline, producer)
-        if self.edit(f"connect {producer!r} -> {consumer!r}",
-                     lambda: edits.connect(self._pipeline, producer, consumer, data_name)):
-            self.say(f"{consumer!r} now reads PipelineData {data_name!r} written by {producer!r}")
-            return True
-        return False
-
-    def _data_name_typed(self, change) -> None:
-        problem = identifier_problem(change["new"].strip(), "PipelineData") \
-            if change["new"].strip() else None
-        if problem:
-            self.say(problem, error=True)
-        elif self._message and self._message.startswith("PipelineData name"):
-            self.say("")
+        return self.links.connect(producer, consumer, data_name)
 
     def remove_selected(self) -> bool:
         """Remove the selected step (with its links) or the selected link."""
@@ -357,7 +323,7 @@ class PipelineDesigner(w.VBox):
         self.runs_panel.close_run()
         self._pipeline = pipeline
         self.history = edits.EditHistory(pipeline)
-        self.connect_from = None
+        self.links.cancel()
         self.selected = None
         self.canvas.set_statuses({})
         self.properties.show_nothing()

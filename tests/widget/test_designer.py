@@ -462,3 +462,15 @@ def test_clear_gives_a_blank_canvas_and_undo_brings_it_back(designer):
     designer.undo_button.click()
     designer.undo_button.click()
     assert model(designer) == before and designer.canvas.snapshot() == drawn
+
+
+def test_after_a_link_the_next_connect_offers_a_fresh_name(designer):
+    add_step(designer, "source.ipynb", "make")
+    add_step(designer, "source.ipynb", "other")
+    add_step(designer, "sink.ipynb", "read")
+    link(designer, "make", "read", "rows")
+    click(designer, "other")
+    designer.connect_button.click()
+    assert designer.data_name.value == "out"  # not 'rows', which belongs to 'make'
+    click(designer, "read")
+    assert sorted(designer.canvas.edge_list) == [("make", "read", "rows"), ("other", "read", "out")]

@@ -1,0 +1,84 @@
+"""Drawing links by clicks (ipycytoscape has no drag-to-connect): select the producer,
+press Connect, click the consumer. The PipelineData's name comes from the data field, where
+a default is offered when Connect is pressed."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import ipywidgets as w
+
+from ..core.names import identifier_problem
+from ..core.pipeline import Pipeline
+from . import edits
+from .canvas import PipelineCanvas
+
+
+class LinkTool:
+    def __init__(self, pipeline: Callable[[], Pipeline], canvas: PipelineCanvas,
+                 edit: Callable[[str, Callable[[], Any]], bool], say: Callable[..., None],
+                 selected: Callable[[], tuple[str, str] | None]) -> None:
+        self._pipeline, self._canvas, self._edit, self._say = pipeline, canvas, edit, say
+        self._selected = selected
+        self.producer: str | None = None   # set between the Connect press and the consumer click
+        self._offered = ""                 # the name last put in the field by us
+        self._complained = False           # the message line shows our name-rule error
+        self.button = w.Button(description="Connect", icon="link")
+        self.button.add_class("pw-connect")
+        self.button.on_click(lambda _: self.toggle())
+        self.data_name = w.Text(description="data", placeholder="PipelineData name",
+                                layout=w.Layout(width="220px"))
+        self.data_name.add_class("pw-data-name")
+        self.data_name.observe(self._typed, "value")
+
+    def toggle(self) -> None:
+        """First press: the selected step becomes the producer; a second press cancels."""
+        if self.producer is not None:
+            self.cancel()
+            self._say("connect canceled")
+            return
+        selected = self._selected()
+        if not selected or selected[0] != "node":
+            self._say("click the step that writes the data first, then press Connect",
+                      error=True)
+            return
+        self.producer = selected[1]
+        self._canvas.mark(self.producer, "connecting")
+        if self.data_name.value.strip() in ("", self._offered):
+            self._offered = edits.default_data_name(self._pipeline(), self.producer)
+            self.data_name.value = self._offered
+        self._say(f"now click the step that reads {self.data_name.value.strip()!r} from "
+                  f"{self.producer!r} (press Connect again to cancel)")
+
+    def cancel(self) -> None:
+        self.producer = None
+        self._canvas.mark(None, "connecting")
+
+    def consumer_clicked(self, consumer: str) -> bool:
+        """The click that ends a Connect; False when no Connect is under way."""
+        if self.producer is None:
+            return False
+        producer = self.producer
+        self.cancel()
+        self.connect(producer, consumer, self.data_name.value.strip())
+        return True
+
+    def connect(self, producer: str, consumer: str, data_name: str | None = None) -> bool:
+        """Link two steps by a PipelineData (the producer's own if it has one by that name)."""
+        data_name = data_name or edits.default_data_name(self._pipeline(), producer)
+        if self._edit(f"connect {producer!r} -> {consumer!r}",
+                      lambda: edits.connect(self._pipeline(), producer, consumer, data_name)):
+            self._offered = self.data_name.value  # the next Connect offers a fresh default
+            self._say(f"{consumer!r} now reads PipelineData {data_name!r} written by "
+                      f"{producer!r}")
+            return True
+        return False
+
+    def _typed(self, change) -> None:
+        """The name rule, checked as the person types."""
+        text = change["new"].strip()
+        problem = identifier_problem(text, "PipelineData") if text else None
+        if problem:
+            self._say(problem, error=True)
+        elif self._complained:
+            self._say("")
+        self._complained = bool(problem)
