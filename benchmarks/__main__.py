@@ -17,6 +17,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--only", choices=["core", *OPTIONAL], action="append",
                         help="run only these suites (repeatable); default: all")
+    parser.add_argument("--repeat", type=int, default=3, metavar="N",
+                        help="rounds of each core measurement; the median is reported")
     parser.add_argument("--keep", action="store_true",
                         help="keep the generated projects of the core suite")
     args = parser.parse_args(argv)
@@ -27,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         from . import core
 
         print("== core: local runner vs a plain papermill loop ==", flush=True)
-        ok = core.main(keep=args.keep) and ok
+        ok = core.main(keep=args.keep, repeat=args.repeat) and ok
     for name, module_name in OPTIONAL.items():
         if name not in chosen:
             continue

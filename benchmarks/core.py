@@ -6,11 +6,15 @@ process start and its imports included) and an unchanged re-run through the
 CLI, each with the peak RSS of the CLI process (kernels are other processes).
 Then the 100-step chain's re-run, the per-step overhead (benchmarks.overhead)
 and validate + save + load of a 1,000-step pipeline (benchmarks.fileformat).
+Each round measures a shape's baseline and its runs back to back, and ratios
+are taken within a round, so load from other work on the machine affects both
+sides alike; the table shows the median over the rounds.
 """
 from __future__ import annotations
 
 import json
 import shutil
+import statistics
 import tempfile
 import time
 from dataclasses import dataclass
@@ -95,66 +99,92 @@ def _log(text: str) -> None:
     print(text, flush=True)
 
 
-def run(log: Callable[[str], None] = _log, keep: bool = False) -> list[Figure]:
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def _spread(values: list[float], unit: str = "s") -> str:
+    return f"median of {len(values)}: " + ", ".join(f"{v:.2f}" for v in values) + f" {unit}"
+
+
+def run(log: Callable[[str], None] = _log, keep: bool = False, repeat: int = 3) -> list[Figure]:
+    """Each measurement `repeat` times, interleaved with its baseline so that a machine
+    shared with other work slows both alike; ratios are taken per round, then the median."""
     root = Path(tempfile.mkdtemp(prefix="pw-bench-"))
     figures: list[Figure] = []
     peaks: list[float] = []
     try:
-        reruns: dict[str, float] = {}
-        for shape, cold_target, rerun_target in [(shapes.chain(10), 0.6, 0.1),
-                                                 (shapes.fan_out(8), 0.6, None),
-                                                 (shapes.diamond(), None, None)]:
-            project = Project(shape, root)
-            log(f"{shape.name}: baseline papermill loop ...")
-            base = project.baseline()
-            log(f"{shape.name}: cold pipeline-widget run ...")
-            cold = project.cold()
-            log(f"{shape.name}: unchanged re-run ...")
-            again = project.run_cli()
-            if "0 ran" not in again.stdout:
-                raise RuntimeError(f"the unchanged re-run of {shape.name} ran steps:\n{again.stdout}")
-            reruns[shape.name] = again.seconds
-            peaks += [p for p in (cold.peak_rss_mb, again.peak_rss_mb) if p]
-            loop = base["loop"]
-            figures += [
-                Figure(f"{shape.name}: baseline papermill loop", loop, "s",
-                       note=f"{len(shape)} steps; whole process {base['process']:.2f} s"),
-                Figure(f"{shape.name}: cold run / baseline", cold.seconds / loop, "x", cold_target,
-                       note=f"cold {cold.seconds:.2f} s, one process start included"),
-                Figure(f"{shape.name}: unchanged re-run / baseline", again.seconds / loop, "x",
-                       rerun_target, note=f"re-run {again.seconds:.3f} s"),
-                Figure(f"{shape.name}: runner peak RSS (cold)", cold.peak_rss_mb or 0.0, "MB",
-                       None, note="the CLI process alone, kernels not counted"),
-            ]
-
+        plan = [(shapes.chain(10), 0.6, 0.1), (shapes.fan_out(8), 0.6, None),
+                (shapes.diamond(), None, None)]
+        projects = {shape.name: Project(shape, root) for shape, _, _ in plan}
         chain100 = Project(shapes.chain(100), root)
+        rounds: dict[str, dict[str, list[float]]] = {
+            name: {"loop": [], "process": [], "cold": [], "again": [], "cold_x": [], "again_x": [],
+                   "rss": []} for name in projects}
+        rerun_pairs: list[tuple[float, float]] = []
         log("chain_100: cold run (to fill the cache) ...")
         cold100 = chain100.cold()
-        log("chain_100: unchanged re-run ...")
-        again100 = chain100.run_cli()
-        if "0 ran" not in again100.stdout:
-            raise RuntimeError(f"the unchanged re-run of chain_100 ran steps:\n{again100.stdout}")
-        peaks += [p for p in (cold100.peak_rss_mb, again100.peak_rss_mb) if p]
+        peaks += [cold100.peak_rss_mb or 0.0]
+        for r in range(repeat):
+            for shape, _, _ in plan:
+                project, got = projects[shape.name], rounds[shape.name]
+                log(f"round {r + 1}/{repeat}, {shape.name}: baseline, cold run, re-run ...")
+                base = project.baseline()
+                cold = project.cold()
+                again = project.run_cli()
+                if "0 ran" not in again.stdout:
+                    raise RuntimeError(f"the unchanged re-run of {shape.name} ran steps:\n"
+                                       f"{again.stdout}")
+                got["loop"].append(base["loop"])
+                got["process"].append(base["process"])
+                got["cold"].append(cold.seconds)
+                got["again"].append(again.seconds)
+                got["cold_x"].append(cold.seconds / base["loop"])
+                got["again_x"].append(again.seconds / base["loop"])
+                got["rss"].append(cold.peak_rss_mb or 0.0)
+                peaks += [p for p in (cold.peak_rss_mb, again.peak_rss_mb) if p]
+            log(f"round {r + 1}/{repeat}: chain_10 and chain_100 unchanged re-runs ...")
+            short, long_ = projects["chain_10"].run_cli(), chain100.run_cli()
+            if "0 ran" not in long_.stdout:
+                raise RuntimeError(f"the unchanged re-run of chain_100 ran steps:\n{long_.stdout}")
+            rerun_pairs.append((short.seconds, long_.seconds))
+            peaks += [p for p in (short.peak_rss_mb, long_.peak_rss_mb) if p]
+
+        for shape, cold_target, rerun_target in plan:
+            got = rounds[shape.name]
+            figures += [
+                Figure(f"{shape.name}: baseline papermill loop", _median(got["loop"]), "s",
+                       note=f"{len(shape)} steps; {_spread(got['loop'])}; whole process "
+                            f"{_median(got['process']):.2f} s"),
+                Figure(f"{shape.name}: cold run / baseline", _median(got["cold_x"]), "x",
+                       cold_target, note=f"cold runs {_spread(got['cold'])}, process start "
+                                         f"included"),
+                Figure(f"{shape.name}: unchanged re-run / baseline", _median(got["again_x"]), "x",
+                       rerun_target, note=f"re-runs {_spread(got['again'])}"),
+                Figure(f"{shape.name}: runner peak RSS (cold)", max(got["rss"]), "MB",
+                       note="the CLI process alone, kernels not counted"),
+            ]
+        ratios = [long_ / short for short, long_ in rerun_pairs]
         figures += [
             Figure("chain_100: cold run", cold100.seconds, "s", note="no baseline (not a target)"),
-            Figure("chain_100 re-run / chain_10 re-run", again100.seconds / reruns["chain_10"],
-                   "x", 2.0, note=f"{again100.seconds:.3f} s vs {reruns['chain_10']:.3f} s"),
+            Figure("chain_100 re-run / chain_10 re-run", _median(ratios), "x", 2.0,
+                   note=f"chain_100 {_spread([p[1] for p in rerun_pairs])}, chain_10 "
+                        f"{_spread([p[0] for p in rerun_pairs])}"),
             Figure("runner peak RSS, all runs above", max(peaks), "MB", 200.0,
                    note="VmHWM of the CLI process; kernels are other processes"),
         ]
 
         log("per-step overhead beyond papermill (chain_10, max_parallel=1) ...")
-        chain10 = root / "chain_10"
+        chain10 = projects["chain_10"].folder
         oh = measure.python_json("benchmarks.overhead", str(chain10 / "chain_10.pipeline.json"),
-                                 cwd=chain10)
+                                 str(repeat), cwd=chain10)
         figures.append(Figure("runner overhead per step beyond papermill",
                               oh["overhead_per_step"] * 1000, "ms", 50.0,
-                              note=f"(wall {oh['wall']:.2f} - papermill {oh['papermill']:.2f} - "
-                                   f"kernel wait {oh['kernel_wait']:.2f}) s / {oh['steps']}"))
+                              note=f"(wall - papermill - kernel wait) / {oh['steps']} steps; "
+                                   f"{_spread([x * 1000 for x in oh['rounds']], 'ms')}"))
 
         log("1,000-step pipeline: validate + save + load ...")
-        ff_dir = root / "dag_1000"
-        ff = measure.python_json("benchmarks.fileformat", "1000", str(ff_dir), cwd=root)
+        ff = measure.python_json("benchmarks.fileformat", "1000", str(root / "dag_1000"), cwd=root)
         figures.append(Figure("1,000-step pipeline: validate + save + load", ff["total"], "s",
                               0.5, note=f"validate {ff['validate']:.3f}, save {ff['save']:.3f}, "
                                         f"load {ff['load']:.3f}"))
@@ -166,9 +196,9 @@ def run(log: Callable[[str], None] = _log, keep: bool = False) -> list[Figure]:
     return figures
 
 
-def main(keep: bool = False) -> bool:
+def main(keep: bool = False, repeat: int = 3) -> bool:
     """Run the core suite, print its table; True when every target is met."""
-    figures = run(keep=keep)
+    figures = run(keep=keep, repeat=repeat)
     print()
     print(table(figures))
     failed = [f for f in figures if f.verdict == "FAIL"]

@@ -1,9 +1,10 @@
 """The runner's own cost per step, beyond papermill.
 
-Run as `python -m benchmarks.overhead PIPELINE_FILE` in a process of its own.
-It runs the pipeline through the Python API with max_parallel=1 (so nothing
-overlaps and times add up) and every step forced to run, twice; the second run
-is measured. The overhead is
+Run as `python -m benchmarks.overhead PIPELINE_FILE [REPEAT]` in a process of
+its own. It runs the pipeline through the Python API with max_parallel=1 (so
+nothing overlaps and times add up) and every step forced to run, 1 + REPEAT
+times; the first run warms up, the median of the others is reported. The
+overhead is
 
     (wall time of submit() .. wait_for_completion()
      - time inside papermill.execute_notebook      (what the baseline pays per step,
@@ -19,6 +20,7 @@ and environment, and stopping kernels at the end.
 from __future__ import annotations
 
 import json
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -26,6 +28,7 @@ from pathlib import Path
 
 def main(argv: list[str]) -> None:
     pipeline_file = Path(argv[0]).absolute()
+    repeat = int(argv[1]) if len(argv) > 1 else 1
     import papermill
 
     from pipeline_widget import Workspace
@@ -47,7 +50,9 @@ def main(argv: list[str]) -> None:
     kernels.KernelPool.acquire = timed(kernels.KernelPool.acquire, "kernel_wait")
     ws = Workspace(pipeline_file.parent)
     pipeline = Pipeline.load(pipeline_file, workspace=ws)
-    for attempt in range(2):
+    n = len(pipeline.steps)
+    rounds = []
+    for attempt in range(1 + repeat):  # the first run warms up (imports, caches)
         spent.update(papermill=0.0, kernel_wait=0.0)
         start = time.perf_counter()
         run = pipeline.submit("overhead", regenerate_outputs=True, max_parallel=1)
@@ -55,9 +60,9 @@ def main(argv: list[str]) -> None:
         wall = time.perf_counter() - start
         if status != "Finished":
             raise SystemExit(f"the run ended {status}")
-    n = len(pipeline.steps)
-    print(json.dumps({"steps": n, "wall": wall, **spent,
-                      "overhead_per_step": (wall - spent["papermill"] - spent["kernel_wait"]) / n}))
+        if attempt:
+            rounds.append((wall - spent["papermill"] - spent["kernel_wait"]) / n)
+    print(json.dumps({"steps": n, "rounds": rounds, "overhead_per_step": statistics.median(rounds)}))
 
 
 if __name__ == "__main__":

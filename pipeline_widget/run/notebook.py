@@ -16,6 +16,7 @@ from .outcome import StepOutcome, tail
 from .plan import StepPlan
 
 ENGINE = "pipeline_widget"
+SAVE_EVERY = 1.0  # seconds between writes of the executed notebook while it runs
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _registered = False
 
@@ -27,10 +28,39 @@ def _register_engine() -> None:
     if _registered:
         return
     from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
     from papermill.utils import merge_kwargs, remove_args
 
+    class FewerSaves(NotebookExecutionManager):
+        """papermill writes the executed notebook when it starts and when each cell starts
+        and ends; for short cells that is most of a step's time. Write at most every
+        SAVE_EVERY seconds while running (a long run still shows its progress), and always
+        at the end, which papermill reaches even when the kernel is killed."""
+
+        final = False
+
+        def save(self, **kwargs):
+            if self.final or (self.now() - self.last_save_time).total_seconds() >= SAVE_EVERY:
+                super().save(**kwargs)
+
+        def notebook_complete(self, **kwargs):
+            self.final = True
+            super().notebook_complete(**kwargs)
+
     class PrestartedKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True,
+                             log_output=False, autosave_cell_every=30, **kwargs):
+            nb_man = FewerSaves(nb, output_path=output_path, progress_bar=progress_bar,
+                                log_output=log_output, autosave_cell_every=autosave_cell_every)
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                nb_man.cleanup_pbar()
+                nb_man.notebook_complete()
+            return nb_man.nb
+
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                      stderr_file=None, start_timeout=60, execution_timeout=None,
