@@ -7,9 +7,9 @@ the task's result is the step's outcome. Cancel travels the other way as a
 Dask `Event` per run, which a watcher thread beside each running step turns
 into the worker's own CancelToken (killing the step's kernel or process).
 
-Each worker keeps a kernel started ahead of its next notebook step (as the
-local executor does), so a step's kernel boots while the previous one runs; the
-run stops those spare kernels when it closes.
+Each worker keeps kernels started ahead of its next notebook steps (one more
+than its threads, as long as steps remain), so a step's kernel boots while the
+previous ones run; the run stops those spare kernels when it closes.
 
 The project folder and the run records must be reachable at the same paths on
 the workers (one machine, or a shared filesystem); data may live on a remote
@@ -59,19 +59,36 @@ _pool_lock = threading.Lock()
 _pool: KernelPool | None = None   # this worker process's kernels started ahead of need
 
 
-def _worker_pool(size: int) -> KernelPool:
+def _worker_pool(nthreads: int) -> KernelPool:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = KernelPool(size)
+            _pool = KernelPool(nthreads + 1)  # one ready while each thread runs a step
         return _pool
 
 
+def _warm_worker(dask_worker) -> None:
+    """What a worker's first step would otherwise wait for: papermill and the worker's
+    client (the cancel event goes through it)."""
+    try:
+        import papermill  # noqa: F401
+
+        from . import notebook  # noqa: F401
+
+        dask_worker._get_client()
+    except Exception:
+        pass  # the step does the same and reports what fails
+
+
 def prestart_kernels(counts: dict[str, int], dask_worker=None) -> None:
-    """Run on each worker (Client.run) when a run opens: its first kernels boot now."""
-    pool = _worker_pool(dask_worker.state.nthreads)
+    """Run on each worker (Client.run) when a run opens: its first kernels boot now,
+    and papermill loads meanwhile."""
+    nthreads = dask_worker.state.nthreads
+    pool = _worker_pool(nthreads)
     for name, count in counts.items():
-        pool.want(name, count)
+        pool.want(name, min(count, nthreads))  # no more at once: the worker is loading too
+    threading.Thread(target=_warm_worker, args=(dask_worker,), name="warm-worker",
+                     daemon=True).start()
 
 
 def stop_spare_kernels(dask_worker=None) -> None:
@@ -83,9 +100,9 @@ def stop_spare_kernels(dask_worker=None) -> None:
         pool.shutdown()
 
 
-def run_on_worker(plan: StepPlan, cancel_event: str, topic: str, spare: bool) -> StepOutcome:
-    """The Dask task of one step: take a ready kernel (and start the next one if more
-    notebook steps follow), announce the start, run the step, answer cancel."""
+def run_on_worker(plan: StepPlan, cancel_event: str, topic: str, spare: int) -> StepOutcome:
+    """The Dask task of one step: take a ready kernel (and start others for the `spare`
+    notebook steps not yet sent), announce the start, run the step, answer cancel."""
     from distributed import Event, get_worker
 
     worker = get_worker()
@@ -101,8 +118,7 @@ def run_on_worker(plan: StepPlan, cancel_event: str, topic: str, spare: bool) ->
             kernel = pool.acquire(name)
         except Exception:
             kernel = None  # execute_step starts one and reports its failure
-        if spare:
-            pool.want(name, 1)
+        pool.want(name, spare)
     worker.log_event(topic, {"step": plan.name})
 
     def watch() -> None:
@@ -255,12 +271,12 @@ class DaskExecutor(Executor):
         return entry.result
 
     def _send(self, entry: _Step) -> None:
-        spare = False
+        spare = 0
         if entry.plan.kind == "notebook":
             with self._lock:
                 name = entry.plan.kernel_name or "python3"
                 self._remaining[name] -= 1
-                spare = self._remaining[name] > 0
+                spare = max(0, self._remaining[name])
         entry.future = self._client.submit(run_on_worker, entry.plan, self._cancel_event,
                                            self._topic, spare,
                                            key=f"step-{entry.plan.step_run_id}",
