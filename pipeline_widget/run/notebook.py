@@ -78,6 +78,15 @@ def _register_engine() -> None:
     _registered = True
 
 
+def _language(kernel: Kernel) -> str | None:
+    """The kernel's language, which papermill needs to write the parameters of a notebook
+    whose metadata names no kernel."""
+    try:
+        return kernel.km.kernel_spec.language
+    except Exception:
+        return None
+
+
 def run_notebook(plan: StepPlan, kernel: Kernel, cancel: CancelToken) -> StepOutcome:
     """Execute the step's notebook in `kernel` (started and ready). The kernel is killed
     here only on cancel or timeout; the caller stops it after the step."""
@@ -101,7 +110,7 @@ def run_notebook(plan: StepPlan, kernel: Kernel, cancel: CancelToken) -> StepOut
                 watchdog.start()
             papermill.execute_notebook(plan.source, str(out), parameters=plan.parameters,
                                        kernel_name=plan.kernel_name, engine_name=ENGINE,
-                                       kernel=kernel,
+                                       kernel=kernel, language=_language(kernel),
                                        progress_bar=False, report_mode=False, log_output=False)
         outcome.status = Status.FINISHED
     except PapermillExecutionError as err:

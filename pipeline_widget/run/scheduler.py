@@ -122,6 +122,7 @@ class Scheduler:
         status = Status.CANCELED if self.cancel.is_set() and outcome.status != Status.FINISHED \
             else outcome.status
         fields = {k: v for k, v in outcome.to_dict().items() if v is not None and k != "status"}
+        fields["notes"] = [*step.notes, *outcome.notes]  # the plan's notes stay
         fields["metrics"] = metrics
         if status == Status.FINISHED:
             self.cache.store(step.fingerprint, {
