@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import graphlib
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 
@@ -23,25 +24,30 @@ class Scheduler:
         self.cache, self.cancel = cache, cancel
         self.continue_on_step_failure = continue_on_step_failure
         self.status: dict[str, Status] = {n: Status.NOT_STARTED for n in plan.steps}
+        self._lock = threading.Lock()
 
     # -- state changes: record, then event -----------------------------------------
     def _set(self, name: str, status: Status, save: bool = True, **fields) -> None:
-        self.status[name] = status
-        entry = self.record.data["steps"][name]
-        entry["status"] = status.value
-        entry.update(fields)
-        if save:
-            self.record.save()
-        detail = {k: v for k, v in fields.items() if k in ("error", "why_not_reused", "reason")}
-        self.bus.publish(StatusEvent(self.plan.run_id, name, status,
-                                     is_reused=bool(entry.get("is_reused")), detail=detail))
+        # Step threads report Running while this thread records other steps: one at a time,
+        # so a save never serialises an entry that another thread is changing.
+        with self._lock:
+            self.status[name] = status
+            entry = self.record.data["steps"][name]
+            entry["status"] = status.value
+            entry.update(fields)
+            if save:
+                self.record.save()
+            detail = {k: v for k, v in fields.items() if k in ("error", "why_not_reused", "reason")}
+            self.bus.publish(StatusEvent(self.plan.run_id, name, status,
+                                         is_reused=bool(entry.get("is_reused")), detail=detail))
 
     def _set_run(self, status: Status) -> None:
-        self.record.data["status"] = status.value
-        if status.is_terminal:
-            self.record.data["end_time"] = time.time()
-        self.record.save()
-        self.bus.publish(StatusEvent(self.plan.run_id, None, status))
+        with self._lock:
+            self.record.data["status"] = status.value
+            if status.is_terminal:
+                self.record.data["end_time"] = time.time()
+            self.record.save()
+            self.bus.publish(StatusEvent(self.plan.run_id, None, status))
 
     # -- the loop ---------------------------------------------------------------------
     def run(self) -> Status:
