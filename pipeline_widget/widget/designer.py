@@ -320,7 +320,7 @@ class PipelineDesigner(w.VBox):
         return pipeline
 
     def set_pipeline(self, pipeline: CorePipeline) -> None:
-        self.runs_panel.close_run()
+        self.runs_panel.forget_shown()
         self._pipeline = pipeline
         self.history = edits.EditHistory(pipeline)
         self.links.cancel()

@@ -182,10 +182,12 @@ class RunsPanel(w.VBox):
         with self._lock:
             if self.live is None or event.run_id != self.live.id:
                 return
+            painted = self.shown is self.live  # the canvas may show another run meanwhile
             if event.step is not None:
-                self.canvas.set_status(event.step, event.display_status)
-                if event.step == self.selected_step:
-                    self.show_step(event.step)
+                if painted:
+                    self.canvas.set_status(event.step, event.display_status)
+                    if event.step == self.selected_step:
+                        self.show_step(event.step)
                 return
             if event.status.is_terminal:
                 run = self.live
@@ -194,7 +196,7 @@ class RunsPanel(w.VBox):
                 self._say(f"run {run.id} {event.status.value}",
                           error=event.status != Status.FINISHED)
                 self.refresh_runs()
-                if self.selected_step:
+                if painted and self.selected_step:
                     self.show_step(self.selected_step)
 
     def wait(self, timeout: float | None = None) -> str | None:
@@ -208,11 +210,11 @@ class RunsPanel(w.VBox):
     def _chosen(self, change) -> None:
         if self._quiet or not change["new"]:
             return
-        if self.live is not None and change["new"] == self.live.id:
-            self.shown = self.live
-            return
         try:
-            run = PipelineRun.get(self._pipeline().workspace, change["new"])
+            if self.live is not None and change["new"] == self.live.id:
+                run = self.live
+            else:
+                run = PipelineRun.get(self._pipeline().workspace, change["new"])
             steps = run.get_steps()
         except PipelineError as err:
             self._say(str(err), error=True)
@@ -239,11 +241,14 @@ class RunsPanel(w.VBox):
             step = self.shown.get_step(name)
         self.details.value = step_html(step, self.shown.id)
 
-    def close_run(self) -> None:
-        """Stop following the run (the run goes on)."""
-        if self._unsubscribe:
-            self._unsubscribe()
-            self._unsubscribe = None
+    def forget_shown(self) -> None:
+        """Another pipeline is on the canvas: stop painting runs on it. A live run goes on,
+        and Run/Cancel still follow it."""
+        with self._lock:
+            self.shown = None
+            self.selected_step = None
+            self.details.value = "<i>Run the pipeline, then click a step to see what it did.</i>"
+            self._choose_quietly("")
 
 
 def _experiment_for(name: str) -> str:

@@ -134,3 +134,24 @@ def test_pipeline_parameter_form_is_type_checked(ws, steps_dir):
     assert "expects a float" in d.message and d.runs_panel.live is None
     d.runs_panel.param_fields["scale"].value = "3"
     assert d.runs_panel.parameter_values() == {"scale": 3.0}
+
+
+def test_loading_another_pipeline_during_a_run(designer, steps_dir, project):
+    add_step(designer, "sink.ipynb", "other")
+    designer.path.value = str(project / "other.pipeline.json")
+    designer.save_button.click()
+    designer.clear_button.click()
+    write_notebook(steps_dir / "slow.ipynb", "x = 1", "import time\ntime.sleep(120)")
+    designer.step_source.options = designer._sources()
+    add_step(designer, "slow.ipynb", "slow")
+    running = threading.Event()
+    designer.canvas.node("slow").observe(
+        lambda ch: ch["new"]["status"] == "Running" and running.set(), "data")
+    designer.run_button.click()
+    assert running.wait(TIMEOUT)
+    designer.load_button.click()  # the run goes on; the new drawing is not painted with it
+    assert designer.canvas.node_ids == ["other"] and designer.runs.value == ""
+    designer.cancel_button.click()
+    assert designer.wait(TIMEOUT) == "Canceled"
+    assert designer.statuses == {"other": "NotStarted"}
+    assert not designer.run_button.disabled and designer.cancel_button.disabled
