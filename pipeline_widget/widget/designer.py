@@ -122,6 +122,15 @@ class PipelineDesigner(w.VBox):
                        if p.suffix in SOURCE_SUFFIXES and p.is_file())
         return [(p.name, str(p)) for p in files]
 
+    def refresh_sources(self) -> None:
+        """Offer the notebooks and scripts now in steps_dir, keeping the current choice."""
+        options = self._sources()
+        if tuple(options) != tuple(self.step_source.options):
+            current = self.step_source.value
+            self.step_source.options = options
+            if current in {v for _, v in options}:
+                self.step_source.value = current
+
     def _default_path(self) -> Path:
         if self._pipeline.path is not None:
             return _relative(self._pipeline.path)
@@ -174,6 +183,7 @@ class PipelineDesigner(w.VBox):
             self.select(None)
         self.properties.refresh()
         self.runs_panel.refresh_form()
+        self.refresh_sources()
 
     def _show_problems(self) -> None:
         if not self.problems:

@@ -474,3 +474,13 @@ def test_after_a_link_the_next_connect_offers_a_fresh_name(designer):
     assert designer.data_name.value == "out"  # not 'rows', which belongs to 'make'
     click(designer, "read")
     assert sorted(designer.canvas.edge_list) == [("make", "read", "rows"), ("other", "read", "out")]
+
+
+def test_new_files_in_steps_dir_are_offered_after_an_edit(designer, steps_dir):
+    from tests.conftest import write_notebook
+
+    designer.step_source.value = dict(designer.step_source.options)["sink.ipynb"]
+    write_notebook(steps_dir / "added.ipynb", "a = 1", "pass")
+    designer.validate_button.click()
+    assert "added.ipynb" in dict(designer.step_source.options)
+    assert designer.step_source.value == str(steps_dir / "sink.ipynb")  # choice kept
