@@ -52,7 +52,10 @@ def lab(lab_root: Path) -> Iterator[LabServer]:
 
 @pytest.fixture(scope="session")
 def chromium():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # The kernel answers clicks; on a busy CI machine that takes seconds, not milliseconds.
+    expect.set_options(timeout=20_000)
 
     with sync_playwright() as pw:
         browser = launch_chromium(pw)

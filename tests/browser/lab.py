@@ -177,24 +177,30 @@ class LabServer:
             raw = resp.read()
         return json.loads(raw) if raw else None
 
-    def shutdown_kernels(self) -> None:
-        """Stop every kernel of the server (and what it started), so tests do not pile up."""
+    def descendants(self) -> list[psutil.Process]:
         try:
-            for kernel in self.api("GET", "api/kernels"):
-                self.api("DELETE", f"api/kernels/{kernel['id']}", timeout=30)
+            return psutil.Process(self.proc.pid).children(recursive=True) if self.proc else []
+        except psutil.NoSuchProcess:
+            return []
+
+    def shutdown_kernels(self) -> None:
+        """Stop every kernel of the server and what the kernels started (a designer's kernel
+        pool), so tests do not pile up processes."""
+        started = self.descendants()
+        try:
             for session in self.api("GET", "api/sessions"):
                 self.api("DELETE", f"api/sessions/{session['id']}", timeout=30)
+            for kernel in self.api("GET", "api/kernels"):
+                self.api("DELETE", f"api/kernels/{kernel['id']}", timeout=30)
         except (urllib.error.URLError, OSError):
             pass
+        _kill_survivors(started, grace=10)
 
     def stop(self) -> None:
         """Shut the server down with its kernels; kill whatever of ours is still alive after."""
         if self.proc is None:
             return
-        try:
-            descendants = psutil.Process(self.proc.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            descendants = []
+        descendants = self.descendants()
         if self.proc.poll() is None:
             try:
                 self.shutdown_kernels()
@@ -210,12 +216,7 @@ class LabServer:
                 except subprocess.TimeoutExpired:
                     os.killpg(self.proc.pid, signal.SIGKILL)
                     self.proc.wait()
-        _, alive = psutil.wait_procs(descendants, timeout=5)
-        for proc in alive:
-            try:
-                proc.kill()
-            except psutil.NoSuchProcess:
-                pass
+        _kill_survivors(descendants, grace=5)
         self.proc = None
 
     def watch_console(self, page) -> Console:
@@ -223,6 +224,16 @@ class LabServer:
         page.on("console", console.on_console)
         page.on("pageerror", console.on_pageerror)
         return console
+
+
+def _kill_survivors(procs: list[psutil.Process], grace: float) -> None:
+    """Kill those of `procs` (processes this harness started) still alive after `grace` s."""
+    _, alive = psutil.wait_procs(procs, timeout=grace)
+    for proc in alive:
+        try:
+            proc.kill()
+        except psutil.NoSuchProcess:
+            pass
 
 
 def launch_chromium(playwright):

@@ -80,11 +80,14 @@ def test_draw_run_inspect_save_load(fresh_root, open_nb):
     type_into(page, "pw-step-name", NEW_STEP)
     press(page, "pw-add-step")
     wait_nodes(page, [*SEED_STEPS, NEW_STEP])
+    expect(hook(page, "pw-message")).to_contain_text(f"added step '{NEW_STEP}'")
+    expect(hook(page, "pw-properties")).to_contain_text("train_model.ipynb")
     alpha = page.locator(f"{PANEL} .pw-param").filter(has_text="alpha").locator("input")
     alpha.click()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type("2.0")
     page.keyboard.press("Enter")
+    expect(hook(page, "pw-message")).to_contain_text(f"step '{NEW_STEP}': alpha = 2.0")
 
     # connect: producer, "connect", consumer; the producer's own `prepped` is offered
     click_node(page, "prepare data")
