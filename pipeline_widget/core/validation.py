@@ -24,6 +24,15 @@ class Problem:
         return self.message
 
 
+def _is(check, path: Path) -> bool:
+    """`check(path)` (Path.is_file, Path.exists), False for a path the system cannot even
+    look up (too long, a NUL byte): a file's paths are the user's input."""
+    try:
+        return check(path)
+    except (OSError, ValueError):
+        return False
+
+
 def notebook_problem(path: Path) -> str | None:
     """Why `path` is not a usable notebook (a light nbformat 4 check), or None."""
     try:
@@ -111,12 +120,12 @@ def validate(steps: list[Step]) -> list[Problem]:
                     add(Problem("argument_not_declared", f"step {s.name!r} passes dataset input "
                                 f"{arg.name!r} in its arguments but not in its inputs; add it to "
                                 f"inputs", (s.name,)))
-            if not s.script_path.is_file():
+            if not _is(Path.is_file, s.script_path):
                 add(Problem("missing_source", f"step {s.name!r}: script {s.script_name!r} not found "
                             f"in {s.source_directory}; check script_name and source_directory",
                             (s.name,)))
         elif isinstance(s, NotebookStep):
-            if not s.notebook.is_file():
+            if not _is(Path.is_file, s.notebook):
                 add(Problem("missing_source", f"step {s.name!r}: notebook {s.notebook} not found; "
                             f"check the path (relative paths are relative to the pipeline file)",
                             (s.name,)))
@@ -126,7 +135,7 @@ def validate(steps: list[Step]) -> list[Problem]:
                     add(Problem("bad_notebook", f"step {s.name!r}: notebook {s.notebook.name} {why}",
                                 (s.name,)))
         for ds in s.named_datasets:
-            if not Path(ds.dataset.path).exists():
+            if not _is(Path.exists, Path(ds.dataset.path)):
                 add(Problem("missing_dataset", f"step {s.name!r}: dataset input {ds.name!r} points "
                             f"to {ds.dataset.path}, which does not exist; create the data or fix "
                             f"the path", (s.name,)))
