@@ -24,6 +24,9 @@ NO_RUN = "(no run chosen)"
 
 
 class RunsPanel(w.VBox):
+    """Experiment name, pipeline parameter form, Run/Cancel, the runs list, Re-run and the
+    step details panel (shown beside the canvas by the designer)."""
+
     def __init__(self, pipeline: Callable[[], Pipeline], canvas: PipelineCanvas,
                  say: Callable[..., None], experiment: str | None = None) -> None:
         super().__init__()
@@ -52,7 +55,7 @@ class RunsPanel(w.VBox):
         self.details = w.HTML("<i>Run the pipeline, then click a step to see what it did.</i>",
                               layout=w.Layout(max_height="420px", overflow="auto"))
         self.details.add_class("pw-step-details")
-        self.live: PipelineRun | None = None     # the run started here, while it runs
+        self.live: PipelineRun | None = None     # the last run started here
         self.shown: PipelineRun | None = None    # the run whose statuses the canvas shows
         self.selected_step: str | None = None
         self._unsubscribe: Callable[[], None] | None = None
