@@ -36,7 +36,7 @@ from .outcome import StepOutcome
 from .plan import RunPlan, StepPlan
 
 DEFAULT_WORKERS = 2          # of a LocalCluster started for a run
-CONNECT_TIMEOUT = 20         # seconds to reach a running scheduler
+CONNECT_TIMEOUT = 10         # seconds to reach a running scheduler
 CANCEL_POLL = 0.5            # seconds between a running step's looks at the cancel event
 
 
