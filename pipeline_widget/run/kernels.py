@@ -7,6 +7,7 @@ has answered, so a step starts executing code at once.
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import subprocess
 import threading
@@ -185,25 +186,37 @@ def stop_kernel(kernel: Kernel) -> None:
 
 
 class Reaper:
-    """Stops used kernels in the background, so a step's end is not held up by it;
-    `join` waits for all of them (no kernel may outlive the run)."""
+    """Stops used kernels in the background, on one thread, so a step's end is not held
+    up by it; `join` waits until all are stopped (no kernel may outlive the run) and
+    ends the thread."""
 
     def __init__(self) -> None:
-        self._threads: list[threading.Thread] = []
+        self._queue: queue.Queue[Kernel | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
     def stop(self, kernel: Kernel) -> None:
-        thread = threading.Thread(target=kernel.stop, name="kernel-stop", daemon=True)
         with self._lock:
-            self._threads = [t for t in self._threads if t.is_alive()]
-            self._threads.append(thread)
-        thread.start()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._work, name="kernel-stop",
+                                                daemon=True)
+                self._thread.start()
+            self._queue.put(kernel)
+
+    def _work(self) -> None:
+        while (kernel := self._queue.get()) is not None:
+            try:
+                kernel.stop()
+            except Exception:  # never stop stopping the others
+                pass
 
     def join(self) -> None:
         with self._lock:
-            threads, self._threads = self._threads, []
-        for t in threads:
-            t.join()
+            thread, self._thread = self._thread, None
+            if thread is not None:
+                self._queue.put(None)
+        if thread is not None:
+            thread.join()
 
 
 class KernelPool:
