@@ -87,6 +87,20 @@ def fan_out(ws, project, copy_step, consumers: int = 4) -> Pipeline:
     return Pipeline(ws, steps, name="fan")
 
 
+def test_executor_strings_choose_a_new_cluster_or_a_running_scheduler():
+    from pipeline_widget.run.dask_executor import DaskExecutor
+    from pipeline_widget.run.executors import make_executor
+
+    own = make_executor("dask", None)
+    assert isinstance(own, DaskExecutor) and own.name == "dask" and own.max_parallel == 2
+    assert make_executor("dask", 3).max_parallel == 3
+    running = make_executor("dask://10.0.0.5:8786", None)
+    assert running._scheduler == "tcp://10.0.0.5:8786" and running.max_parallel is None
+    assert make_executor("tcp://10.0.0.5:8786", 4)._scheduler == "tcp://10.0.0.5:8786"
+    for executor in (own, running):
+        executor.close()  # never opened: nothing to stop
+
+
 def test_seed_on_its_own_cluster_matches_local_and_is_reused_locally(seed_copy, ws):
     before = descendants()
     pipeline = Pipeline.load(seed_copy, workspace=ws)
