@@ -70,7 +70,8 @@ class Step:
         return f"{type(self).__name__}(name={self.name!r})"
 
 
-def _check_parameters(step_name: str, parameters: dict | None) -> dict:
+def check_parameters(step_name: str, parameters: dict | None) -> dict:
+    """Step parameters as saved: identifier keys, JSON-able values or PipelineParameters."""
     parameters = dict(parameters or {})
     for key, value in parameters.items():
         check_identifier(key, f"step {step_name!r}: parameter")
@@ -92,7 +93,7 @@ class NotebookStep(Step):
                  timeout: float | None = None) -> None:
         super().__init__(name, inputs, outputs, allow_reuse, timeout)
         self.notebook = Path(notebook).expanduser().absolute()
-        self.parameters = _check_parameters(name, parameters)
+        self.parameters = check_parameters(name, parameters)
         self.kernel_name = kernel_name
 
     @property

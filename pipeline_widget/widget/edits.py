@@ -16,7 +16,7 @@ from typing import Any, Callable
 from ..core import (Dataset, NotebookStep, PipelineData, PipelineError, PythonScriptStep)
 from ..core.names import check_identifier, check_step_name, suggest_identifier
 from ..core.pipeline import Pipeline
-from ..core.steps import _check_parameters
+from ..core.steps import check_parameters
 from ..core.validation import Problem
 from .parameters import notebook_parameters
 
@@ -216,7 +216,7 @@ def set_parameter(pipeline: Pipeline, step_name: str, key: str, value: Any) -> N
         raise PipelineError(f"step {step_name!r} is a script; scripts take arguments, not "
                             f"notebook parameters")
     check_identifier(key, f"step {step_name!r}: parameter")
-    step.parameters = _check_parameters(step_name, {**step.parameters, key: value})
+    step.parameters = check_parameters(step_name, {**step.parameters, key: value})
 
 
 def set_arguments(pipeline: Pipeline, step_name: str, text: str) -> None:
