@@ -32,7 +32,7 @@ if str(REPO) not in sys.path:  # the harness lives with the browser tests
     sys.path.insert(0, str(REPO))
 
 from benchmarks.shapes import build_pipeline, wide_dag, write_notebooks  # noqa: E402
-from tests.browser.lab import (CY_JS, PANEL, LabServer, cell_errors, launch_chromium,  # noqa: E402
+from tests.browser.lab import (CY_JS, LabServer, cell_errors, launch_chromium,  # noqa: E402
                                open_notebook, prepare_root, wait_cells_done)
 
 SIZES = (20, 200)
@@ -135,6 +135,8 @@ WATCH_STATUS_JS = """([index]) => {""" + CY_JS + """
   const cell = window.jupyterapp.shell.currentWidget.content.widgets[index];
   const cy = cyIn(cell.node.querySelector('.jp-OutputArea'));
   window.__seen = [];
+  window.__before = {};
+  cy.nodes().forEach(n => { window.__before[n.id()] = n.style('background-color'); });
   cy.on('data', 'node', (e) => {
     const node = e.target, status = node.data('status');
     requestAnimationFrame(() => window.__seen.push(
@@ -170,18 +172,19 @@ def run_cell(page, index: int, source: str, timeout: float = 120_000) -> str:
       .node.querySelector('.jp-OutputArea').innerText""", index)
 
 
-def time_draw(page, kind: str, size: int, shape_edges: int) -> list[float]:
+def time_draw(page, kind: str, size: int, shape_edges: int,
+              repeats: int = DRAW_REPEATS) -> list[float]:
     """Seconds from executing the cell to the drawn canvas, for each repeat."""
     set_cell(page, 1, f"{kind}(pipelines[{size}])")
     times = []
-    for _ in range(DRAW_REPEATS):
+    for _ in range(repeats):
         ms = page.evaluate(f"({TIME_DRAW_JS})", [1, size, shape_edges, 120_000])
         wait_cells_done(page)
         times.append(ms / 1000)
     return times
 
 
-def time_status(page, kind: str, size: int) -> list[float]:
+def time_status(page, kind: str, size: int, events: int = STATUS_EVENTS) -> list[float]:
     """Seconds from each status change handed to the view in the kernel to its drawn colour."""
     run_cell(page, 1, f"view = {kind}(pipelines[{size}]); view")
     page.wait_for_function(f"""() => {{ {CY_JS}
@@ -190,7 +193,7 @@ def time_status(page, kind: str, size: int) -> list[float]:
       return cy && cy.nodes().length === {size}; }}""", timeout=120_000)
     page.evaluate(f"({WATCH_STATUS_JS})", [1])
     steps = f"[s.name for s in pipelines[{size}].steps][:4]"
-    out = run_cell(page, 2, f"publish({kind!r}, view, {steps}, {STATUS_EVENTS}, "
+    out = run_cell(page, 2, f"publish({kind!r}, view, {steps}, {events}, "
                             f"{STATUS_GAP_S})")
     sent = json.loads(out.split("SENT ", 1)[1].strip())
     page.wait_for_timeout(500)
@@ -201,9 +204,10 @@ def time_status(page, kind: str, size: int) -> list[float]:
         if not shown:
             raise RuntimeError(f"{kind}: the canvas never showed {step} as {status}")
         delays.append((min(shown) - t_sent) / 1000)
-    colours = {(sid, st): c for sid, st, _, c in seen}
-    if len({c for c in colours.values()}) < 2:
-        raise RuntimeError(f"{kind}: status changes did not change node colours: {colours}")
+    before = page.evaluate("window.__before")
+    same = [(sid, st, c) for sid, st, _, c in seen if c == before[sid]]
+    if same:
+        raise RuntimeError(f"{kind}: status changes did not change node colours: {same}")
     return delays
 
 
@@ -233,42 +237,48 @@ def write_bench_notebook(root: Path, sizes) -> str:
 
 
 def fmt(seconds: list[float]) -> str:
-    return f"median {statistics.median(seconds):.3f} s (min {min(seconds):.3f}, max {max(seconds):.3f})"
+    return (f"median {statistics.median(seconds):.3f} s "
+            f"(min {min(seconds):.3f}, max {max(seconds):.3f})")
+
+
+def measure_in(page, lab: LabServer, sizes=SIZES, kinds=("plain", "designer"),
+               repeats: int = DRAW_REPEATS, events: int = STATUS_EVENTS) -> dict:
+    """Take every figure with `page` on `lab`; returns seconds by figure, then kind (and size)."""
+    edges = write_pipelines(lab.root, sizes)
+    open_notebook(page, lab, write_bench_notebook(lab.root, sizes))
+    run_cell(page, 0, page.evaluate(
+        "() => window.jupyterapp.shell.currentWidget.content.widgets[0].model.sharedModel"
+        ".getSource()"))
+    results: dict = {"draw": {}, "status": {}}
+    for size in sizes:
+        for kind in kinds:
+            times = time_draw(page, kind, size, edges[size], repeats)
+            results["draw"][(kind, size)] = times
+            print(f"draw {kind:8} {size:4} steps: {fmt(times)}", flush=True)
+    size = max(sizes)  # the most elements to restyle
+    for kind in kinds:
+        results["status"][kind] = time_status(page, kind, size, events)
+        print(f"status {kind:8} ({size} steps): {fmt(results['status'][kind])}", flush=True)
+    return results
 
 
 def measure(sizes=SIZES, kinds=("plain", "designer")) -> dict:
-    """Start the lab and the browser, take every figure; returns them by kind and size."""
+    """Start an isolated lab and the browser, take every figure, stop them."""
     from playwright.sync_api import sync_playwright
 
-    results: dict = {"draw": {}, "status": {}}
     with tempfile.TemporaryDirectory(prefix="browser-canvas-") as tmp:
-        root = prepare_root(Path(tmp) / "root", REPO)
-        edges = write_pipelines(root, sizes)
-        notebook = write_bench_notebook(root, sizes)
-        lab = LabServer(root, Path(tmp) / "jupyter")
+        lab = LabServer(prepare_root(Path(tmp) / "root", REPO), Path(tmp) / "jupyter")
         lab.start()
         try:
             with sync_playwright() as pw:
                 browser = launch_chromium(pw)
-                page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-                open_notebook(page, lab, notebook)
-                run_cell(page, 0, page.evaluate(
-                    "() => window.jupyterapp.shell.currentWidget.content.widgets[0]"
-                    ".model.sharedModel.getSource()"))
-                for size in sizes:
-                    for kind in kinds:
-                        results["draw"][(kind, size)] = time_draw(page, kind, size, edges[size])
-                        print(f"draw {kind:8} {size:4} steps: {fmt(results['draw'][(kind, size)])}",
-                              flush=True)
-                size = max(sizes)  # the most elements to restyle
-                for kind in kinds:
-                    results["status"][kind] = time_status(page, kind, size)
-                    print(f"status {kind:8} ({size} steps): {fmt(results['status'][kind])}",
-                          flush=True)
-                browser.close()
+                try:
+                    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+                    return measure_in(page, lab, sizes, kinds)
+                finally:
+                    browser.close()
         finally:
             lab.stop()
-    return results
 
 
 def report(results: dict) -> list[str]:

@@ -6,7 +6,8 @@ import pytest
 
 from tests.conftest import write_notebook
 
-from .lab import cell_errors, click_node, fit_canvas, node_ids, run_all_cells, wait_canvas, wait_cells_done
+from .lab import (cell_errors, click_node, fit_canvas, node_ids, run_all_cells, wait_canvas,
+                  wait_cells_done)
 
 GRAPH = """
 import ipycytoscape, ipywidgets as W
