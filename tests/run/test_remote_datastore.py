@@ -146,3 +146,16 @@ def test_a_failed_step_uploads_nothing(ws, project, lake, s3):
     assert run.wait_for_completion(show_output=False) == "Failed"
     url = run.get_step("bad").outputs["out"]
     assert not s3.exists(url[5:]) and not transfer.is_complete(url, lake.storage_options)
+
+
+def test_an_upload_that_breaks_fails_the_step_and_offers_nothing(ws, project, s3_options, s3):
+    gone = Datastore.register(ws, "gone", "s3://no-such-bucket/data", **s3_options)
+    out = PipelineData("out", datastore=gone)
+    nb = write_notebook(project / "w.ipynb", "out = None",
+                        "import os\nopen(os.path.join(out, 'f.txt'), 'w').write('x')")
+    run = Pipeline(ws, [NotebookStep("write", nb, outputs=[out])], name="gone").submit("gone")
+    assert run.wait_for_completion(show_output=False) == "Failed"
+    step = run.get_step("write")
+    assert "could not upload output 'out' of step 'write'" in step.error["message"]
+    assert Path(step.notebook).is_file()   # the executed notebook is kept for a look
+    assert ReuseCache(ws).lookup(run.record["steps"]["write"]["fingerprint"]) is None
