@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from ..core.datastore import Datastore
+from ..core.errors import PipelineError
 from ..core.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -59,9 +60,14 @@ def options_for(storage: dict[str, dict], url: str) -> dict:
 
 
 def _fs(url: str, options: dict):
-    from fsspec.core import url_to_fs
+    try:
+        from fsspec.core import url_to_fs
 
-    return url_to_fs(url, **options)
+        return url_to_fs(url, **options)
+    except ImportError as err:
+        raise PipelineError(f"datastore URL {url} needs a filesystem library that is not "
+                            f"installed ({err}); install pipeline-widget[dask] (fsspec, s3fs) "
+                            f"or the fsspec backend for this URL") from err
 
 
 def is_complete(url: str, options: dict) -> bool:
