@@ -261,6 +261,9 @@ def main(argv: Sequence[str] | None = None, out=None) -> int:
         return EXIT_BAD_INPUT
     except SystemExit as exit_:  # --help
         return int(exit_.code or 0)
+    except KeyboardInterrupt:  # before a run started (a started run cancels itself)
+        print("\ninterrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":
