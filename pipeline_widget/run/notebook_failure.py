@@ -27,6 +27,9 @@ def mark_stopped_cell(executed: Path, error: dict) -> None:
     index = started[-1]
     cell = nb.cells[index]
     error["cell"] = index
+    if error["type"] == "DeadKernelError":
+        error["message"] = (f"the kernel died while running cell {index} (the code exited the "
+                            f"process, crashed it or ran out of memory)")
     lines = cell.source.splitlines()[-5:]
     error["traceback"] = "\n".join([f"{error['type']}: {error['message']}",
                                     f"while running cell {index}:", *("    " + s for s in lines)])
