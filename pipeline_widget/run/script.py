@@ -16,22 +16,20 @@ from .outcome import StepOutcome, tail
 from .plan import StepPlan
 
 
-def _die_with_parent(parent: int):
-    """A pre-exec hook (Linux): the script is killed when the runner dies, even by kill -9,
-    so a killed runner leaves no script running on its own. None where unsupported."""
-    try:
-        import ctypes
+# Linux: a launcher that asks for SIGKILL when the runner dies (even by kill -9), then
+# becomes the script, so a killed runner leaves no script running on its own. An exec, not
+# a pre-exec hook: those are unsafe in a process with threads.
+_DIE_WITH_PARENT = ("import ctypes, os, sys\n"
+                    "ctypes.CDLL(None).prctl(1, 9)\n"  # PR_SET_PDEATHSIG, SIGKILL
+                    "if os.getppid() != int(sys.argv[1]): os._exit(1)\n"  # already gone
+                    "os.execv(sys.argv[2], sys.argv[2:])\n")
 
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    pr_set_pdeathsig = 1
 
-    def hook() -> None:
-        prctl(pr_set_pdeathsig, signal.SIGKILL)
-        if os.getppid() != parent:  # the runner died before the hook ran
-            os._exit(1)
-    return hook
+def _command(plan: StepPlan) -> list[str]:
+    command = [sys.executable, plan.source, *plan.arguments]
+    if sys.platform.startswith("linux"):
+        return [sys.executable, "-S", "-c", _DIE_WITH_PARENT, str(os.getpid()), *command]
+    return command
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -48,9 +46,8 @@ def run_script(plan: StepPlan, cancel: CancelToken) -> StepOutcome:
                           stderr=str(stderr_path))
     env = {**os.environ, CONTEXT_ENV: str(record / records.CONTEXT), "PYTHONUNBUFFERED": "1"}
     with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
-        proc = subprocess.Popen([sys.executable, plan.source, *plan.arguments], cwd=plan.cwd,
-                                env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                start_new_session=True, preexec_fn=_die_with_parent(os.getpid()))
+        proc = subprocess.Popen(_command(plan), cwd=plan.cwd, env=env, stdout=out, stderr=err,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
         timed_out = False
         with cancel.on_cancel(lambda: _kill_group(proc)):
             try:
