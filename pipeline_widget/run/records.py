@@ -38,7 +38,17 @@ def step_dir(workspace: Workspace, run_id: str, step_slug: str) -> Path:
     return run_dir(workspace, run_id) / "steps" / step_slug
 
 
-def _pid_alive(pid: Any, host: Any) -> bool:
+def _process_started(pid: int) -> str | None:
+    """When process `pid` started, in clock ticks since boot (Linux), so that a process that
+    later got the same pid is not taken for the runner; None where unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rpartition(")")[2].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def _pid_alive(pid: Any, host: Any, started: Any = None) -> bool:
     if host != socket.gethostname() or not isinstance(pid, int):
         return True  # cannot tell: trust the record
     try:
@@ -47,7 +57,7 @@ def _pid_alive(pid: Any, host: Any) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return started is None or _process_started(pid) in (None, started)
 
 
 class RunRecord:
@@ -73,7 +83,8 @@ class RunRecord:
         """The recorded status, or Canceled for a run whose process died mid-way."""
         status = self.data.get("status")
         if status in (Status.RUNNING.value, Status.NOT_STARTED.value, Status.QUEUED.value) \
-                and not _pid_alive(self.data.get("pid"), self.data.get("host")):
+                and not _pid_alive(self.data.get("pid"), self.data.get("host"),
+                                   self.data.get("pid_started")):
             return Status.CANCELED.value
         return status
 
@@ -112,5 +123,6 @@ def list_runs(workspace: Workspace, pipeline_name: str | None = None) -> list[Ru
 
 def new_record(workspace: Workspace, run_id: str, **fields: Any) -> RunRecord:
     data = {"run_id": run_id, "status": Status.NOT_STARTED.value, "pid": os.getpid(),
+            "pid_started": _process_started(os.getpid()),
             "host": socket.gethostname(), "start_time": time.time(), "end_time": None, **fields}
     return RunRecord(workspace, data)

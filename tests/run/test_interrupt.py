@@ -166,3 +166,16 @@ def _is_step_process(p: psutil.Process) -> bool:
     except psutil.Error:
         return True
     return "ipykernel" in cmd or "slow.py" in cmd
+
+
+def test_a_run_whose_pid_now_belongs_to_another_process_counts_as_canceled(ws):
+    from pipeline_widget.run.records import RunRecord, new_record
+
+    record = new_record(ws, "pid_reuse", steps={"s": {"status": "Running", "error": None}})
+    record.data["status"] = "Running"
+    record.save()
+    assert RunRecord.load(ws, "pid_reuse").status == "Running"  # this process: alive
+    record.data["pid_started"] = "1"  # the same pid, but a process started at another time
+    record.save()
+    loaded = RunRecord.load(ws, "pid_reuse")
+    assert loaded.status == "Canceled" and loaded.steps()["s"]["status"] == "Canceled"
