@@ -127,7 +127,8 @@ def run_notebook(plan: StepPlan, kernel: Kernel, cancel: CancelToken) -> StepOut
             message = f"the step ran longer than its timeout of {plan.timeout} s and was stopped"
         else:
             message = _ANSI.sub("", str(err)) or type(err).__name__
-        outcome.error = {"type": "TimeoutError" if timed_out.is_set() else type(err).__name__,
+        outcome.error = {"type": ("Canceled" if cancel.is_set() else "TimeoutError"
+                                  if timed_out.is_set() else type(err).__name__),
                          "message": message, "cell": None, "traceback": ""}
         mark_stopped_cell(out, outcome.error)
     finally:

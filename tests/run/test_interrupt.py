@@ -128,6 +128,8 @@ def test_a_signal_cancels_the_run_stops_every_process_and_the_next_run_resumes(p
         assert record["status"] == "Canceled"
         assert {n: s["status"] for n, s in record["steps"].items()} == {
             "first": "Finished", "slow notebook": "Canceled", "slow script": "Canceled"}
+        stopped = record["steps"]["slow notebook"]["error"]
+        assert stopped["type"] == "Canceled" and stopped["cell"] == 2  # the cell that ran
         runs = cli(project, "runs")
         assert runs.returncode == 0 and "Canceled" in runs.stdout
         if signum == signal.SIGINT:
