@@ -81,6 +81,22 @@ def test_a_script_that_raises_reports_the_exception(ws, project):
     assert "Traceback" in error["traceback"] and "line 2, in f" in error["traceback"]
 
 
+def test_a_script_over_its_timeout_is_stopped_with_its_children(ws, project):
+    import psutil
+
+    write_script(project / "slow.py",
+                 "import subprocess, sys, time\n"
+                 "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
+                 "print(child.pid, flush=True)\nprint('waiting', file=sys.stderr)\ntime.sleep(600)\n")
+    status, steps = run_steps(ws, [PythonScriptStep(name="slow", script_name="slow.py",
+                                                    source_directory=project, timeout=2)])
+    error = steps["slow"].error
+    assert status == "Failed" and error["type"] == "TimeoutError"
+    assert "timeout of 2 s" in error["message"] and error["traceback"] == "waiting"
+    child = int(Path(steps["slow"].stdout).read_text().split()[0])
+    assert not psutil.pid_exists(child) or psutil.Process(child).status() == psutil.STATUS_ZOMBIE
+
+
 def test_with_continue_on_step_failure_independent_branches_finish(ws, project, copy_step):
     a, b = PipelineData("a"), PipelineData("b")
     write_script(project / "fail.py", "raise SystemExit(5)")
