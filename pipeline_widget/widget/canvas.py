@@ -19,7 +19,7 @@ from ipycytoscape import CytoscapeWidget, Edge, Node
 from ..core import Pipeline, Problem
 from ..run.events import Status
 from . import elements
-from .styles import LAYOUT, stylesheet
+from .styles import LAYOUT, layout_for, stylesheet
 
 PickHandler = Callable[[str, str], None]  # (kind "node" | "edge", element id)
 
@@ -77,6 +77,9 @@ class PipelineCanvas(CytoscapeWidget):
             for e in edges:
                 row = adj[e["data"]["source"]]
                 row[e["data"]["target"]] = row.get(e["data"]["target"], 0) + 1
+            layout = layout_for(len(nodes))
+            if self.cytoscape_layout != layout:
+                self.cytoscape_layout = layout
             if set(self._nodes) <= names and set(self._edges) <= links:
                 self._grow(nodes, edges, adj)
                 return
@@ -148,7 +151,7 @@ class PipelineCanvas(CytoscapeWidget):
 
     def relayout(self) -> None:
         """Compute the layout again (it is never stored)."""
-        self.cytoscape_layout = dict(LAYOUT)
+        self.cytoscape_layout = layout_for(len(self._nodes))
         super().relayout()
 
     # -- status -----------------------------------------------------------------------

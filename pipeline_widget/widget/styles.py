@@ -34,6 +34,16 @@ LEGEND_LABELS: dict[str, str] = {
 # Top to bottom: producers above their consumers. Computed by the front end, never stored.
 LAYOUT = {"name": "dagre", "rankDir": "TB", "nodeSep": 40, "rankSep": 70, "padding": 20,
           "fit": True, "animate": False}
+# dagre crosses few links but its time grows steeply with the graph (Chromium, 2 cores: 60
+# steps 0.3 s, 100 steps 0.7 s, 200 steps 4.8 s); bigger pipelines are laid out breadth first.
+DAGRE_MAX_STEPS = 80
+LARGE_LAYOUT = {"name": "breadthfirst", "directed": True, "padding": 20, "fit": True,
+                "animate": False}
+
+
+def layout_for(steps: int) -> dict:
+    """The layout for a pipeline of `steps` steps."""
+    return dict(LAYOUT if steps <= DAGRE_MAX_STEPS else LARGE_LAYOUT)
 
 
 def stylesheet() -> list[dict]:
