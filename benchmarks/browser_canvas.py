@@ -51,7 +51,7 @@ from pipeline_widget import Pipeline, Status, StatusEvent, Workspace
 from pipeline_widget.run.events import EventBus
 from pipeline_widget.run.pipeline_run import PipelineRun
 from pipeline_widget.run.records import new_record
-from pipeline_widget.widget.styles import LAYOUT, stylesheet
+from pipeline_widget.widget.styles import layout_for, stylesheet
 
 ws = Workspace(".")
 pipelines = {n: Pipeline.load(f"dag_{n}.pipeline.json", workspace=ws) for n in SIZES}
@@ -65,7 +65,7 @@ def plain(p):
     g = ipycytoscape.CytoscapeWidget()
     g.graph.add_graph_from_json({"nodes": nodes, "edges": edges}, directed=True)
     g.cytoscape_style = stylesheet()    # the designer's look and layout, without the designer
-    g.cytoscape_layout = dict(LAYOUT)
+    g.cytoscape_layout = layout_for(len(p.steps))
     g.layout.height = "600px"
     g.add_class("bench-canvas")
     return g
