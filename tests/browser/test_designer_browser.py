@@ -173,7 +173,7 @@ def take_screenshot(page, folder: Path) -> Path:
     return shot
 
 
-def test_remove_first_step_leaves_exactly_the_other(fresh_root, open_nb):
+def test_remove_undo_validate_and_name_rule(fresh_root, open_nb):
     page = open_designer(open_nb)
     click_node(page, "prepare data")
     press(page, "pw-remove")
@@ -182,3 +182,13 @@ def test_remove_first_step_leaves_exactly_the_other(fresh_root, open_nb):
     assert node_ids(page) == ["train model"]
     assert edges(page) == []
     expect(hook(page, "pw-message")).to_contain_text("removed step 'prepare data'")
+
+    press(page, "pw-undo")
+    wait_nodes(page, SEED_STEPS)
+    wait_edges(page, [("prepare data", "train model")])
+    press(page, "pw-validate")
+    expect(hook(page, "pw-message")).to_contain_text("the pipeline is valid")
+
+    # the PipelineData name rule is checked as the person types
+    type_into(page, "pw-data-name", "1bad")
+    expect(hook(page, "pw-message")).to_contain_text("PipelineData name '1bad' is not allowed")
