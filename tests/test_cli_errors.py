@@ -145,3 +145,23 @@ def test_a_notebook_without_kernelspec_or_parameters_cell_runs_and_says_so(proje
     assert "injected-parameters" in executed.cells[0].metadata.tags
     assert executed.cells[1].outputs[0].text.strip() == "4"
     assert nb.read_bytes() == before  # the user's notebook is not touched
+
+
+def test_damaged_workspace_files_are_named_or_rebuilt(tmp_path, used_project):
+    project = tmp_path / "project"
+    shutil.copytree(used_project, project)
+    root = project / ".pipeline_widget"
+    for cached in root.glob("cache/**/*.json"):  # reuse entries and digests: rebuilt
+        cached.write_text(cached.read_text()[:10])
+    res = cli("run", "p.pipeline.json", cwd=project)
+    assert res.returncode == 0 and "(2 ran, 0 reused)" in res.stdout, res.stdout + res.stderr
+    res = cli("run", "p.pipeline.json", cwd=project)
+    assert res.returncode == 0 and "(0 ran, 2 reused)" in res.stdout, res.stdout + res.stderr
+
+    (manifest, *_) = root.glob("runs/*/run.json")  # a run record: named, never overwritten
+    manifest.write_text("{\"run_id\": ")
+    for args in (["show", manifest.parent.name], ["runs"]):
+        res = cli(*args, cwd=project)
+        assert res.returncode == 2 and "Traceback" not in res.stderr
+        assert str(manifest) in res.stderr and "damaged" in res.stderr
+    assert manifest.read_text() == "{\"run_id\": "

@@ -30,7 +30,7 @@ class ReuseCache:
         in full), or None."""
         from .transfer import output_exists, storage_for
 
-        entry = atomic.read_json(self._entry_path(fingerprint))
+        entry = atomic.read_json_lenient(self._entry_path(fingerprint))
         if not isinstance(entry, dict):
             return None
         outputs = entry.get("outputs", {})
@@ -44,4 +44,4 @@ class ReuseCache:
         atomic.write_json(self._latest_path(pipeline, step_slug), entry.get("components", {}))
 
     def last_components(self, pipeline: str, step_slug: str) -> dict | None:
-        return atomic.read_json(self._latest_path(pipeline, step_slug))
+        return atomic.read_json_lenient(self._latest_path(pipeline, step_slug))

@@ -46,7 +46,7 @@ class DigestMemo:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._table: dict[str, list] = atomic.read_json(path, {}) or {}
+        self._table: dict[str, list] = atomic.read_json_lenient(path, {}) or {}
         self._changed = False
 
     def file(self, path: Path, code_only: bool = False) -> str:
@@ -85,7 +85,7 @@ class DigestMemo:
         if not self._changed:
             return
         with atomic.lock(self.path):
-            table = atomic.read_json(self.path, {}) or {}
+            table = atomic.read_json_lenient(self.path, {}) or {}
             table.update(self._table)
             atomic.write_json(self.path, table)
         self._changed = False
