@@ -83,13 +83,13 @@ def cli(project: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
-def check_resumes(project: Path, path: Path) -> None:
-    """The next run reuses the step that finished and runs the interrupted ones (which are
-    made quick first)."""
+def check_resumes(project: Path, path: Path, rerun_of: str | None = None) -> None:
+    """The next run (or a rerun of the interrupted one) reuses the step that finished and
+    runs the interrupted ones (which are made quick first)."""
     (project / "slow.ipynb").unlink()
     write_notebook(project / "slow.ipynb", "a = None", "print('quick now')")
     write_script(project / "slow.py", "print('quick now')\n")
-    res = cli(project, "run", str(path))
+    res = cli(project, "rerun", rerun_of) if rerun_of else cli(project, "run", str(path))
     assert res.returncode == 0, res.stdout + res.stderr
     assert "reused: first" in res.stdout
     last = manifests(project)[-1]
@@ -132,8 +132,7 @@ def test_a_signal_cancels_the_run_stops_every_process_and_the_next_run_resumes(p
         assert stopped["type"] == "Canceled" and stopped["cell"] == 2  # the cell that ran
         runs = cli(project, "runs")
         assert runs.returncode == 0 and "Canceled" in runs.stdout
-        if signum == signal.SIGINT:
-            check_resumes(project, path)
+        check_resumes(project, path, rerun_of=record["run_id"] if signum == signal.SIGTERM else None)
 
 
 def test_kill_9_of_the_runner_leaves_no_process_and_no_corrupt_record(project):
