@@ -6,9 +6,11 @@ Layout (the only place it is defined):
 """
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import socket
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -126,3 +128,45 @@ def new_record(workspace: Workspace, run_id: str, **fields: Any) -> RunRecord:
             "pid_started": _process_started(os.getpid()),
             "host": socket.gethostname(), "start_time": time.time(), "end_time": None, **fields}
     return RunRecord(workspace, data)
+
+
+class BackgroundSaver:
+    """Saves a run record off the run's critical path. Changes that arrive while a save is
+    written go out together with the next one, at most every `interval` seconds, so a big
+    pipeline's record is not serialised again for every status change of every step.
+    `lock` is the one the record's writers hold while they change it."""
+
+    def __init__(self, record: RunRecord, lock: threading.Lock, interval: float = 0.05) -> None:
+        self._record, self._lock, self._interval = record, lock, interval
+        self._cond = threading.Condition()
+        self._dirty = self._closed = False
+        self._thread = threading.Thread(target=self._work, name="record-save", daemon=True)
+        self._thread.start()
+
+    def request(self) -> None:
+        with self._cond:
+            self._dirty = True
+            self._cond.notify()
+
+    def _work(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._dirty or self._closed)
+                if not self._dirty:
+                    return
+                self._dirty = False
+            try:
+                with self._lock:
+                    text = atomic.dumps(self._record.data)
+                atomic.write_text(self._record.path, text)
+            except Exception:  # the final, synchronous save reports a lasting problem
+                logging.getLogger(__name__).exception("could not save run record")
+            with self._cond:
+                self._cond.wait_for(lambda: self._closed, timeout=self._interval)
+
+    def close(self) -> None:
+        """Write what is pending, then stop."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+        self._thread.join()

@@ -14,7 +14,7 @@ from .events import EventBus, Status, StatusEvent
 from .executors import Executor
 from .outcome import StepOutcome
 from .plan import RunPlan, StepPlan
-from .records import METRICS, RunRecord
+from .records import METRICS, BackgroundSaver, RunRecord
 
 
 class Scheduler:
@@ -25,6 +25,7 @@ class Scheduler:
         self.continue_on_step_failure = continue_on_step_failure
         self.status: dict[str, Status] = {n: Status.NOT_STARTED for n in plan.steps}
         self._lock = threading.Lock()
+        self._saver: BackgroundSaver | None = None  # while steps run
 
     # -- state changes: record, then event -----------------------------------------
     def _set(self, name: str, status: Status, save: bool = True, **fields) -> None:
@@ -35,7 +36,9 @@ class Scheduler:
             entry = self.record.data["steps"][name]
             entry["status"] = status.value
             entry.update(fields)
-            if save:
+            if save and self._saver is not None:
+                self._saver.request()
+            elif save:
                 self.record.save()
             detail = {k: v for k, v in fields.items() if k in ("error", "why_not_reused", "reason")}
             self.bus.publish(StatusEvent(self.plan.run_id, name, status,
@@ -52,6 +55,7 @@ class Scheduler:
     # -- the loop ---------------------------------------------------------------------
     def run(self) -> Status:
         self._set_run(Status.RUNNING)
+        self._saver = BackgroundSaver(self.record, self._lock)
         try:
             self.executor.open(self.plan)
             self._loop()
@@ -63,6 +67,8 @@ class Scheduler:
         finally:
             self.executor.close()
             self.cache.digests.save()
+            self._saver.close()
+            self._saver = None
         statuses = set(self.status.values())
         final = (Status.CANCELED if self.cancel.is_set() else
                  Status.FAILED if Status.FAILED in statuses else Status.FINISHED)
