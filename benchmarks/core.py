@@ -177,7 +177,7 @@ def run(log: Callable[[str], None] = _log, keep: bool = False, repeat: int = 3) 
         log("per-step overhead beyond papermill (chain_10, max_parallel=1) ...")
         chain10 = projects["chain_10"].folder
         oh = measure.python_json("benchmarks.overhead", str(chain10 / "chain_10.pipeline.json"),
-                                 str(repeat), cwd=chain10)
+                                 str(max(repeat, 5)), cwd=chain10)
         figures.append(Figure("runner overhead per step beyond papermill",
                               oh["overhead_per_step"] * 1000, "ms", 50.0,
                               note=f"(wall - papermill - kernel wait) / {oh['steps']} steps; "
