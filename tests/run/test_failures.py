@@ -4,9 +4,10 @@ import subprocess
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 
-from pipeline_widget import NotebookStep, Pipeline, PipelineData, PythonScriptStep, Workspace
+from pipeline_widget import NotebookStep, Pipeline, PipelineData, PythonScriptStep
 from pipeline_widget.run.cache import ReuseCache
 from tests.conftest import PYTHON, write_notebook, write_script
 
@@ -27,9 +28,9 @@ def cells_with_errors(notebook: str) -> list[str]:
             and any(o.output_type == "error" for o in c.outputs)]
 
 
-def consumer(project, name: str = "after") -> NotebookStep:
-    nb = write_notebook(project / f"{name}.ipynb", "out = None", "print(out)")
-    return nb
+def consumer(project, name: str = "after") -> Path:
+    """A notebook that reads the failing step's output."""
+    return write_notebook(project / f"{name}.ipynb", "out = None", "print(out)")
 
 
 @pytest.mark.parametrize("failing_cell, expected_type, expected_message", [
@@ -82,8 +83,6 @@ def test_a_script_that_raises_reports_the_exception(ws, project):
 
 
 def test_a_script_over_its_timeout_is_stopped_with_its_children(ws, project):
-    import psutil
-
     write_script(project / "slow.py",
                  "import subprocess, sys, time\n"
                  "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
