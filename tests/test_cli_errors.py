@@ -160,8 +160,10 @@ def test_damaged_workspace_files_are_named_or_rebuilt(tmp_path, used_project):
 
     (manifest, *_) = root.glob("runs/*/run.json")  # a run record: named, never overwritten
     manifest.write_text("{\"run_id\": ")
-    for args in (["show", manifest.parent.name], ["runs"]):
-        res = cli(*args, cwd=project)
-        assert res.returncode == 2 and "Traceback" not in res.stderr
-        assert str(manifest) in res.stderr and "damaged" in res.stderr
+    res = cli("show", manifest.parent.name, cwd=project)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert str(manifest) in res.stderr and "damaged" in res.stderr
+    res = cli("runs", cwd=project)  # the other runs are still listed
+    assert res.returncode == 0 and res.stdout.count("Finished") == 2
+    assert manifest.parent.name not in res.stdout
     assert manifest.read_text() == "{\"run_id\": "

@@ -116,7 +116,7 @@ def list_runs(workspace: Workspace, pipeline_name: str | None = None) -> list[Ru
     records = []
     if workspace.runs_dir.is_dir():
         for d in workspace.runs_dir.iterdir():
-            data = atomic.read_json(d / MANIFEST)
+            data = atomic.read_json_lenient(d / MANIFEST)  # a damaged one: see `show`
             if isinstance(data, dict) and "run_id" in data:
                 if pipeline_name is None or data.get("pipeline_name") == pipeline_name:
                     records.append(RunRecord(workspace, data))
