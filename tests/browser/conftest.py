@@ -74,8 +74,8 @@ def page(chromium, lab: LabServer, request):
     try:
         yield pg
     finally:
-        failed = getattr(request.node, "rep_call", None)
-        if failed is not None and failed.failed:
+        call = getattr(request.node, "rep_call", None)
+        if call is not None and call.failed:
             shot = lab.root.parent / f"failure-{request.node.name}.png"
             try:
                 pg.screenshot(path=str(shot), full_page=True)
@@ -84,7 +84,8 @@ def page(chromium, lab: LabServer, request):
                 pass
         lab.shutdown_kernels()
         context.close()
-    if request.node.rep_call.passed:
+    call = getattr(request.node, "rep_call", None)
+    if call is not None and call.passed:
         assert console.unexpected == [], f"unexpected browser console errors: {console.unexpected}"
 
 

@@ -246,25 +246,25 @@ def launch_chromium(playwright):
 
 def accept_kernel_dialog(page) -> bool:
     """Accept JupyterLab's "Select Kernel" dialog (its default choice) if it is open."""
-    dialog = page.locator(".jp-Dialog")
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
     if dialog.count() and dialog.first.is_visible():
-        dialog.locator(".jp-Dialog-button.jp-mod-accept").first.click()
+        dialog.first.locator(".jp-Dialog-button.jp-mod-accept").click()
         dialog.first.wait_for(state="detached", timeout=10_000)
         return True
     return False
 
 
-def open_notebook(page, lab: LabServer, relpath: str, timeout: float = 90_000) -> None:
-    """Open `relpath` (relative to the root) and wait until its kernel is idle."""
-    page.add_locator_handler(page.locator(".jp-Dialog:has-text('Select Kernel')"),
-                             lambda: accept_kernel_dialog(page))
+def open_notebook(page, lab: LabServer, relpath: str, timeout: float = 90_000) -> bool:
+    """Open `relpath` (relative to the root) and wait until its kernel is idle; returns
+    whether JupyterLab asked for a kernel (the dialog was accepted)."""
     page.goto(lab.url(f"lab/tree/{urllib.parse.quote(relpath)}"))
     page.wait_for_selector(f"{PANEL} .jp-Notebook", timeout=timeout)
+    asked = False
     deadline = time.monotonic() + timeout / 1000
     while time.monotonic() < deadline:
-        accept_kernel_dialog(page)
+        asked = accept_kernel_dialog(page) or asked
         if kernel_status(page) == "idle":
-            return
+            return asked
         page.wait_for_timeout(200)
     raise TimeoutError(f"the kernel of {relpath} did not become idle: {kernel_status(page)}")
 

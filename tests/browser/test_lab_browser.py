@@ -1,13 +1,14 @@
-"""The browser harness itself: a plain ipycytoscape graph renders and a mouse click on a node
-(found through the cytoscape instance) reaches the kernel."""
+"""The browser harness itself: a notebook without a kernelspec opens (the kernel dialog is
+accepted), a plain ipycytoscape graph renders, and a mouse click on a node (found through the
+cytoscape instance) reaches the kernel."""
 from __future__ import annotations
 
 import pytest
 
 from tests.conftest import write_notebook
 
-from .lab import (cell_errors, click_node, fit_canvas, node_ids, run_all_cells, wait_canvas,
-                  wait_cells_done)
+from .lab import (cell_errors, click_node, fit_canvas, node_ids, open_notebook, run_all_cells,
+                  wait_canvas, wait_cells_done)
 
 GRAPH = """
 import ipycytoscape, ipywidgets as W
@@ -28,9 +29,10 @@ box
 
 
 @pytest.mark.browser
-def test_plain_graph_renders_and_node_click_reaches_kernel(lab_root, open_nb):
-    write_notebook(lab_root / "notebooks" / "_plain_graph.ipynb", None, GRAPH)
-    page = open_nb("notebooks/_plain_graph.ipynb")
+def test_plain_graph_renders_and_node_click_reaches_kernel(lab, lab_root, page):
+    # no kernelspec: JupyterLab asks which kernel, and the harness accepts its choice
+    write_notebook(lab_root / "notebooks" / "_plain_graph.ipynb", None, GRAPH, kernel=False)
+    assert open_notebook(page, lab, "notebooks/_plain_graph.ipynb")
     run_all_cells(page)
     wait_cells_done(page)
     assert cell_errors(page) == []
