@@ -28,11 +28,11 @@ def mark_stopped_cell(executed: Path, error: dict) -> None:
     cell = nb.cells[index]
     error["cell"] = index
     if error["type"] == "DeadKernelError":
-        error["message"] = (f"the kernel died while running cell {index} (the code exited the "
-                            f"process, crashed it or ran out of memory)")
+        error["message"] = ("the kernel died (the code exited the process, crashed it or ran "
+                            "out of memory)")
     lines = cell.source.splitlines()[-5:]
-    error["traceback"] = "\n".join([f"{error['type']}: {error['message']}",
-                                    f"while running cell {index}:", *("    " + s for s in lines)])
+    error["traceback"] = "\n".join([f"{error['type']} while running cell {index}:",
+                                    *("    " + s for s in lines)])
     cell.setdefault("outputs", []).append(nbformat.v4.new_output(
         "error", ename=error["type"], evalue=error["message"], traceback=[error["traceback"]]))
     cell.metadata.setdefault("papermill", {})["exception"] = True
