@@ -21,6 +21,18 @@ STARTUP_TIMEOUT = 60
 WELCOME_WAIT = 0.1  # seconds to wait for an IOPub welcome before asking for kernel_info
 
 
+def _prepare_code(cwd: str, env: dict[str, str], exit_on_error: bool) -> str:
+    """Python that moves a kernel to a step's folder and environment."""
+    body = [f"__os.chdir({cwd!r})", f"__os.environ.update({env!r})",
+            f"__sys.path.insert(0, {cwd!r})"]
+    if not exit_on_error:
+        return "\n".join(["import os as __os, sys as __sys", *body, "del __os, __sys", ""])
+    return "\n".join(["import os as __os, sys as __sys", "try:", *("    " + b for b in body),
+                      "except BaseException as __err:",
+                      "    __sys.__stderr__.write(f'cannot prepare the kernel: {__err}\\n')",
+                      "    __os._exit(70)", "del __os, __sys", ""])
+
+
 class Kernel:
     """A started kernel that serves one step: `connect` gives the step its client (`kc`),
     `stop` ends the kernel afterwards."""
@@ -38,8 +50,8 @@ class Kernel:
 
     def connect(self, cwd: str, env: dict[str, str]) -> None:
         """In the thread that runs the step: connect an asynchronous client (so nbclient
-        notices a kernel that dies while it waits for output), make sure IOPub delivers,
-        then move the kernel to the step's folder and environment, silently."""
+        notices a kernel that dies while it waits for output), move the kernel to the
+        step's folder and environment, and make sure IOPub delivers before any cell runs."""
         from jupyter_core.utils import run_sync
 
         run_sync(self._connect)(cwd, env)
@@ -53,7 +65,13 @@ class Kernel:
                                **self.km.get_connection_info(session=True))
         self.kc = kc
         kc.start_channels(stdin=False, hb=False)
-        try:  # ipykernel greets each new IOPub subscriber: then nothing can be lost
+        python = (getattr(self.km.kernel_spec, "language", "") or "").lower() == "python"
+        if python:
+            # Sent without waiting: the kernel runs requests in order, so this precedes the
+            # first cell; should it fail, the kernel exits and the step fails as it should.
+            kc.execute(_prepare_code(cwd, env, exit_on_error=True), silent=True,
+                       store_history=False, allow_stdin=False, stop_on_error=False)
+        try:  # ipykernel greets each new IOPub subscriber: then no output can be lost
             heard = await kc.iopub_channel.get_msg(timeout=WELCOME_WAIT)
         except Empty:
             heard = None
@@ -73,15 +91,13 @@ class Kernel:
                 raise RuntimeError("the kernel died before the step started")
             if heard is None and time.monotonic() > deadline:
                 raise RuntimeError(f"the kernel did not answer within {STARTUP_TIMEOUT} s")
-        code = ("import os as __os, sys as __sys\n"
-                f"__os.chdir({cwd!r})\n"
-                f"__os.environ.update({env!r})\n"
-                f"__sys.path.insert(0, {cwd!r})\n"
-                "del __os, __sys\n")
-        reply = await kc.execute_interactive(code, silent=True, store_history=False, timeout=30,
-                                             allow_stdin=False, output_hook=lambda msg: None)
-        if reply["content"].get("status") != "ok":
-            raise RuntimeError(f"could not prepare the kernel: {reply['content'].get('evalue')}")
+        if not python:
+            reply = await kc.execute_interactive(
+                _prepare_code(cwd, env, exit_on_error=False), silent=True, store_history=False,
+                timeout=30, allow_stdin=False, output_hook=lambda msg: None)
+            if reply["content"].get("status") != "ok":
+                raise RuntimeError(f"could not prepare the kernel: "
+                                   f"{reply['content'].get('evalue')}")
 
     def disconnect(self) -> None:
         """Close the step's client, from the thread that used it (zmq sockets are not
