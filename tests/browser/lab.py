@@ -257,7 +257,8 @@ def accept_kernel_dialog(page) -> bool:
 def open_notebook(page, lab: LabServer, relpath: str, timeout: float = 90_000) -> bool:
     """Open `relpath` (relative to the root) and wait until its kernel is idle; returns
     whether JupyterLab asked for a kernel (the dialog was accepted)."""
-    page.goto(lab.url(f"lab/tree/{urllib.parse.quote(relpath)}"))
+    # `reset`: a fresh layout with this notebook alone, not the tabs an earlier page left open
+    page.goto(lab.url(f"lab/tree/{urllib.parse.quote(relpath)}?reset"))
     page.wait_for_selector(f"{PANEL} .jp-Notebook", timeout=timeout)
     asked = False
     deadline = time.monotonic() + timeout / 1000
@@ -278,21 +279,24 @@ def kernel_status(page) -> str | None:
     }""")
 
 
-def run_all_cells(page) -> None:
-    """Run > Run All Cells, with the mouse."""
+def run_all_cells(page, timeout: float = 120_000) -> None:
+    """Run > Run All Cells, with the mouse; returns when every code cell has run."""
     page.locator(".lm-MenuBar-item", has_text="Run").first.click()
     page.locator(".lm-Menu-item:visible", has_text="Run All Cells").first.click()
+    wait_cells_done(page, timeout, every=True)
 
 
-def wait_cells_done(page, timeout: float = 120_000) -> None:
-    """Wait until no cell is queued or running and the kernel is idle."""
-    page.wait_for_function(f"""() => {{
+def wait_cells_done(page, timeout: float = 120_000, every: bool = False) -> None:
+    """Wait until no cell is queued or running and the kernel is idle (and, with `every`,
+    every code cell has an execution count)."""
+    page.wait_for_function(f"""(every) => {{
       const prompts = [...document.querySelectorAll('{PANEL} .jp-CodeCell .jp-InputPrompt')];
       const busy = prompts.some(p => p.textContent.includes('*'));
+      const ran = prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
       const w = window.jupyterapp.shell.currentWidget;
       const k = w && w.sessionContext.session && w.sessionContext.session.kernel;
-      return !busy && k && k.status === 'idle';
-    }}""", timeout=timeout, polling=250)
+      return !busy && (ran || !every) && k && k.status === 'idle';
+    }}""", arg=every, timeout=timeout, polling=250)
 
 
 def cell_errors(page) -> list[str]:

@@ -14,8 +14,7 @@ from pipeline_widget import Pipeline, PipelineRun, Workspace
 from pipeline_widget.widget.styles import STATUS_COLOURS
 
 from .lab import (PANEL, cell_errors, choose, click_node, cy_eval, hook, node_ids,
-                  node_statuses, press, run_all_cells, scroll_into_view, type_into, wait_canvas,
-                  wait_cells_done)
+                  node_statuses, press, run_all_cells, scroll_into_view, type_into, wait_canvas)
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOT = REPO / "docs" / "designer.png"
@@ -31,7 +30,6 @@ pytestmark = pytest.mark.browser
 def open_designer(open_nb):
     page = open_nb(DESIGNER)
     run_all_cells(page)
-    wait_cells_done(page)
     assert cell_errors(page) == []
     wait_canvas(page, nodes=len(SEED_STEPS))
     assert node_ids(page) == sorted(SEED_STEPS)

@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import write_notebook
 
 from .lab import (cell_errors, click_node, fit_canvas, node_ids, open_notebook, run_all_cells,
-                  wait_canvas, wait_cells_done)
+                  wait_canvas)
 
 GRAPH = """
 import ipycytoscape, ipywidgets as W
@@ -34,7 +34,6 @@ def test_plain_graph_renders_and_node_click_reaches_kernel(lab, lab_root, page):
     write_notebook(lab_root / "notebooks" / "_plain_graph.ipynb", None, GRAPH, kernel=False)
     assert open_notebook(page, lab, "notebooks/_plain_graph.ipynb")
     run_all_cells(page)
-    wait_cells_done(page)
     assert cell_errors(page) == []
     wait_canvas(page, nodes=3, canvas=".smoke-canvas")
     assert node_ids(page, ".smoke-canvas") == ["a b", "c", "d"]
