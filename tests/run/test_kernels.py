@@ -1,6 +1,7 @@
 """Kernels: a fresh one per step, started ahead of need, in the step's folder, none left over."""
 import json
 import os
+import time
 from pathlib import Path
 
 import psutil
@@ -107,3 +108,19 @@ def test_the_next_kernel_starts_while_its_upstream_still_runs(ws, project):
     # the probe's kernel was booted before its upstream ended, not after
     assert kernel_started["kernel_started"] < steps["slow"].end_time
     assert steps["probe"].start_time >= steps["slow"].end_time
+
+
+def test_a_kernel_that_cannot_enter_the_steps_folder_exits_instead_of_running_elsewhere(tmp_path):
+    from pipeline_widget.run.kernels import start_kernel
+
+    kernel = start_kernel("python3")
+    pid = kernel.pid
+    try:
+        kernel.connect(str(tmp_path / "gone"), {})
+        deadline = time.monotonic() + 30
+        while kernel.km.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not kernel.km.is_alive()
+    finally:
+        kernel.stop()
+    assert pid is not None and not psutil.pid_exists(pid)
