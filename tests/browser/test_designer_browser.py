@@ -60,12 +60,6 @@ def wait_edges(page, pairs: list[tuple[str, str]], timeout: float = 30_000) -> N
     }""", arg=[".pw-canvas", sorted(list(p) for p in pairs)], timeout=timeout)
 
 
-def workspace_of(root: Path) -> Workspace:
-    found = sorted(root.rglob("workspace.json"))
-    assert found, f"no workspace under {root} after a run"
-    return Workspace(found[0].parent)
-
-
 def rgb(hex_colour: str) -> str:
     """A stylesheet colour as cytoscape reports it."""
     r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
@@ -119,10 +113,13 @@ def test_draw_run_inspect_save_load(fresh_root, open_nb):
     assert colours["Finished"] == rgb(STATUS_COLOURS["Finished"])
 
     # the PipelineData on disk: one `prepped` folder read by both models
-    run = PipelineRun.list(workspace_of(fresh_root))[-1]
+    runs = PipelineRun.list(Workspace(fresh_root))  # Designer.ipynb's workspace: the root
+    assert len(runs) == 1
+    run = runs[0]
     steps = {s.name: s for s in run.get_steps()}
     assert set(steps) == {*SEED_STEPS, NEW_STEP}
     prepped = Path(steps["prepare data"].outputs["prepped"])
+    assert prepped.is_relative_to(fresh_root / ".pipeline_widget")
     assert (prepped / "prepped_data.csv").is_file()
     assert steps[NEW_STEP].inputs["prepped"] == str(prepped)
     assert steps["train model"].inputs["prepped"] == str(prepped)
