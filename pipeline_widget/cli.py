@@ -16,6 +16,7 @@ from .core.names import slug
 from .core.workspace import Workspace
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+SUMMARY_OUTPUTS_MAX = 20  # a run summary lists output folders for pipelines up to this size
 
 
 class _Parser(argparse.ArgumentParser):
@@ -87,6 +88,11 @@ def _wait(run, out) -> int:
     for s in steps:
         if s.status == "Failed" and s.error:
             _print_failure(s, out, tail_lines=8)
+    if len(steps) <= SUMMARY_OUTPUTS_MAX:
+        for s in steps:
+            if s.status == "Finished":
+                for name, folder in s.outputs.items():
+                    print(f"output {name} ({s.name}): {folder}", file=out)
     print(f"details: pipeline-widget show {run.id}", file=out)
     if interrupted:
         return EXIT_INTERRUPTED

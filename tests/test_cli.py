@@ -28,6 +28,7 @@ def test_seed_pipeline_runs_end_to_end_and_is_described(seed_copy, project):
     assert (model / "model.pkl").is_file()
     assert json.loads((model / "metrics.json").read_text())["alpha"] == 0.25
     assert "Finished" in res.stdout and run_dir.name in res.stdout
+    assert f"output prepped (prepare data): {prepped}" in res.stdout
 
     runs = cli("runs", cwd=project)
     assert runs.returncode == 0 and run_dir.name in runs.stdout and "Finished" in runs.stdout
