@@ -32,7 +32,7 @@ from .events import Status
 from .execute import execute_step
 from .executors import Executor
 from .kernels import KernelPool
-from .outcome import StepOutcome
+from .outcome import StepOutcome, exception_error, step_error
 from .plan import RunPlan, StepPlan
 
 DEFAULT_WORKERS = 2          # of a LocalCluster started for a run
@@ -319,12 +319,10 @@ class DaskExecutor(Executor):
         now = time.time()
         if future.status == "cancelled":
             return StepOutcome(Status.CANCELED, now, now,
-                               error={"type": "Canceled", "message": "canceled before it ran",
-                                      "cell": None, "traceback": ""})
+                               error=step_error("Canceled", "canceled before it ran"))
         err = future.exception()
-        return StepOutcome(Status.FAILED, now, now, error={
-            "type": type(err).__name__, "cell": None, "traceback": "",
-            "message": f"the Dask worker running step {entry.plan.name!r} failed: {err}"})
+        return StepOutcome(Status.FAILED, now, now, error=exception_error(
+            err, f"the Dask worker running step {entry.plan.name!r} failed: {err}"))
 
     def _cancel_run(self) -> None:
         """Tell every worker to stop this run's steps; steps still waiting never start."""

@@ -9,7 +9,7 @@ from ..core import atomic
 from . import records
 from .cancel import CancelToken
 from .events import Status
-from .outcome import StepOutcome
+from .outcome import StepOutcome, exception_error
 from .plan import StepPlan
 from .transfer import Staging
 
@@ -56,12 +56,9 @@ def execute_step(plan: StepPlan, cancel: CancelToken, kernel=None) -> StepOutcom
                 outcome.end_time = time.time()
             except Exception as err:
                 outcome.status = Status.FAILED
-                outcome.error = {"type": type(err).__name__, "message": str(err),
-                                 "cell": None, "traceback": ""}
+                outcome.error = exception_error(err)
     except Exception as err:
-        outcome = StepOutcome(Status.FAILED, start, time.time(),
-                              error={"type": type(err).__name__, "message": str(err),
-                                     "cell": None, "traceback": ""})
+        outcome = StepOutcome(Status.FAILED, start, time.time(), error=exception_error(err))
     finally:
         if own_kernel is not None:
             own_kernel.stop()

@@ -12,7 +12,7 @@ from .context import CONTEXT_ENV
 from .events import Status
 from .kernels import Kernel
 from .notebook_failure import mark_stopped_cell
-from .outcome import StepOutcome, tail
+from .outcome import StepOutcome, step_error, tail, timeout_message
 from .plan import StepPlan
 
 ENGINE = "pipeline_widget"
@@ -115,21 +115,19 @@ def run_notebook(plan: StepPlan, kernel: Kernel, cancel: CancelToken) -> StepOut
         outcome.status = Status.FINISHED
     except PapermillExecutionError as err:
         outcome.status = Status.FAILED
-        outcome.error = {"type": err.ename, "message": _ANSI.sub("", str(err.evalue)),
-                         "cell": err.cell_index,
-                         "traceback": tail(_ANSI.sub("", "\n".join(err.traceback)))}
+        outcome.error = step_error(err.ename, _ANSI.sub("", str(err.evalue)),
+                                   tail(_ANSI.sub("", "\n".join(err.traceback))), err.cell_index)
     except BaseException as err:  # kernel died, was stopped, or could not start
         outcome.status = Status.FAILED
         if cancel.is_set():
             outcome.status = Status.CANCELED
             message = "canceled while running"
         elif timed_out.is_set():
-            message = f"the step ran longer than its timeout of {plan.timeout} s and was stopped"
+            message = timeout_message(plan.timeout)
         else:
             message = _ANSI.sub("", str(err)) or type(err).__name__
-        outcome.error = {"type": ("Canceled" if cancel.is_set() else "TimeoutError"
-                                  if timed_out.is_set() else type(err).__name__),
-                         "message": message, "cell": None, "traceback": ""}
+        outcome.error = step_error("Canceled" if cancel.is_set() else "TimeoutError"
+                                   if timed_out.is_set() else type(err).__name__, message)
         mark_stopped_cell(out, outcome.error)
     finally:
         if watchdog:

@@ -27,5 +27,19 @@ class StepOutcome:
         return d
 
 
+def step_error(kind: str, message: str, traceback: str = "", cell: int | None = None,
+               **extra: Any) -> dict[str, Any]:
+    """The one shape of a step's error, in records, events and views."""
+    return {"type": kind, "message": message, "cell": cell, "traceback": traceback, **extra}
+
+
+def exception_error(err: BaseException, message: str | None = None) -> dict[str, Any]:
+    return step_error(type(err).__name__, message if message is not None else str(err) or repr(err))
+
+
+def timeout_message(seconds: float | None) -> str:
+    return f"the step ran longer than its timeout of {seconds} s and was stopped"
+
+
 def tail(text: str, lines: int = TRACEBACK_TAIL) -> str:
     return "\n".join(text.rstrip().splitlines()[-lines:])

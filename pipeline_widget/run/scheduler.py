@@ -12,7 +12,7 @@ from .cancel import CancelToken
 from .context import read_metrics
 from .events import EventBus, Status, StatusEvent
 from .executors import Executor
-from .outcome import StepOutcome
+from .outcome import StepOutcome, exception_error
 from .plan import RunPlan, StepPlan
 from .records import METRICS, BackgroundSaver, RunRecord
 
@@ -62,8 +62,8 @@ class Scheduler:
         except BaseException as err:  # an error of ours: end the run, never leave it Running
             for name, status in self.status.items():
                 if not status.is_terminal:
-                    self._set(name, Status.FAILED, error={"type": type(err).__name__,
-                              "message": f"the runner failed: {err}", "cell": None})
+                    self._set(name, Status.FAILED,
+                              error=exception_error(err, f"the runner failed: {err}"))
         finally:
             self.executor.close()
             self.cache.digests.save()
@@ -126,8 +126,7 @@ class Scheduler:
         try:
             return future.result()
         except BaseException as err:  # the executor lost the step (e.g. a worker died)
-            return StepOutcome(Status.FAILED, error={"type": type(err).__name__,
-                               "message": str(err) or repr(err), "cell": None, "traceback": ""})
+            return StepOutcome(Status.FAILED, error=exception_error(err))
 
     def _finish(self, step: StepPlan, outcome: StepOutcome) -> None:
         metrics = read_metrics(f"{step.record_dir}/{METRICS}")

@@ -12,7 +12,7 @@ from . import records
 from .cancel import CancelToken
 from .context import CONTEXT_ENV
 from .events import Status
-from .outcome import StepOutcome, tail
+from .outcome import StepOutcome, step_error, tail, timeout_message
 from .plan import StepPlan
 
 
@@ -64,19 +64,17 @@ def run_script(plan: StepPlan, cancel: CancelToken) -> StepOutcome:
     stderr_tail = tail(stderr_path.read_text(encoding="utf-8", errors="replace"))
     if cancel.is_set():
         outcome.status = Status.CANCELED
-        outcome.error = {"type": "Canceled", "message": "canceled while running", "cell": None,
-                         "traceback": stderr_tail}
+        outcome.error = step_error("Canceled", "canceled while running", stderr_tail)
     elif timed_out:
         outcome.status = Status.FAILED
-        outcome.error = {"type": "TimeoutError", "message": f"the step ran longer than its "
-                         f"timeout of {plan.timeout} s and was stopped", "cell": None,
-                         "traceback": stderr_tail}
+        outcome.error = step_error("TimeoutError", timeout_message(plan.timeout), stderr_tail)
     else:
         last = stderr_tail.splitlines()[-1] if stderr_tail else ""
         etype, _, message = last.partition(": ")
         outcome.status = Status.FAILED
-        outcome.error = {"type": etype if message and etype.isidentifier() else "ScriptError",
-                         "message": (message if message and etype.isidentifier() else
-                                     f"the script exited with code {code}" + (f": {last}" if last else "")),
-                         "exit_code": code, "cell": None, "traceback": stderr_tail}
+        named = bool(message) and etype.isidentifier()
+        outcome.error = step_error(
+            etype if named else "ScriptError",
+            message if named else f"the script exited with code {code}" + (f": {last}" if last else ""),
+            stderr_tail, exit_code=code)
     return outcome
