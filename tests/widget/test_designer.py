@@ -11,6 +11,15 @@ from pipeline_widget.run import Pipeline
 from .conftest import add_step, click, click_edge, link
 
 
+def draw_fan_out(designer) -> None:
+    """make -> one, make -> two, through one PipelineData, drawn with the controls."""
+    add_step(designer, "source.ipynb", "make")
+    add_step(designer, "sink.ipynb", "one")
+    add_step(designer, "sink.ipynb", "two")
+    link(designer, "make", "one")
+    link(designer, "make", "two")
+
+
 def model(designer) -> dict:
     return designer.pipeline.to_dict()
 
@@ -95,11 +104,7 @@ def test_connect_creates_pipeline_data_with_an_offered_name(designer):
 
 
 def test_fan_out_reuses_the_producers_pipeline_data(designer):
-    add_step(designer, "source.ipynb", "make")
-    add_step(designer, "sink.ipynb", "one")
-    add_step(designer, "sink.ipynb", "two")
-    link(designer, "make", "one")
-    link(designer, "make", "two")
+    draw_fan_out(designer)
     make = designer.pipeline.step("make")
     assert len(make.outputs) == 1
     assert designer.pipeline.step("one").inputs[0] is designer.pipeline.step("two").inputs[0]
@@ -255,11 +260,7 @@ def test_allow_reuse_checkbox(designer):
 
 
 def test_remove_step_takes_its_links(designer):
-    add_step(designer, "source.ipynb", "make")
-    add_step(designer, "sink.ipynb", "one")
-    add_step(designer, "sink.ipynb", "two")
-    link(designer, "make", "one")
-    link(designer, "make", "two")
+    draw_fan_out(designer)
     click(designer, "make")
     designer.remove_button.click()
     assert [s.name for s in designer.pipeline.steps] == ["one", "two"]
@@ -270,11 +271,7 @@ def test_remove_step_takes_its_links(designer):
 
 
 def test_remove_link_keeps_the_other_reader(designer):
-    add_step(designer, "source.ipynb", "make")
-    add_step(designer, "sink.ipynb", "one")
-    add_step(designer, "sink.ipynb", "two")
-    link(designer, "make", "one")
-    link(designer, "make", "two")
+    draw_fan_out(designer)
     click_edge(designer, "make", "one", "out")
     designer.remove_button.click()
     assert designer.canvas.edge_list == [("make", "two", "out")]
@@ -353,11 +350,7 @@ def test_dataset_input_from_the_registered_datasets(designer, project):
 
 
 def test_draw_save_load_gives_the_identical_canvas(designer, project):
-    add_step(designer, "source.ipynb", "make")
-    add_step(designer, "sink.ipynb", "one")
-    add_step(designer, "sink.ipynb", "two")
-    link(designer, "make", "one")
-    link(designer, "make", "two")
+    draw_fan_out(designer)
     click(designer, "make")
     designer.properties.fields["rows"].value = "5"
     drawn = designer.canvas.snapshot()
