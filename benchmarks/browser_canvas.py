@@ -50,7 +50,7 @@ import ipycytoscape
 from pipeline_widget import Pipeline, Status, StatusEvent, Workspace
 from pipeline_widget.run.events import EventBus
 from pipeline_widget.run.pipeline_run import PipelineRun
-from pipeline_widget.run.records import new_record
+from pipeline_widget.run.records.store import new_record
 from pipeline_widget.widget.styles import layout_for, stylesheet
 
 ws = Workspace(".")

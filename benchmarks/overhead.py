@@ -33,7 +33,7 @@ def main(argv: list[str]) -> None:
 
     from pipeline_widget import Workspace
     from pipeline_widget.run import Pipeline
-    from pipeline_widget.run import kernels
+    from pipeline_widget.run.step import kernels
 
     spent = {"papermill": 0.0, "kernel_wait": 0.0}
 

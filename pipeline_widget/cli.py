@@ -14,6 +14,8 @@ from typing import Any, Sequence
 from .core.errors import PipelineError
 from .core.names import slug
 from .core.workspace import Workspace
+from .run.records.model import StepError
+from .run.status import Status
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 SUMMARY_OUTPUTS_MAX = 20  # a run summary lists output folders for pipelines up to this size
@@ -64,7 +66,7 @@ def _wait(run, out) -> int:
 
     old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        unsubscribe = run.subscribe(ProgressDisplay(len(run.record["steps"]), out))
+        unsubscribe = run.subscribe(ProgressDisplay(len(run.record.steps), out))
         while run.is_live:
             run.wait_for_completion(show_output=False, timeout_seconds=0.2)
         unsubscribe()
@@ -75,28 +77,28 @@ def _wait(run, out) -> int:
     steps = run.get_steps()
     reused = [s.name for s in steps if s.is_reused]
     ran = [s for s in steps if not s.is_reused and s.start_time is not None]
-    took = (run.record.get("end_time") or time.time()) - run.record["start_time"]
+    took = run.record.duration or 0.0
     print(f"run {run.id}: {status} in {took:.1f}s ({len(ran)} ran, {len(reused)} reused)", file=out)
     if reused:
         print(f"reused: {', '.join(reused)}", file=out)
     for s in ran:
-        if s.why_not_reused and s.status != "Skipped":
+        if s.why_not_reused and s.status != Status.SKIPPED:
             print(f"ran {s.name!r}: {'; '.join(s.why_not_reused)}", file=out)
     for s in steps:
         for note in s.notes:
             print(f"note: {s.name!r}: {note}", file=out)
     for s in steps:
-        if s.status == "Failed" and s.error:
+        if s.status == Status.FAILED and s.error:
             _print_failure(s, out, tail_lines=8)
     if len(steps) <= SUMMARY_OUTPUTS_MAX:
         for s in steps:
-            if s.status == "Finished":
+            if s.status == Status.FINISHED:
                 for name, folder in s.outputs.items():
                     print(f"output {name} ({s.name}): {folder}", file=out)
     print(f"details: pipeline-widget show {run.id}", file=out)
     if interrupted:
         return EXIT_INTERRUPTED
-    return EXIT_OK if status == "Finished" else EXIT_FAILED
+    return EXIT_OK if status == Status.FINISHED else EXIT_FAILED
 
 
 def cmd_run(args, ws: Workspace, out) -> int:
@@ -112,7 +114,7 @@ def cmd_run(args, ws: Workspace, out) -> int:
 
 
 def cmd_validate(args, ws: Workspace, out) -> int:
-    from .core.pipeline import Pipeline
+    from .run import Pipeline
 
     problems = Pipeline.load(args.file, workspace=ws).validate()
     if problems:
@@ -131,13 +133,11 @@ def cmd_runs(args, ws: Workspace, out) -> int:
         return EXIT_OK
     rows = []
     for r in records:
-        d = r.data
-        steps = r.steps().values()
-        end = d.get("end_time")
-        rows.append([r.run_id, d.get("pipeline_name", ""), r.status, _fmt_time(d.get("start_time")),
-                     _fmt_duration((end - d["start_time"]) if end else None),
-                     f"{sum(s['status'] == 'Finished' for s in steps)}/{len(steps)}",
-                     str(sum(bool(s.get("is_reused")) for s in steps))])
+        steps = r.steps.values()
+        rows.append([r.run_id, r.pipeline_name, r.status.value, _fmt_time(r.start_time),
+                     _fmt_duration(r.duration if r.end_time else None),
+                     f"{sum(s.status == Status.FINISHED for s in steps)}/{len(steps)}",
+                     str(sum(s.is_reused for s in steps))])
     print(_table(rows, ["RUN ID", "PIPELINE", "STATUS", "STARTED", "TOOK", "DONE", "REUSED"]),
           file=out)
     return EXIT_OK
@@ -147,9 +147,9 @@ def cmd_show(args, ws: Workspace, out) -> int:
     from .run.pipeline_run import PipelineRun
 
     run = PipelineRun.get(ws, args.run_id)
-    d = run.record
-    print(f"run {run.id}  pipeline {d.get('pipeline_name')}  status {run.get_status()}", file=out)
-    print(f"started {_fmt_time(d.get('start_time'))}  parameters {json.dumps(d.get('parameters'))}",
+    record = run.record
+    print(f"run {run.id}  pipeline {record.pipeline_name}  status {record.status}", file=out)
+    print(f"started {_fmt_time(record.start_time)}  parameters {json.dumps(record.parameters)}",
           file=out)
     rows = [[s.name, s.display_status, _fmt_duration(s.duration)] for s in run.get_steps()]
     print(_table(rows, ["STEP", "STATUS", "TOOK"]), file=out)
@@ -174,14 +174,8 @@ def cmd_show(args, ws: Workspace, out) -> int:
     return EXIT_OK
 
 
-def _print_error(error: dict, out, tail_lines: int | None = None) -> None:
-    cell = f" in cell {error['cell']}" if error.get("cell") is not None else ""
-    print(f"  error{cell}: {error.get('type')}: {error.get('message')}", file=out)
-    lines = (error.get("traceback") or "").splitlines()
-    if tail_lines is not None:
-        lines = lines[-tail_lines:]
-    if lines:
-        print("  " + "\n  ".join(lines), file=out)
+def _print_error(error: StepError, out, tail_lines: int | None = None) -> None:
+    print("  " + "\n  ".join(error.render(tail_lines)), file=out)
 
 
 def _print_failure(step, out, tail_lines: int) -> None:
@@ -194,16 +188,11 @@ def _print_failure(step, out, tail_lines: int) -> None:
 
 
 def cmd_rerun(args, ws: Workspace, out) -> int:
-    from .run.pipeline import submit
-    from .run.pipeline_run import PipelineRun
+    from .run import rerun
 
-    old = PipelineRun.get(ws, args.run_id)
-    pipeline = old.get_pipeline()
-    params = {**old.parameters, **dict(parse_param(p) for p in args.param)}
-    run = submit(pipeline, old.experiment_name or "rerun", params,
-                 regenerate_outputs=args.no_reuse,
-                 continue_on_step_failure=old.record.get("options", {}).get("continue_on_step_failure", False),
-                 max_parallel=args.max_parallel, executor=args.executor, rerun_of=old.id)
+    run = rerun(ws, args.run_id, dict(parse_param(p) for p in args.param),
+                regenerate_outputs=args.no_reuse, max_parallel=args.max_parallel,
+                executor=args.executor)
     return _wait(run, out)
 
 

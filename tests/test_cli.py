@@ -21,10 +21,10 @@ def test_seed_pipeline_runs_end_to_end_and_is_described(seed_copy, project):
     (run_dir,) = list(manifest_dir.iterdir())
     manifest = json.loads((run_dir / "run.json").read_text())
     assert manifest["status"] == "Finished" and manifest["parameters"] == {"alpha": 0.25}
-    prepped = Path(manifest["steps"]["prepare data"]["outputs"]["prepped"])
+    prepped = project / manifest["steps"]["prepare data"]["outputs"]["prepped"]  # relative
     df = pd.read_csv(prepped / "prepped_data.csv")
     assert list(df.columns) == ["col1", "col2", "col3"] and len(df) > 100
-    model = Path(manifest["steps"]["train model"]["outputs"]["model"])
+    model = project / manifest["steps"]["train model"]["outputs"]["model"]
     assert (model / "model.pkl").is_file()
     assert json.loads((model / "metrics.json").read_text())["alpha"] == 0.25
     assert "Finished" in res.stdout and run_dir.name in res.stdout

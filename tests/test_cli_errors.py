@@ -141,7 +141,7 @@ def test_a_notebook_without_kernelspec_or_parameters_cell_runs_and_says_so(proje
     assert "no cell tagged 'parameters'" in res.stdout and "new cell at the top" in res.stdout
     (manifest,) = (project / ".pipeline_widget" / "runs").glob("*/run.json")
     step = json.loads(manifest.read_text())["steps"]["bare"]
-    executed = nbformat.read(step["notebook"], as_version=4)
+    executed = nbformat.read(project / step["notebook"], as_version=4)  # relative to the project
     assert "injected-parameters" in executed.cells[0].metadata.tags
     assert executed.cells[1].outputs[0].text.strip() == "4"
     assert nb.read_bytes() == before  # the user's notebook is not touched

@@ -2,12 +2,12 @@
 from .dataset import Dataset, DatasetConsumptionConfig
 from .datastore import Datastore
 from .errors import PipelineError
-from .pipeline import Pipeline
+from .pipeline import PipelineModel
 from .pipeline_data import PipelineData, PipelineParameter
 from .steps import NotebookStep, PythonScriptStep, Step
 from .validation import Problem
 from .workspace import Workspace
 
-__all__ = ["Dataset", "DatasetConsumptionConfig", "Datastore", "PipelineError", "Pipeline",
+__all__ = ["Dataset", "DatasetConsumptionConfig", "Datastore", "PipelineError", "PipelineModel",
            "PipelineData", "PipelineParameter", "NotebookStep", "PythonScriptStep", "Step",
            "Problem", "Workspace"]

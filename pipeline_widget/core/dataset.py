@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar
 
-from . import atomic
+from . import atomic, jsonfiles, locks
 from .errors import PipelineError
 from .names import check_identifier
 from .workspace import Workspace
@@ -73,8 +73,8 @@ class Dataset:
     def register(self, workspace: Workspace, name: str, create_new_version: bool = False) -> "Dataset":
         check_identifier(name, "dataset")
         workspace.ensure()
-        with atomic.lock(workspace.datasets_file):
-            table = atomic.read_json(workspace.datasets_file, {})
+        with locks.lock(workspace.datasets_file):
+            table = jsonfiles.read_json(workspace.datasets_file, {})
             old = table.get(name)
             entry = {"path": workspace.relative(Path(self.path)), "kind": self.kind}
             if old and {k: old.get(k) for k in entry} != entry and not create_new_version:
@@ -86,7 +86,7 @@ class Dataset:
 
     @staticmethod
     def get_by_name(workspace: Workspace, name: str) -> "Dataset":
-        entry = atomic.read_json(workspace.datasets_file, {}).get(name)
+        entry = jsonfiles.read_json(workspace.datasets_file, {}).get(name)
         if entry is None:
             raise PipelineError(f"no dataset named {name!r} in {workspace.root}; register one with "
                                 f"Dataset.Tabular.from_delimited_files(path).register(ws, {name!r})")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import atomic
+from . import atomic, jsonfiles, locks
 from .errors import PipelineError
 from .names import check_identifier
 from .workspace import DEFAULT_DATASTORE, Workspace
@@ -37,7 +37,7 @@ class Datastore:
     def get(workspace: Workspace, name: str) -> "Datastore":
         if name == DEFAULT_DATASTORE:
             return Datastore(DEFAULT_DATASTORE, str(workspace.default_datastore_dir))
-        entry = atomic.read_json(workspace.datastores_file, {}).get(name)
+        entry = jsonfiles.read_json(workspace.datastores_file, {}).get(name)
         if entry is None:
             raise PipelineError(f"datastore {name!r} is not registered in {workspace.root}; "
                                 f"register it with Datastore.register(ws, {name!r}, path_or_url)")
@@ -54,8 +54,8 @@ class Datastore:
             raise PipelineError(f"{DEFAULT_DATASTORE!r} is the default datastore; choose another name")
         stored = url if "://" in url else workspace.relative(Path(url).absolute())
         workspace.ensure()
-        with atomic.lock(workspace.datastores_file):
-            table = atomic.read_json(workspace.datastores_file, {})
+        with locks.lock(workspace.datastores_file):
+            table = jsonfiles.read_json(workspace.datastores_file, {})
             table[name] = {"url": stored, **({"storage_options": storage_options}
                                              if storage_options else {})}
             atomic.write_json(workspace.datastores_file, table)

@@ -11,7 +11,7 @@ from .dataset import Dataset, DatasetConsumptionConfig
 from .errors import PipelineError
 from .names import identifier_problem, step_name_problem
 from .pipeline_data import PipelineData, PipelineParameter
-from .steps import NotebookStep, PythonScriptStep, Step
+from .steps import Step
 from .workspace import DEFAULT_DATASTORE
 
 SCHEMA_VERSION = 1
@@ -32,6 +32,11 @@ def _rel(path: Path | str, base: Path) -> str:
 
 def _abs(stored: str, base: Path) -> Path:
     return Path(os.path.normpath(base / stored))
+
+
+_FIELD_ORDER = ["type", "name", "notebook", "script_name", "source_directory", "arguments",
+                "inputs", "outputs", "parameters", "parameter_bindings", "kernel_name",
+                "allow_reuse", "timeout", "dependencies"]
 
 
 def to_dict(name: str, description: str, steps: list[Step], base: Path) -> dict:
@@ -59,26 +64,14 @@ def to_dict(name: str, description: str, steps: list[Step], base: Path) -> dict:
     out_steps = []
     for s in steps:
         d: dict[str, Any] = {"type": s.kind, "name": s.name}
-        if isinstance(s, NotebookStep):
-            d["notebook"] = _rel(s.notebook, base)
-        else:
-            assert isinstance(s, PythonScriptStep)
-            d["script_name"] = s.script_name
-            d["source_directory"] = _rel(s.source_directory, base)
-            d["arguments"] = [({"input": a.name} if isinstance(a, DatasetConsumptionConfig) else ref(a))
-                              for a in s.arguments]
+        d.update(s.to_fields(lambda path: _rel(path, base), ref))
         d["inputs"] = [ref(i) for i in s.inputs]
         d["outputs"] = [o.name for o in s.outputs]
-        if isinstance(s, NotebookStep):
-            d["parameters"] = {k: v for k, v in s.parameters.items()
-                               if not isinstance(v, PipelineParameter)}
-            bindings = {k: v.name for k, v in s.parameters.items() if isinstance(v, PipelineParameter)}
-            if bindings:
-                d["parameter_bindings"] = bindings
-            d["kernel_name"] = s.kernel_name
         d["allow_reuse"] = s.allow_reuse
         d["timeout"] = s.timeout
-        out_steps.append(d)
+        if s.dependencies:
+            d["dependencies"] = [_rel(dep, base) for dep in s.dependencies]
+        out_steps.append({k: d[k] for k in sorted(d, key=_FIELD_ORDER.index)})
     result: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "name": name}
     if description:
         result["description"] = description
@@ -168,7 +161,7 @@ def _step_error(data: dict, err):
     except (ValueError, IndexError):
         return err
     kind = step.get("type") if isinstance(step, dict) else None
-    if kind not in ("notebook", "python_script"):
+    if not isinstance(kind, str) or kind not in Step.KINDS:
         return err
     try:
         _step_validator(kind)(step)
@@ -189,58 +182,44 @@ def from_dict(data: Any, base: Path, datastore_for, source: str = "pipeline") ->
         store = opts.get("datastore")
         datas[n] = PipelineData(n, datastore=datastore_for(store) if store else None)
 
-    def param(name: str, where: str) -> PipelineParameter:
-        if name not in params:
-            raise PipelineError(f"{source}: {where} uses pipeline parameter {name!r}, which is not "
-                                f"in 'parameters'; add it there with a default value")
-        return params[name]
+    class Refs:
+        """Names in the file -> the model's objects, shared by every step."""
 
-    def data_ref(name: str, where: str) -> PipelineData:
-        if name not in datas:
-            datas[name] = PipelineData(name)
-        return datas[name]
+        where = "the file"
 
+        def parameter(self, name: str) -> PipelineParameter:
+            if name not in params:
+                raise PipelineError(f"{source}: {self.where} uses pipeline parameter {name!r}, "
+                                    f"which is not in 'parameters'; add it there with a default "
+                                    f"value")
+            return params[name]
+
+        def data(self, name: str) -> PipelineData:
+            if name not in datas:
+                datas[name] = PipelineData(name)
+            return datas[name]
+
+    refs = Refs()
     steps: list[Step] = []
     for i, s in enumerate(data["steps"]):
-        where = f"step {s['name']!r}"
+        refs.where = f"step {s['name']!r}"
         inputs: list[Any] = []
         for item in s.get("inputs", []):
             if "data" in item:
-                inputs.append(data_ref(item["data"], where))
+                inputs.append(refs.data(item["data"]))
             elif "parameter" in item:
-                inputs.append(param(item["parameter"], where))
+                inputs.append(refs.parameter(item["parameter"]))
             else:
                 ds = item["dataset"]
                 dataset = Dataset(str(_abs(ds["path"], base)), ds["kind"], ds.get("name"))
                 inputs.append(DatasetConsumptionConfig(item["as"], dataset))
-        outputs = [data_ref(n, where) for n in s.get("outputs", [])]
-        common = dict(name=s["name"], inputs=inputs, outputs=outputs,
-                      allow_reuse=s.get("allow_reuse", True), timeout=s.get("timeout"))
+        common = dict(name=s["name"], inputs=inputs,
+                      outputs=[refs.data(n) for n in s.get("outputs", [])],
+                      allow_reuse=s.get("allow_reuse", True), timeout=s.get("timeout"),
+                      dependencies=[_abs(d, base) for d in s.get("dependencies", [])])
         try:
-            if s["type"] == "notebook":
-                parameters = dict(s.get("parameters", {}))
-                for key, pname in s.get("parameter_bindings", {}).items():
-                    parameters[key] = param(pname, where)
-                steps.append(NotebookStep(notebook=_abs(s["notebook"], base), parameters=parameters,
-                                          kernel_name=s.get("kernel_name"), **common))
-            else:
-                named = {i.name: i for i in inputs if isinstance(i, DatasetConsumptionConfig)}
-                args: list[Any] = []
-                for a in s.get("arguments", []):
-                    if isinstance(a, dict) and "data" in a:
-                        args.append(data_ref(a["data"], where))
-                    elif isinstance(a, dict) and "parameter" in a:
-                        args.append(param(a["parameter"], where))
-                    elif isinstance(a, dict):
-                        if a["input"] not in named:
-                            raise PipelineError(f"{where} passes input {a['input']!r} in its "
-                                                f"arguments but has no dataset input of that name")
-                        args.append(named[a["input"]])
-                    else:
-                        args.append(a)
-                steps.append(PythonScriptStep(script_name=s["script_name"],
-                                              source_directory=_abs(s.get("source_directory", "."), base),
-                                              arguments=args, **common))
+            steps.append(Step.KINDS[s["type"]].from_fields(s, common, lambda p: _abs(p, base),
+                                                            refs))
         except PipelineError as err:
             raise PipelineError(f"{source}: steps[{i}]: {err}") from None
     return data.get("name", ""), data.get("description", ""), steps

@@ -18,7 +18,7 @@ def collect_steps(steps: Iterable[Step]) -> list[Step]:
             continue
         found[id(step)] = step
         for data in step.input_data:
-            todo.extend(p for p in data._producers if id(p) not in found)
+            todo.extend(p for p in data.producers if id(p) not in found)
     return stable_order(list(found.values()))
 
 
@@ -67,14 +67,6 @@ def upstream(steps: list[Step]) -> dict[str, list[str]]:
     return deps
 
 
-def downstream(steps: list[Step]) -> dict[str, list[str]]:
-    result: dict[str, list[str]] = {s.name: [] for s in steps}
-    for name, ups in upstream(steps).items():
-        for up in ups:
-            result.setdefault(up, []).append(name)
-    return result
-
-
 def find_cycle(steps: list[Step]) -> list[str] | None:
     try:
         graphlib.TopologicalSorter(upstream(steps)).prepare()
@@ -85,14 +77,3 @@ def find_cycle(steps: list[Step]) -> list[str] | None:
 
 def topological_order(steps: list[Step]) -> list[str]:
     return list(graphlib.TopologicalSorter(upstream(steps)).static_order())
-
-
-def descendants(steps: list[Step], name: str) -> set[str]:
-    down = downstream(steps)
-    out, todo = set(), list(down.get(name, []))
-    while todo:
-        n = todo.pop()
-        if n not in out:
-            out.add(n)
-            todo.extend(down.get(n, []))
-    return out

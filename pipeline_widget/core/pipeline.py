@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Self
 
-from . import atomic, fileformat, graph
+from . import atomic, fileformat, graph, jsonfiles
 from .datastore import Datastore
 from .errors import PipelineError
 from .pipeline_data import PipelineData, PipelineParameter
@@ -14,8 +14,11 @@ from .validation import Problem, validate
 from .workspace import Workspace
 
 
-class Pipeline:
-    """A pipeline: the given steps plus the producers of their inputs."""
+class PipelineModel:
+    """The pipeline model: the given steps plus the producers of their inputs.
+
+    It knows nothing of running; the public `Pipeline` (run/submission.py) adds that.
+    """
 
     def __init__(self, workspace: Workspace | None = None, steps: Iterable[Step] = (),
                  description: str = "", name: str = "pipeline") -> None:
@@ -88,7 +91,7 @@ class Pipeline:
 
     @classmethod
     def from_dict(cls, data: Any, workspace: Workspace | None = None,
-                  base_dir: str | os.PathLike | None = None, source: str = "pipeline") -> "Pipeline":
+                  base_dir: str | os.PathLike | None = None, source: str = "pipeline") -> Self:
         workspace = workspace if workspace is not None else Workspace(".")
         base = Path(base_dir).absolute() if base_dir is not None else Path.cwd()
         name, description, steps = fileformat.from_dict(
@@ -97,12 +100,12 @@ class Pipeline:
 
     def save(self, path: str | os.PathLike) -> Path:
         path = Path(path).absolute()
-        atomic.write_text(path, atomic.dumps(self.to_dict(path.parent)))
+        atomic.write_text(path, jsonfiles.dumps(self.to_dict(path.parent)))
         self.path = path
         return path
 
     @classmethod
-    def load(cls, path: str | os.PathLike, workspace: Workspace | None = None) -> "Pipeline":
+    def load(cls, path: str | os.PathLike, workspace: Workspace | None = None) -> Self:
         path = Path(path).absolute()
         data = fileformat.read(path)
         if isinstance(data, dict) and not data.get("name"):
@@ -112,4 +115,4 @@ class Pipeline:
         return pipeline
 
     def __repr__(self) -> str:
-        return f"Pipeline({self.name!r}, steps={[s.name for s in self.steps]})"
+        return f"{type(self).__name__}({self.name!r}, steps={[s.name for s in self.steps]})"

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import PipelineError
+from .parameter_types import check_value
 from .names import check_identifier
-
-PARAMETER_TYPES = (str, int, float, bool, type(None), list, dict)
 
 
 class PipelineData:
@@ -23,6 +21,20 @@ class PipelineData:
         self._producers: list = []
 
     @property
+    def producers(self) -> list:
+        """The steps that list this PipelineData in their outputs."""
+        return list(self._producers)
+
+    def _add_producer(self, step) -> None:
+        """Register `step` as producer; an earlier step of the same name is replaced (a
+        notebook cell that defines a step, run again, redefines it)."""
+        self._producers = [p for p in self._producers if p is not step and p.name != step.name]
+        self._producers.append(step)
+
+    def _remove_producer(self, step) -> None:
+        self._producers = [p for p in self._producers if p is not step]
+
+    @property
     def datastore_name(self) -> str | None:
         return self.datastore.name if self.datastore is not None else None
 
@@ -35,11 +47,7 @@ class PipelineParameter:
 
     def __init__(self, name: str, default_value: Any) -> None:
         self.name = check_identifier(name, "PipelineParameter")
-        if not isinstance(default_value, PARAMETER_TYPES):
-            raise PipelineError(f"PipelineParameter {name!r}: default value of type "
-                                f"{type(default_value).__name__} cannot be saved; use str, int, "
-                                f"float, bool, None, list or dict")
-        self.default_value = default_value
+        self.default_value = check_value(default_value, f"PipelineParameter {name!r}: default")
 
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, PipelineParameter) and other.name == self.name

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import atomic
+from . import atomic, jsonfiles
 from .errors import PipelineError
 
 WORKSPACE_DIRNAME = ".pipeline_widget"
@@ -70,14 +70,14 @@ class Workspace:
     def datastores(self) -> dict:
         from .datastore import Datastore
 
-        names = [DEFAULT_DATASTORE, *atomic.read_json(self.datastores_file, {})]
+        names = [DEFAULT_DATASTORE, *jsonfiles.read_json(self.datastores_file, {})]
         return {n: Datastore.get(self, n) for n in dict.fromkeys(names)}
 
     @property
     def datasets(self) -> dict:
         from .dataset import Dataset
 
-        return {n: Dataset.get_by_name(self, n) for n in atomic.read_json(self.datasets_file, {})}
+        return {n: Dataset.get_by_name(self, n) for n in jsonfiles.read_json(self.datasets_file, {})}
 
     def relative(self, path: Path) -> str:
         """A path as stored in registries: relative to the project folder when inside it."""

@@ -3,9 +3,11 @@
 Imports core/; nothing from widget/. Never prints by itself.
 """
 from .context import Run
-from .events import EventBus, Status, StatusEvent
-from .pipeline import Pipeline, submit
+from .events import EventBus, StatusEvent
+from .status import Status
+from .submission import Pipeline, rerun, submit
+from .parameters_cell import NotebookParameter, notebook_parameters
 from .pipeline_run import PipelineRun, StepRun
 
-__all__ = ["Run", "EventBus", "Status", "StatusEvent", "Pipeline", "submit", "PipelineRun",
-           "StepRun"]
+__all__ = ["Run", "EventBus", "Status", "StatusEvent", "Pipeline", "rerun", "submit", "PipelineRun",
+           "StepRun", "NotebookParameter", "notebook_parameters"]

@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from ..core.dataset import Dataset
+from .records.model import Metric
 
 CONTEXT_ENV = "PIPELINE_WIDGET_CONTEXT"
 
@@ -67,15 +68,18 @@ class OfflineRun(Run):
         print(f"[offline run] {name} = {value!r}")
 
 
-def read_metrics(path: str) -> list[dict]:
+def read_metrics(path: str) -> list[Metric]:
+    """The metrics a step logged, from its metrics file (lines cut by a killed step skipped)."""
     metrics = []
     try:
         with open(path, encoding="utf-8") as f:
             for line in f:
                 try:
-                    metrics.append(json.loads(line))
+                    item = json.loads(line)
                 except ValueError:
-                    continue  # a line cut by a killed step
+                    continue
+                if isinstance(item, dict):
+                    metrics.append(Metric.from_dict(item))
     except FileNotFoundError:
         pass
     return metrics

@@ -1,34 +1,15 @@
-"""Step and run statuses, and the one event stream that every view subscribes to."""
+"""The one event stream of status changes that every view subscribes to."""
 from __future__ import annotations
 
 import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any, Callable
 
+from .status import Status
+
 log = logging.getLogger(__name__)
-
-
-class Status(str, Enum):
-    NOT_STARTED = "NotStarted"
-    QUEUED = "Queued"
-    RUNNING = "Running"
-    FINISHED = "Finished"
-    FAILED = "Failed"
-    SKIPPED = "Skipped"
-    CANCELED = "Canceled"
-
-    def __str__(self) -> str:
-        return self.value
-
-    @property
-    def is_terminal(self) -> bool:
-        return self in TERMINAL
-
-
-TERMINAL = frozenset({Status.FINISHED, Status.FAILED, Status.SKIPPED, Status.CANCELED})
 
 
 @dataclass(frozen=True)

@@ -3,55 +3,20 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
+from ..core.errors import PipelineError
 from ..core.workspace import Workspace
 from .cancel import CancelToken
-from .events import EventBus, Status, StatusEvent
-from .records import RunRecord, list_runs
+from .events import EventBus, StatusEvent
+from .records import store
+from .records.model import RunRecord, StepRecord
+from .status import Status
 
+if TYPE_CHECKING:
+    from .submission import Pipeline
 
-@dataclass
-class StepRun:
-    """One step of a run, as recorded."""
-
-    name: str
-    status: str
-    is_reused: bool = False
-    start_time: float | None = None
-    end_time: float | None = None
-    notebook: str | None = None
-    stdout: str | None = None
-    stderr: str | None = None
-    outputs: dict[str, str] = field(default_factory=dict)
-    inputs: dict[str, str] = field(default_factory=dict)
-    error: dict | None = None
-    metrics: list[dict] = field(default_factory=list)
-    why_not_reused: list[str] = field(default_factory=list)
-    reused_from: str | None = None
-    step_run_id: str = ""
-    worker: str | None = None
-    notes: list[str] = field(default_factory=list)
-    reason: str | None = None
-
-    @property
-    def duration(self) -> float | None:
-        if self.start_time is None:
-            return None
-        return (self.end_time or time.time()) - self.start_time
-
-    @property
-    def display_status(self) -> str:
-        return "Reused" if self.is_reused and self.status == Status.FINISHED.value else self.status
-
-    def get_metrics(self) -> dict[str, Any]:
-        return {m["name"]: m["value"] for m in self.metrics}
-
-    @staticmethod
-    def from_record(name: str, d: dict) -> "StepRun":
-        known = StepRun.__dataclass_fields__
-        return StepRun(name=name, **{k: v for k, v in d.items() if k in known and k != "name"})
+StepRun = StepRecord  # one step of a run, as recorded: the public name
 
 
 class PipelineRun:
@@ -73,15 +38,16 @@ class PipelineRun:
 
     @property
     def experiment_name(self) -> str:
-        return self._record.data.get("experiment", "")
+        return self._record.experiment
 
     @property
     def parameters(self) -> dict[str, Any]:
-        return dict(self._record.data.get("parameters", {}))
+        return dict(self._record.parameters)
 
     @property
-    def record(self) -> dict:
-        return self._record.data
+    def record(self) -> RunRecord:
+        """The run's record as it stands (read again for a run of another process)."""
+        return self._refresh()
 
     @property
     def is_live(self) -> bool:
@@ -89,22 +55,21 @@ class PipelineRun:
 
     def _refresh(self) -> RunRecord:
         if self._thread is None:  # not ours: another process may be writing it
-            self._record = RunRecord.load(self.workspace, self.id)
+            self._record = store.load(self.workspace, self.id)
         return self._record
 
     def get_status(self) -> str:
-        return self._refresh().status
+        """The run's status name (NotStarted, Running, Finished, Failed, Canceled)."""
+        return self._refresh().status.value
 
     def get_steps(self) -> list[StepRun]:
-        return [StepRun.from_record(n, d) for n, d in self._refresh().steps().items()]
+        return list(self._refresh().steps.values())
 
     def get_step(self, name: str) -> StepRun:
-        for s in self.get_steps():
-            if s.name == name:
-                return s
-        from ..core.errors import PipelineError
-
-        raise PipelineError(f"run {self.id} has no step named {name!r}")
+        step = self._refresh().step(name)
+        if step is None:
+            raise PipelineError(f"run {self.id} has no step named {name!r}")
+        return step
 
     def get_metrics(self) -> dict[str, dict[str, Any]]:
         return {s.name: s.get_metrics() for s in self.get_steps() if s.metrics}
@@ -117,13 +82,18 @@ class PipelineRun:
         if self._cancel is not None:
             self._cancel.cancel()
 
-    def wait_for_completion(self, show_output: bool = True, timeout_seconds: float | None = None) -> str:
-        """Block until the run ends (or the timeout passes); returns the run's status."""
+    def wait_for_completion(self, show_output: bool = True,
+                            timeout_seconds: float | None = None) -> str:
+        """Block until the run ends (or the timeout passes); returns the run's status.
+
+        show_output: print a progress bar and one line per ended step (live runs).
+        timeout_seconds: stop waiting after this long; the run goes on.
+        """
         unsubscribe = None
         if show_output and self._thread is not None:
             from .progress import ProgressDisplay
 
-            unsubscribe = self.subscribe(ProgressDisplay(len(self._record.data["steps"])))
+            unsubscribe = self.subscribe(ProgressDisplay(len(self._record.steps)))
         try:
             if self._thread is not None:
                 self._thread.join(timeout_seconds)
@@ -138,21 +108,21 @@ class PipelineRun:
                 unsubscribe()
         return self.get_status()
 
-    def get_pipeline(self):
+    def get_pipeline(self) -> "Pipeline":
         """The pipeline as it was submitted."""
-        from .pipeline import Pipeline
+        from .submission import Pipeline
 
-        data = self._record.data
-        return Pipeline.from_dict(data["pipeline"], self.workspace, data.get("base_dir"),
+        record = self._record
+        return Pipeline.from_dict(record.pipeline, self.workspace, record.base_dir,
                                   source=f"run {self.id}")
 
     @staticmethod
     def get(workspace: Workspace, run_id: str) -> "PipelineRun":
-        return PipelineRun(workspace, RunRecord.load(workspace, run_id))
+        return PipelineRun(workspace, store.load(workspace, run_id))
 
     @staticmethod
     def list(workspace: Workspace, pipeline_name: str | None = None) -> list["PipelineRun"]:
-        return [PipelineRun(workspace, r) for r in list_runs(workspace, pipeline_name)]
+        return [PipelineRun(workspace, r) for r in store.list_runs(workspace, pipeline_name)]
 
     def __repr__(self) -> str:
         return f"PipelineRun({self.id!r}, status={self.get_status()!r})"

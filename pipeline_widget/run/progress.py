@@ -4,16 +4,17 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from .events import Status, StatusEvent
+from .events import StatusEvent
+
+from .status import Status
 
 
 def describe(event: StatusEvent) -> str:
     status = event.display_status
     line = f"{status:<9} {event.step}"
     error = event.detail.get("error")
-    if error:
-        where = f" (cell {error['cell']})" if error.get("cell") is not None else ""
-        line += f": {error.get('type')}: {error.get('message')}{where}"
+    if error is not None:
+        line += f": {error.headline()}"
     elif event.detail.get("reason"):
         line += f": {event.detail['reason']}"
     return line

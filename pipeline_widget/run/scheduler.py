@@ -5,21 +5,28 @@ import graphlib
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from typing import Any
 
 
-from .cache import ReuseCache
+from ..core.workspace import Workspace
+from .reuse.cache import ReuseCache
 from .cancel import CancelToken
 from .context import read_metrics
-from .events import EventBus, Status, StatusEvent
+from .events import EventBus, StatusEvent
+from .status import Status
 from .executors import Executor
-from .outcome import StepOutcome, exception_error
-from .plan import RunPlan, StepPlan
-from .records import METRICS, BackgroundSaver, RunRecord
+from .step.outcome import StepError, StepOutcome
+from .plan.build import RunPlan, StepPlan
+from .records import store
+from .records.model import Metric, RunRecord, StepRecord
+from .records.store import BackgroundSaver
 
 
 class Scheduler:
-    def __init__(self, plan: RunPlan, record: RunRecord, bus: EventBus, executor: Executor,
-                 cache: ReuseCache, cancel: CancelToken, continue_on_step_failure: bool) -> None:
+    def __init__(self, workspace: Workspace, plan: RunPlan, record: RunRecord, bus: EventBus,
+                 executor: Executor, cache: ReuseCache, cancel: CancelToken,
+                 continue_on_step_failure: bool) -> None:
+        self.workspace = workspace
         self.plan, self.record, self.bus, self.executor = plan, record, bus, executor
         self.cache, self.cancel = cache, cancel
         self.continue_on_step_failure = continue_on_step_failure
@@ -28,34 +35,35 @@ class Scheduler:
         self._saver: BackgroundSaver | None = None  # while steps run
 
     # -- state changes: record, then event -----------------------------------------
-    def _set(self, name: str, status: Status, save: bool = True, **fields) -> None:
+    def _set(self, name: str, status: Status, save: bool = True, **values: Any) -> None:
         # Step threads report Running while this thread records other steps: one at a time,
         # so a save never serialises an entry that another thread is changing.
         with self._lock:
             self.status[name] = status
-            entry = self.record.data["steps"][name]
-            entry["status"] = status.value
-            entry.update(fields)
+            entry = self.record.steps[name]
+            entry.status = status
+            for key, value in values.items():
+                setattr(entry, key, value)
             if save and self._saver is not None:
                 self._saver.request()
             elif save:
-                self.record.save()
-            detail = {k: v for k, v in fields.items() if k in ("error", "why_not_reused", "reason")}
+                store.save(self.workspace, self.record)
+            detail = {k: v for k, v in values.items() if k in ("error", "why_not_reused", "reason")}
             self.bus.publish(StatusEvent(self.plan.run_id, name, status,
-                                         is_reused=bool(entry.get("is_reused")), detail=detail))
+                                         is_reused=entry.is_reused, detail=detail))
 
     def _set_run(self, status: Status) -> None:
         with self._lock:
-            self.record.data["status"] = status.value
+            self.record.status = status
             if status.is_terminal:
-                self.record.data["end_time"] = time.time()
-            self.record.save()
+                self.record.end_time = time.time()
+            store.save(self.workspace, self.record)
             self.bus.publish(StatusEvent(self.plan.run_id, None, status))
 
     # -- the loop ---------------------------------------------------------------------
     def run(self) -> Status:
         self._set_run(Status.RUNNING)
-        self._saver = BackgroundSaver(self.record, self._lock)
+        self._saver = BackgroundSaver(self.workspace, self.record, self._lock)
         try:
             self.executor.open(self.plan)
             self._loop()
@@ -63,7 +71,7 @@ class Scheduler:
             for name, status in self.status.items():
                 if not status.is_terminal:
                     self._set(name, Status.FAILED,
-                              error=exception_error(err, f"the runner failed: {err}"))
+                              error=StepError.of(err, f"the runner failed: {err}"))
         finally:
             self.executor.close()
             self.cache.digests.save()
@@ -126,40 +134,44 @@ class Scheduler:
         try:
             return future.result()
         except BaseException as err:  # the executor lost the step (e.g. a worker died)
-            return StepOutcome(Status.FAILED, error=exception_error(err))
+            return StepOutcome(Status.FAILED, error=StepError.of(err))
 
     def _finish(self, step: StepPlan, outcome: StepOutcome) -> None:
-        metrics = read_metrics(f"{step.record_dir}/{METRICS}")
+        metrics = read_metrics(f"{step.record_dir}/{store.METRICS}")
         status = Status.CANCELED if self.cancel.is_set() and outcome.status != Status.FINISHED \
             else outcome.status
-        fields = {k: v for k, v in outcome.to_dict().items() if v is not None and k != "status"}
-        fields["notes"] = [*step.notes, *outcome.notes]  # the plan's notes stay
-        fields["metrics"] = metrics
+        values: dict[str, Any] = {
+            "start_time": outcome.start_time, "end_time": outcome.end_time,
+            "error": outcome.error, "notebook": outcome.notebook, "stdout": outcome.stdout,
+            "stderr": outcome.stderr, "worker": outcome.worker,
+            "notes": [*step.notes, *outcome.notes],  # the plan's notes stay
+            "metrics": metrics}
+        values = {k: v for k, v in values.items() if v is not None}
         if status == Status.FINISHED:
             self.cache.store(step.fingerprint, {
                 "fingerprint": step.fingerprint, "run_id": step.run_id,
                 "step_run_id": step.step_run_id, "outputs": step.outputs,
                 "notebook": outcome.notebook, "stdout": outcome.stdout, "stderr": outcome.stderr,
-                "metrics": metrics, "finished": outcome.end_time, "components": step.components,
+                "metrics": [m.to_dict() for m in metrics], "finished": outcome.end_time,
+                "components": step.components,
             }, self.plan.pipeline_name, step.slug)
-        self._set(step.name, status, **fields)
+        self._set(step.name, status, **values)
 
 
-def step_entry(step: StepPlan) -> dict:
+def step_entry(step: StepPlan) -> StepRecord:
     """A step's part of the run record before it runs."""
-    entry = {"status": Status.NOT_STARTED.value, "step_run_id": step.step_run_id,
-             "kind": step.kind, "source": step.source, "fingerprint": step.fingerprint,
-             "is_reused": step.reused, "inputs": step.inputs, "outputs": step.outputs,
-             "upstream": step.upstream, "notes": step.notes, "record_dir": step.record_dir,
-             "start_time": None, "end_time": None, "error": None, "metrics": []}
+    entry = StepRecord(name=step.name, step_run_id=step.step_run_id, kind=step.kind,
+                       source=step.source, fingerprint=step.fingerprint, is_reused=step.reused,
+                       inputs=dict(step.inputs), outputs=dict(step.outputs),
+                       upstream=list(step.upstream), notes=list(step.notes),
+                       record_dir=step.record_dir)
     if step.reused:
         cached = step.reused_from or {}
-        entry.update(reused_from=cached.get("run_id"), notebook=cached.get("notebook"),
-                     stdout=cached.get("stdout"), stderr=cached.get("stderr"),
-                     metrics=cached.get("metrics", []))
+        entry.reused_from = cached.get("run_id")
+        entry.notebook, entry.stdout = cached.get("notebook"), cached.get("stdout")
+        entry.stderr = cached.get("stderr")
+        entry.metrics = [Metric.from_dict(m) for m in cached.get("metrics", [])
+                         if isinstance(m, dict)]
     else:
-        entry["why_not_reused"] = step.why_not_reused
+        entry.why_not_reused = list(step.why_not_reused)
     return entry
-
-
-

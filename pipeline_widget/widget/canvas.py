@@ -16,8 +16,9 @@ from typing import Callable, Iterable
 
 from ipycytoscape import CytoscapeWidget, Edge, Node
 
-from ..core import Pipeline, Problem
-from ..run.events import Status
+from ..core import Problem
+from ..run import Pipeline
+from ..run.status import Status
 from . import elements
 from .styles import LAYOUT, layout_for, stylesheet
 

@@ -13,9 +13,9 @@ from typing import Any, Callable
 import ipywidgets as w
 
 from ..core import PipelineError, Workspace
-from ..core.pipeline import Pipeline as CorePipeline
 from ..core.validation import Problem
-from ..run.pipeline import Pipeline
+from ..run import Pipeline
+from ..core import editing
 from . import edits
 from .canvas import PipelineCanvas
 from .links import LinkTool
@@ -30,7 +30,7 @@ class PipelineDesigner(w.VBox):
     """The visual designer. Open it with a workspace and a folder of step notebooks/scripts,
     with a Pipeline, or with `PipelineDesigner.load(path)`."""
 
-    def __init__(self, pipeline: CorePipeline | None = None, workspace: Workspace | None = None,
+    def __init__(self, pipeline: Pipeline | None = None, workspace: Workspace | None = None,
                  steps_dir: str | os.PathLike | None = None, experiment: str | None = None) -> None:
         super().__init__()
         self.add_class("pw-designer")
@@ -138,7 +138,7 @@ class PipelineDesigner(w.VBox):
 
     # -- the model ---------------------------------------------------------------------------
     @property
-    def pipeline(self) -> CorePipeline:
+    def pipeline(self) -> Pipeline:
         """The pipeline being edited: always the current core model."""
         return self._pipeline
 
@@ -218,11 +218,6 @@ class PipelineDesigner(w.VBox):
             edge = self.canvas.edge(eid)
             self.properties.show_link(edge.data["source"], edge.data["target"], edge.data["data"])
 
-    def click_node(self, name: str) -> None:
-        """Do what a click on the step's node does (as the front end reports it)."""
-        self.canvas._handle_custom_msg({"widget": "node", "event": "click",
-                                        "data": {"group": "nodes", "data": {"id": name}}}, [])
-
     # -- toolbar actions -----------------------------------------------------------------------
     def add_step(self, source: str | os.PathLike | None = None, name: str | None = None) -> bool:
         """Add a step for the chosen (or given) notebook or script, named as typed."""
@@ -232,7 +227,7 @@ class PipelineDesigner(w.VBox):
             return False
         name = (name if name is not None else self.step_name.value).strip() or \
             self._suggest_step_name(Path(source))
-        if self.edit(f"add step {name!r}", lambda: edits.add_step(self._pipeline, source, name)):
+        if self.edit(f"add step {name!r}", lambda: editing.add_step(self._pipeline, source, name)):
             self.say(f"added step {name!r}")
             self.step_name.value = ""
             self.select(("node", name))
@@ -266,11 +261,11 @@ class PipelineDesigner(w.VBox):
             return False
         kind, eid = self.selected
         if kind == "node":
-            ok = self.edit(f"remove step {eid!r}", lambda: edits.remove_step(self._pipeline, eid))
+            ok = self.edit(f"remove step {eid!r}", lambda: editing.remove_step(self._pipeline, eid))
             what = f"step {eid!r}"
         else:
             d = self.canvas.edge(eid).data
-            ok = self.edit(f"remove link {d['data']!r}", lambda: edits.remove_link(
+            ok = self.edit(f"remove link {d['data']!r}", lambda: editing.remove_link(
                 self._pipeline, d["source"], d["target"], d["data"]))
             what = f"link {d['data']!r} from {d['source']!r} to {d['target']!r}"
         if ok:
@@ -289,7 +284,7 @@ class PipelineDesigner(w.VBox):
 
     def clear(self) -> bool:
         """Remove every step, to draw from scratch; Undo brings them back."""
-        if self.edit("clear", lambda: edits.clear(self._pipeline)):
+        if self.edit("clear", lambda: editing.clear(self._pipeline)):
             self.select(None)
             self.say("cleared the canvas (Undo brings the steps back)")
             return True
@@ -322,14 +317,14 @@ class PipelineDesigner(w.VBox):
         except (PipelineError, OSError) as err:
             self.say(str(err), error=True)
 
-    def open_file(self, path: str | os.PathLike) -> CorePipeline:
+    def open_file(self, path: str | os.PathLike) -> Pipeline:
         """Replace the pipeline by the one in `path` (in this designer's workspace)."""
         pipeline = Pipeline.load(path, workspace=self._pipeline.workspace)
         self.set_pipeline(pipeline)
         self.say(f"loaded {pipeline.path}")
         return pipeline
 
-    def set_pipeline(self, pipeline: CorePipeline) -> None:
+    def set_pipeline(self, pipeline: Pipeline) -> None:
         self.runs_panel.forget_shown()
         self._pipeline = pipeline
         self.history = edits.EditHistory(pipeline)
@@ -363,9 +358,9 @@ class PipelineDesigner(w.VBox):
         return self.canvas.statuses
 
 
-def _guess_steps_dir(pipeline: CorePipeline) -> Path:
+def _guess_steps_dir(pipeline: Pipeline) -> Path:
     for step in pipeline.steps:
-        return (getattr(step, "notebook", None) or step.script_path).parent
+        return step.source.parent
     return Path("steps").absolute() if Path("steps").is_dir() else Path.cwd()
 
 

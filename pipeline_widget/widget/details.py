@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from ..run.pipeline_run import StepRun
+from ..run import StepRun
 
 MAX_FILES = 30
 CSV_ROWS = 5
@@ -61,11 +61,9 @@ def step_html(step: StepRun, run_id: str) -> str:
         if path:
             parts.append(f"<div>{label} log: <code>{_esc(path)}</code></div>")
     if step.error:
-        err = step.error
-        cell = f" in cell {err['cell']}" if err.get("cell") is not None else ""
-        parts.append(f"<div style='color:#b00'>error{cell}: {_esc(err.get('type', ''))}: "
-                     f"{_esc(err.get('message', ''))}</div>")
-        tail = "\n".join(str(err.get("traceback") or "").splitlines()[-TRACEBACK_LINES:])
+        headline, *traceback = step.error.render(TRACEBACK_LINES)
+        parts.append(f"<div style='color:#b00'>{_esc(headline)}</div>")
+        tail = "\n".join(traceback)
         if tail:
             parts.append(f"<pre style='font-size:11px;max-height:200px;overflow:auto'>"
                          f"{_esc(tail)}</pre>")

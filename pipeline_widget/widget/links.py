@@ -8,7 +8,8 @@ from typing import Any, Callable
 import ipywidgets as w
 
 from ..core.names import identifier_problem
-from ..core.pipeline import Pipeline
+from ..run import Pipeline
+from ..core import editing
 from . import edits
 from .canvas import PipelineCanvas
 
@@ -66,7 +67,7 @@ class LinkTool:
         """Link two steps by a PipelineData (the producer's own if it has one by that name)."""
         data_name = data_name or edits.default_data_name(self._pipeline(), producer)
         if self._edit(f"connect {producer!r} -> {consumer!r}",
-                      lambda: edits.connect(self._pipeline(), producer, consumer, data_name)):
+                      lambda: editing.connect(self._pipeline(), producer, consumer, data_name)):
             self._offered = self.data_name.value  # the next Connect offers a fresh default
             self._say(f"{consumer!r} now reads PipelineData {data_name!r} written by "
                       f"{producer!r}")

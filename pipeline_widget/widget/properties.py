@@ -6,11 +6,12 @@ from typing import Any, Callable
 
 import ipywidgets as w
 
-from ..core import NotebookStep, PipelineError, PipelineParameter
-from ..core.pipeline import Pipeline
-from . import edits
+from ..core import PipelineError, PipelineParameter
+from ..run import Pipeline
+from ..core import editing
 from .elements import edge_id
-from .parameters import notebook_parameters, parse, show
+from ..run import notebook_parameters
+from .parameters import parse, show
 
 Edit = Callable[[str, Callable[[], Any]], bool]
 
@@ -56,7 +57,7 @@ class PropertiesPanel(w.VBox):
             self.reuse_box.value = step.allow_reuse
         finally:
             self._quiet = False
-        source = step.notebook if isinstance(step, NotebookStep) else step.script_path
+        source = step.source
         rows: list[w.Widget] = [
             w.HTML(f"<b>{type(step).__name__}</b> <code>{source.name}</code>"),
             self.name_field, self.reuse_box]
@@ -96,18 +97,18 @@ class PropertiesPanel(w.VBox):
         self._quiet = True
         try:
             self.reuse_box.value = step.allow_reuse
-            if isinstance(step, NotebookStep):
+            if step.takes_parameters:
                 for name, field in self.fields.items():
                     field.value = _field_text(step.parameters.get(name, _UNSET))
             else:
-                self.fields["arguments"].value = edits.arguments_text(step)
+                self.fields["arguments"].value = editing.arguments_text(step)
         finally:
             self._quiet = False
 
     def _parameter_rows(self, step) -> list[w.Widget]:
         self.fields = {}
-        if not isinstance(step, NotebookStep):
-            field = w.Text(description="arguments", value=edits.arguments_text(step),
+        if not step.takes_parameters:
+            field = w.Text(description="arguments", value=editing.arguments_text(step),
                            continuous_update=False, placeholder="--folder {prepped}",
                            layout=w.Layout(width="95%"))
             field.add_class("pw-arguments")
@@ -116,7 +117,7 @@ class PropertiesPanel(w.VBox):
             return [field, w.HTML("<small>{name}: the path of the step's input or output "
                                   "<i>name</i>, or the pipeline parameter <i>name</i></small>")]
         try:
-            found = notebook_parameters(step.notebook)
+            found = notebook_parameters(step.source)
         except (OSError, PipelineError) as err:
             return [w.HTML(f"<i>parameters unavailable: {err}</i>")]
         injected = {i.name for i in step.inputs} | {o.name for o in step.outputs}
@@ -146,12 +147,12 @@ class PropertiesPanel(w.VBox):
         pipeline = self._pipeline()
         if self.step_name:
             old = self.step_name
-            if self._edit(f"rename step {old!r}", lambda: edits.rename_step(pipeline, old, new)):
+            if self._edit(f"rename step {old!r}", lambda: editing.rename_step(pipeline, old, new)):
                 self._select(("node", new))
                 self._say(f"renamed step {old!r} to {new!r}")
         elif self.link:
             producer, consumer, old = self.link
-            if self._edit(f"rename {old!r}", lambda: edits.rename_data(pipeline, old, new)):
+            if self._edit(f"rename {old!r}", lambda: editing.rename_data(pipeline, old, new)):
                 self._select(("edge", edge_id(producer, consumer, new)))
                 self._say(f"renamed PipelineData {old!r} to {new!r}")
 
@@ -160,14 +161,14 @@ class PropertiesPanel(w.VBox):
             return
         name, value = self.step_name, bool(change["new"])
         self._edit(f"allow_reuse of {name!r}",
-                   lambda: edits.set_allow_reuse(self._pipeline(), name, value))
+                   lambda: editing.set_allow_reuse(self._pipeline(), name, value))
 
     def _set_parameter(self, p, text: str) -> None:
         if self._quiet or not self.step_name:
             return
         name, pipeline = self.step_name, self._pipeline()
         if not text.strip():
-            if self._edit(f"clear {p.name}", lambda: edits.clear_parameter(pipeline, name, p.name)):
+            if self._edit(f"clear {p.name}", lambda: editing.clear_parameter(pipeline, name, p.name)):
                 self._say(f"step {name!r}: {p.name} is the notebook's default again")
             return
         try:
@@ -178,14 +179,14 @@ class PropertiesPanel(w.VBox):
         except PipelineError as err:
             self._say(str(err), error=True)
             return
-        if self._edit(f"set {p.name}", lambda: edits.set_parameter(pipeline, name, p.name, value)):
+        if self._edit(f"set {p.name}", lambda: editing.set_parameter(pipeline, name, p.name, value)):
             self._say(f"step {name!r}: {p.name} = {value!r}")
 
     def _set_arguments(self, text: str) -> None:
         if self._quiet or not self.step_name:
             return
         name, pipeline = self.step_name, self._pipeline()
-        if self._edit(f"arguments of {name!r}", lambda: edits.set_arguments(pipeline, name, text)):
+        if self._edit(f"arguments of {name!r}", lambda: editing.set_arguments(pipeline, name, text)):
             self._say(f"step {name!r}: arguments {text}")
 
     def _add_dataset(self, _=None) -> None:
@@ -198,7 +199,7 @@ class PropertiesPanel(w.VBox):
 
         def add() -> None:
             from ..core import Dataset
-            edits.add_dataset_input(pipeline, name, Dataset.get_by_name(pipeline.workspace,
+            editing.add_dataset_input(pipeline, name, Dataset.get_by_name(pipeline.workspace,
                                                                         dataset_name), as_name)
         if self._edit(f"dataset input {as_name!r}", add):
             self._say(f"step {name!r} reads dataset {dataset_name!r} as {as_name!r}")
@@ -206,7 +207,7 @@ class PropertiesPanel(w.VBox):
 
 def _signature(step) -> tuple:
     """What the panel's fields depend on: rebuilt only when this changes."""
-    source = getattr(step, "notebook", None) or step.script_path
+    source = step.source
     return (step.name, str(source), tuple(i.name for i in step.inputs),
             tuple(o.name for o in step.outputs))
 

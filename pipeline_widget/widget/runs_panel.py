@@ -12,13 +12,13 @@ import ipywidgets as w
 
 from ..core import PipelineError
 from ..core.names import check_experiment_name, slug
-from ..core.pipeline import Pipeline
-from ..run.events import Status, StatusEvent
-from ..run.pipeline import submit
-from ..run.pipeline_run import PipelineRun
+from ..run import Pipeline
+from ..run.events import StatusEvent
+from ..run.status import Status
+from ..run import PipelineRun, rerun, submit
 from .canvas import PipelineCanvas
 from .details import step_html
-from .parameters import parse, show
+from .parameters import parse, show, type_of
 
 NO_RUN = "(no run chosen)"
 
@@ -91,9 +91,7 @@ class RunsPanel(w.VBox):
         values = {}
         for name, field in self.param_fields.items():
             default = params[name].default_value if name in params else None
-            type_name = "" if default is None else type(default).__name__
-            type_name = type_name if type_name in ("int", "float", "bool", "str", "list", "dict") else ""
-            values[name] = parse(field.value, type_name, f"pipeline parameter {name!r}")
+            values[name] = parse(field.value, type_of(default), f"pipeline parameter {name!r}")
         return values
 
     def refresh_runs(self) -> None:
@@ -107,7 +105,7 @@ class RunsPanel(w.VBox):
             found = PipelineRun.list(pipeline.workspace, pipeline.name)
         except (OSError, PipelineError):
             found = []
-        options = [(NO_RUN, "")] + [(f"{r.id} ({r.record.get('status', '?')})", r.id)
+        options = [(NO_RUN, "")] + [(f"{r.id} ({r.record.status})", r.id)
                                    for r in reversed(found)]
         current = self.runs.value
         self._quiet = True
@@ -140,9 +138,8 @@ class RunsPanel(w.VBox):
             self._say("choose a run in the list first", error=True)
             return None
         try:
-            old = PipelineRun.get(self._pipeline().workspace, self.runs.value)
-            run = submit(old.get_pipeline(), old.experiment_name or self.experiment.value,
-                         old.parameters, rerun_of=old.id)
+            old_id = self.runs.value
+            run = rerun(self._pipeline().workspace, old_id)
         except PipelineError as err:
             self._say(str(err), error=True)
             return None
@@ -150,7 +147,7 @@ class RunsPanel(w.VBox):
             self._say(f"could not start the run: {type(err).__name__}: {err}", error=True)
             return None
         self._follow(run)
-        self._say(f"run {run.id} started again from {old.id}")
+        self._say(f"run {run.id} started again from {old_id}")
         return run
 
     def cancel(self, _=None) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import html
 
-from ..run.events import Status
+from ..run.status import Status
 
 REUSED = "Reused"
 PROBLEM_COLOUR = "#d62728"

@@ -66,7 +66,7 @@ def test_two_runs_at_once_finish_apart_and_leave_a_consistent_workspace(project)
     assert not set(folders[0]) & set(folders[1])  # never the same folder
     for r in records:  # each run's data is its own, from end to end
         ids = [r["steps"][n]["step_run_id"] for n in ("first", "second", "report")]
-        report = Path(r["steps"]["report"]["outputs"]["report"]) / "who.txt"
+        report = project / r["steps"]["report"]["outputs"]["report"] / "who.txt"  # relative
         assert report.read_text() == " ".join(ids)
 
     # the cache and the run list are whole: valid JSON everywhere, no temporary file left
@@ -87,4 +87,4 @@ def test_two_runs_at_once_finish_apart_and_leave_a_consistent_workspace(project)
     for name, step in latest["steps"].items():
         (origin,) = [r for r in records if r["run_id"] == step["reused_from"]]
         assert step["outputs"] == origin["steps"][name]["outputs"]
-        assert all(Path(f).is_dir() for f in step["outputs"].values())
+        assert all((project / f).is_dir() for f in step["outputs"].values())

@@ -75,10 +75,10 @@ def test_a_run_of_escaping_names_writes_only_in_the_workspace_and_datastore(tmp_
     record = json.loads(next(ws.runs_dir.glob("*/run.json")).read_text())
     assert len(record["steps"]) == len(steps) + 1
     for step in record["steps"].values():
-        assert Path(step["record_dir"]).resolve().is_relative_to(ws.runs_dir)
+        assert (project / step["record_dir"]).resolve().is_relative_to(ws.runs_dir)
         for folder in step["outputs"].values():
-            assert (Path(folder).resolve().is_relative_to(ws.root)
-                    or Path(folder).resolve().is_relative_to(store.local_root))
+            assert ((project / folder).resolve().is_relative_to(ws.root)
+                    or (project / folder).resolve().is_relative_to(store.local_root))
 
 
 NAMES = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=0, max_size=20) \

@@ -2,6 +2,7 @@
 cancel, reuse across executors, and nothing left running."""
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -88,7 +89,7 @@ def fan_out(ws, project, copy_step, consumers: int = 4) -> Pipeline:
 
 
 def test_executor_strings_choose_a_new_cluster_or_a_running_scheduler():
-    from pipeline_widget.run.dask_executor import DaskExecutor
+    from pipeline_widget.run.executors.dask_cluster import DaskExecutor
     from pipeline_widget.run.executors import make_executor
 
     own = make_executor("dask", None)
@@ -108,7 +109,7 @@ def test_seed_on_its_own_cluster_matches_local_and_is_reused_locally(seed_copy, 
     seen: list[tuple[str | None, Status]] = []
     on_dask.subscribe(lambda e: seen.append((e.step, e.status)))
     assert on_dask.wait_for_completion(show_output=False) == "Finished"
-    assert on_dask.record["options"]["executor"] == "dask"
+    assert on_dask.record.options["executor"] == "dask"
     for step in on_dask.get_steps():
         assert step.worker and "/" in step.worker          # host/worker name
         assert Path(step.notebook or step.stdout).is_file()  # records kept on the submitting side
@@ -141,7 +142,8 @@ def test_fan_out_runs_on_both_workers_with_local_outputs(ws, project, copy_step,
     steps = {s.name: s for s in run.get_steps()}
     workers = {steps[f"consumer {i}"].worker for i in range(4)}
     assert len(workers) == 2, workers
-    assert run.record["steps"]["consumer 0"]["worker"] == steps["consumer 0"].worker
+    saved = json.loads((ws.runs_dir / run.id / "run.json").read_text())
+    assert saved["steps"]["consumer 0"]["worker"] == steps["consumer 0"].worker
     for i in range(4):
         assert (Path(steps[f"consumer {i}"].outputs[f"out{i}"]) / "data.txt").read_text() == f"src\nc{i}"
 
@@ -161,8 +163,8 @@ def test_a_failing_step_on_a_worker_is_reported(ws, project, copy_step, dask_clu
     assert run.wait_for_completion(show_output=False) == "Failed"
     bad_step = run.get_step("bad")
     assert bad_step.status == "Failed" and bad_step.worker
-    assert bad_step.error["type"] == "ValueError" and "broken on purpose" in bad_step.error["message"]
-    assert bad_step.error["cell"] is not None
+    assert bad_step.error.type == "ValueError" and "broken on purpose" in bad_step.error.message
+    assert bad_step.error.cell is not None
     assert run.get_step("after").status == "Skipped"
 
 
@@ -202,4 +204,4 @@ def test_a_worker_that_dies_fails_its_step(ws, project, dask_cluster):
     assert run.wait_for_completion(show_output=False, timeout_seconds=120) == "Failed"
     step = run.get_step("die")
     assert step.status == "Failed"
-    assert "worker" in step.error["message"] and "'die'" in step.error["message"]
+    assert "worker" in step.error.message and "'die'" in step.error.message

@@ -8,7 +8,7 @@ import psutil
 import pytest
 
 from pipeline_widget import NotebookStep, Pipeline, PipelineData, PythonScriptStep
-from pipeline_widget.run.cache import ReuseCache
+from pipeline_widget.run.reuse.cache import ReuseCache
 from tests.conftest import PYTHON, write_notebook, write_script
 
 # An output written, then the failure: the half-written folder must never be reused.
@@ -47,11 +47,11 @@ def test_a_failing_notebook_is_failed_with_its_cause_and_its_notebook_kept(
     status, steps = run_steps(ws, [bad, after])
     assert status == "Failed"
     error = steps["bad"].error
-    assert steps["bad"].status == "Failed" and error["type"] == expected_type
-    assert expected_message in error["message"]
+    assert steps["bad"].status == "Failed" and error.type == expected_type
+    assert expected_message in error.message
     # cells: injected parameters 0, parameters 1, half write 2, the failing cell 3
-    assert error["cell"] == 3
-    assert expected_type in error["traceback"] or expected_message in error["traceback"]
+    assert error.cell == 3
+    assert expected_type in error.traceback or expected_message in error.traceback
     assert cells_with_errors(steps["bad"].notebook) == [failing_cell]  # kept with the error
     assert steps["after"].status == "Skipped" and "bad" in steps["after"].reason
 
@@ -67,8 +67,8 @@ def test_a_script_that_exits_non_zero_is_failed_with_its_stderr(ws, project):
     status, steps = run_steps(ws, [bad, after])
     assert status == "Failed"
     error = steps["bad script"].error
-    assert error["exit_code"] == 3 and "exited with code 3" in error["message"]
-    assert error["traceback"].splitlines()[-2:] == ["line one", "the real cause"]
+    assert error.exit_code == 3 and "exited with code 3" in error.message
+    assert error.traceback.splitlines()[-2:] == ["line one", "the real cause"]
     assert Path(steps["bad script"].stderr).read_text().endswith("the real cause\n")
     assert steps["after"].status == "Skipped"
 
@@ -78,8 +78,8 @@ def test_a_script_that_raises_reports_the_exception(ws, project):
     status, steps = run_steps(ws, [PythonScriptStep(name="boom", script_name="boom.py",
                                                     source_directory=project)])
     error = steps["boom"].error
-    assert status == "Failed" and error["type"] == "KeyError" and "gone" in error["message"]
-    assert "Traceback" in error["traceback"] and "line 2, in f" in error["traceback"]
+    assert status == "Failed" and error.type == "KeyError" and "gone" in error.message
+    assert "Traceback" in error.traceback and "line 2, in f" in error.traceback
 
 
 def test_a_script_over_its_timeout_is_stopped_with_its_children(ws, project):
@@ -90,8 +90,8 @@ def test_a_script_over_its_timeout_is_stopped_with_its_children(ws, project):
     status, steps = run_steps(ws, [PythonScriptStep(name="slow", script_name="slow.py",
                                                     source_directory=project, timeout=2)])
     error = steps["slow"].error
-    assert status == "Failed" and error["type"] == "TimeoutError"
-    assert "timeout of 2 s" in error["message"] and error["traceback"] == "waiting"
+    assert status == "Failed" and error.type == "TimeoutError"
+    assert "timeout of 2 s" in error.message and error.traceback == "waiting"
     child = int(Path(steps["slow"].stdout).read_text().split()[0])
     assert not psutil.pid_exists(child) or psutil.Process(child).status() == psutil.STATUS_ZOMBIE
 

@@ -170,13 +170,14 @@ def _is_step_process(p: psutil.Process) -> bool:
 
 
 def test_a_run_whose_pid_now_belongs_to_another_process_counts_as_canceled(ws):
-    from pipeline_widget.run.records import RunRecord, new_record
+    from pipeline_widget.run import records
+    from pipeline_widget.run.records import StepRecord
 
-    record = new_record(ws, "pid_reuse", steps={"s": {"status": "Running", "error": None}})
-    record.data["status"] = "Running"
-    record.save()
-    assert RunRecord.load(ws, "pid_reuse").status == "Running"  # this process: alive
-    record.data["pid_started"] = "1"  # the same pid, but a process started at another time
-    record.save()
-    loaded = RunRecord.load(ws, "pid_reuse")
-    assert loaded.status == "Canceled" and loaded.steps()["s"]["status"] == "Canceled"
+    record = records.new_record("pid_reuse", steps={"s": StepRecord("s", status="Running")})
+    record.status = "Running"
+    records.save(ws, record)
+    assert records.load(ws, "pid_reuse").status == "Running"  # this process: alive
+    record.pid_started = "1"  # the same pid, but a process started at another time
+    records.save(ws, record)
+    loaded = records.load(ws, "pid_reuse")
+    assert loaded.status == "Canceled" and loaded.steps["s"].status == "Canceled"

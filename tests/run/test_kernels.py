@@ -111,7 +111,7 @@ def test_the_next_kernel_starts_while_its_upstream_still_runs(ws, project):
 
 
 def test_a_kernel_that_cannot_enter_the_steps_folder_exits_instead_of_running_elsewhere(tmp_path):
-    from pipeline_widget.run.kernels import start_kernel
+    from pipeline_widget.run.step.kernels import start_kernel
 
     kernel = start_kernel("python3")
     pid = kernel.pid

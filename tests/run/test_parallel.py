@@ -40,7 +40,7 @@ def test_independent_branches_overlap_with_max_parallel_2(ws, project):
     c0, c1 = steps["c0"], steps["c1"]
     assert c0.start_time < c1.end_time and c1.start_time < c0.end_time  # they overlapped
     assert min(c0.start_time, c1.start_time) >= steps["producer"].end_time
-    assert run.record["options"]["max_parallel"] == 2
+    assert run.record.options["max_parallel"] == 2
 
 
 def test_never_more_than_max_parallel_at_once(ws, project):

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from pipeline_widget import Datastore, NotebookStep, Pipeline, PipelineData
-from pipeline_widget.run import records, transfer
-from pipeline_widget.run.cache import ReuseCache
+from pipeline_widget.run.records import store as records
+from pipeline_widget.run.step import staging as transfer
+from pipeline_widget.run.reuse.cache import ReuseCache
 from tests.conftest import write_notebook
 from tests.run.test_dask_executor import dask_cluster  # noqa: F401  (the shared cluster)
 
@@ -125,7 +126,7 @@ def test_an_incomplete_upload_is_never_reused(ws, project, lake, s3):
     assert first.wait_for_completion(show_output=False) == "Finished"
     url = first.get_step("write").outputs["out"]
     assert s3.cat(f"{url[5:]}/f.txt") == b"x"
-    fingerprint = first.record["steps"]["write"]["fingerprint"]
+    fingerprint = first.record.steps["write"].fingerprint
     assert ReuseCache(ws).lookup(fingerprint) is not None
 
     s3.rm(transfer.marker_url(url)[5:])   # as if the upload broke before its end
@@ -156,6 +157,6 @@ def test_an_upload_that_breaks_fails_the_step_and_offers_nothing(ws, project, s3
     run = Pipeline(ws, [NotebookStep("write", nb, outputs=[out])], name="gone").submit("gone")
     assert run.wait_for_completion(show_output=False) == "Failed"
     step = run.get_step("write")
-    assert "could not upload output 'out' of step 'write'" in step.error["message"]
+    assert "could not upload output 'out' of step 'write'" in step.error.message
     assert Path(step.notebook).is_file()   # the executed notebook is kept for a look
-    assert ReuseCache(ws).lookup(run.record["steps"]["write"]["fingerprint"]) is None
+    assert ReuseCache(ws).lookup(run.record.steps["write"].fingerprint) is None

@@ -137,8 +137,8 @@ def test_a_failed_step_skips_downstream_and_keeps_its_error(ws, project, copy_st
     assert run.wait_for_completion(show_output=False) == "Failed"
     steps = {s.name: s for s in run.get_steps()}
     assert steps["bad"].status == "Failed"
-    assert steps["bad"].error["type"] == "ValueError" and "broken input" in steps["bad"].error["message"]
-    assert steps["bad"].error["cell"] == 3  # injected cell, parameters, x = 1, raise
+    assert steps["bad"].error.type == "ValueError" and "broken input" in steps["bad"].error.message
+    assert steps["bad"].error.cell == 3  # injected cell, parameters, x = 1, raise
     assert Path(steps["bad"].notebook).is_file()
     assert steps["after"].status == steps["last"].status == "Skipped"
 

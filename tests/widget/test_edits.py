@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline_widget.core import editing
 from pipeline_widget import NotebookStep, PipelineData, PipelineError
 from pipeline_widget.run import Pipeline
 from pipeline_widget.widget import edits
@@ -35,7 +36,7 @@ def test_an_edit_that_brings_a_cycle_is_refused(ws, steps_dir):
     history = edits.EditHistory(p)
     before = p.to_dict()
     with pytest.raises(PipelineError, match="cycle"):
-        history.apply("loop", lambda: edits.connect(p, "b", "a", "back"))
+        history.apply("loop", lambda: editing.connect(p, "b", "a", "back"))
     assert p.to_dict() == before
 
 
@@ -45,7 +46,7 @@ def test_existing_problems_do_not_block_other_edits(ws, steps_dir):
     b = NotebookStep("b", steps_dir / "source.ipynb", outputs=[shared])  # two producers
     p = Pipeline(ws, [a, b])
     history = edits.EditHistory(p)
-    history.apply("rename", lambda: edits.rename_step(p, "a", "first"))
+    history.apply("rename", lambda: editing.rename_step(p, "a", "first"))
     assert [s.name for s in p.steps] == ["first", "b"]
 
 
@@ -53,8 +54,8 @@ def test_undo_restores_shared_pipeline_data(ws, steps_dir):
     p = two_steps(ws, steps_dir)
     p.steps.append(NotebookStep("c", steps_dir / "sink.ipynb"))
     history = edits.EditHistory(p)
-    history.apply("link", lambda: edits.connect(p, "a", "c", "table"))
-    history.apply("remove", lambda: edits.remove_step(p, "a"))
+    history.apply("link", lambda: editing.connect(p, "a", "c", "table"))
+    history.apply("remove", lambda: editing.remove_step(p, "a"))
     assert history.undo() == "remove"
     steps = {s.name: s for s in p.steps}
     assert steps["b"].inputs[0] is steps["c"].inputs[0] is steps["a"].outputs[0]

@@ -63,7 +63,7 @@ def test_run_from_the_widget_shows_live_statuses_details_and_runs(designer):
     designer.rerun_button.click()
     assert designer.wait(TIMEOUT) == "Finished"
     third = designer.runs_panel.live
-    assert third.record["rerun_of"] == first and third.id not in (first, second)
+    assert third.record.rerun_of == first and third.id not in (first, second)
     assert set(designer.statuses.values()) == {"Reused"}
     ids = [r.id for r in PipelineRun.list(designer.workspace, designer.pipeline.name)]
     assert ids == [first, second, third.id]

@@ -17,12 +17,12 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from ..core.datastore import Datastore
-from ..core.errors import PipelineError
-from ..core.workspace import Workspace
+from ...core.datastore import Datastore
+from ...core.errors import PipelineError
+from ...core.workspace import Workspace
 
 if TYPE_CHECKING:
-    from .plan import StepPlan
+    from ..plan.build import StepPlan
 
 MARKER_SUFFIX = ".complete"   # <datastore>/<step run id>/<name>.complete, beside the folder
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..core import atomic
-from ..core.names import slug
-from ..core.workspace import Workspace
-from .fingerprint import DigestMemo
+from ...core import atomic, jsonfiles
+from ...core.names import slug
+from ...core.workspace import Workspace
+from .digests import DigestMemo
 
 
 class ReuseCache:
@@ -28,9 +28,9 @@ class ReuseCache:
     def lookup(self, fingerprint: str) -> dict | None:
         """The entry for `fingerprint` whose outputs all still exist (remote ones uploaded
         in full), or None."""
-        from .transfer import output_exists, storage_for
+        from ..step.staging import output_exists, storage_for
 
-        entry = atomic.read_json_lenient(self._entry_path(fingerprint))
+        entry = jsonfiles.read_json_lenient(self._entry_path(fingerprint))
         if not isinstance(entry, dict):
             return None
         outputs = entry.get("outputs", {})
@@ -44,4 +44,4 @@ class ReuseCache:
         atomic.write_json(self._latest_path(pipeline, step_slug), entry.get("components", {}))
 
     def last_components(self, pipeline: str, step_slug: str) -> dict | None:
-        return atomic.read_json_lenient(self._latest_path(pipeline, step_slug))
+        return jsonfiles.read_json_lenient(self._latest_path(pipeline, step_slug))

@@ -11,16 +11,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.dataset import DatasetConsumptionConfig
-from ..core.errors import PipelineError
-from ..core.names import step_slug
-from ..core.pipeline import Pipeline
-from ..core.pipeline_data import PipelineData, PipelineParameter
-from ..core.steps import NotebookStep, PythonScriptStep, Step
-from . import records
-from .cache import ReuseCache
-from .fingerprint import digest_json, explain
-from .transfer import storage_for
+from ...core.dataset import DatasetConsumptionConfig
+from ...core.errors import PipelineError
+from ...core.names import step_slug
+from ...core.pipeline import PipelineModel
+from ...core.pipeline_data import PipelineData, PipelineParameter
+from ...core.steps import NotebookStep, PythonScriptStep, Step
+from ..records import store as records
+from ..reuse.cache import ReuseCache
+from ..reuse.digests import digest_json, explain
+from ..step.staging import storage_for
 
 DEFAULT_KERNEL = "python3"
 
@@ -97,7 +97,7 @@ def _value(item: Any, params: dict[str, Any]) -> Any:
     return params[item.name] if isinstance(item, PipelineParameter) else item
 
 
-def build(pipeline: Pipeline, run_id: str, parameters: dict[str, Any], cache: ReuseCache,
+def build(pipeline: PipelineModel, run_id: str, parameters: dict[str, Any], cache: ReuseCache,
           regenerate_outputs: bool = False) -> RunPlan:
     pipeline.check()
     workspace = pipeline.workspace

@@ -6,14 +6,14 @@ import threading
 import time
 from pathlib import Path
 
-from . import records
-from .cancel import CancelToken
-from .context import CONTEXT_ENV
-from .events import Status
+from ..records import store as records
+from ..cancel import CancelToken
+from ..context import CONTEXT_ENV
+from ..status import Status
 from .kernels import Kernel
 from .notebook_failure import mark_stopped_cell
-from .outcome import StepOutcome, step_error, tail, timeout_message
-from .plan import StepPlan
+from .outcome import StepError, StepOutcome, tail, timeout_message
+from ..plan.build import StepPlan
 
 ENGINE = "pipeline_widget"
 SAVE_EVERY = 1.0  # seconds between writes of the executed notebook while it runs
@@ -115,8 +115,8 @@ def run_notebook(plan: StepPlan, kernel: Kernel, cancel: CancelToken) -> StepOut
         outcome.status = Status.FINISHED
     except PapermillExecutionError as err:
         outcome.status = Status.FAILED
-        outcome.error = step_error(err.ename, _ANSI.sub("", str(err.evalue)),
-                                   tail(_ANSI.sub("", "\n".join(err.traceback))), err.cell_index)
+        outcome.error = StepError(err.ename, _ANSI.sub("", str(err.evalue)), cell=err.cell_index,
+                                  traceback=tail(_ANSI.sub("", "\n".join(err.traceback))))
     except BaseException as err:  # kernel died, was stopped, or could not start
         outcome.status = Status.FAILED
         if cancel.is_set():
@@ -126,8 +126,8 @@ def run_notebook(plan: StepPlan, kernel: Kernel, cancel: CancelToken) -> StepOut
             message = timeout_message(plan.timeout)
         else:
             message = _ANSI.sub("", str(err)) or type(err).__name__
-        outcome.error = step_error("Canceled" if cancel.is_set() else "TimeoutError"
-                                   if timed_out.is_set() else type(err).__name__, message)
+        outcome.error = StepError("Canceled" if cancel.is_set() else "TimeoutError"
+                                  if timed_out.is_set() else type(err).__name__, message)
         mark_stopped_cell(out, outcome.error)
     finally:
         if watchdog:

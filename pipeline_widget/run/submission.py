@@ -4,19 +4,21 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from ..core import pipeline as core_pipeline
+from ..core.pipeline import PipelineModel
 from ..core.names import check_experiment_name
-from .cache import ReuseCache
+from ..core.workspace import Workspace
+from .reuse.cache import ReuseCache
 from .cancel import CancelToken
 from .events import EventBus
 from .executors import Executor, make_executor
 from .pipeline_run import PipelineRun
-from .plan import build
-from .records import new_record, new_run_id
+from .plan.build import build
+from .records import store
+from .records.store import new_record, new_run_id
 from .scheduler import Scheduler, step_entry
 
 
-class Pipeline(core_pipeline.Pipeline):
+class Pipeline(PipelineModel):
     def submit(self, experiment_name: str, pipeline_parameters: dict[str, Any] | None = None,
                regenerate_outputs: bool = False, continue_on_step_failure: bool = False,
                max_parallel: int | None = None, executor: str | Executor | None = None) -> PipelineRun:
@@ -29,7 +31,7 @@ class Pipeline(core_pipeline.Pipeline):
                       continue_on_step_failure, max_parallel, executor)
 
 
-def submit(pipeline: core_pipeline.Pipeline, experiment_name: str,
+def submit(pipeline: PipelineModel, experiment_name: str,
            pipeline_parameters: dict[str, Any] | None = None, regenerate_outputs: bool = False,
            continue_on_step_failure: bool = False, max_parallel: int | None = None,
            executor: str | Executor | None = None, rerun_of: str | None = None) -> PipelineRun:
@@ -41,7 +43,7 @@ def submit(pipeline: core_pipeline.Pipeline, experiment_name: str,
     plan = build(pipeline, run_id, parameters, cache, regenerate_outputs)
     chosen = make_executor(executor, max_parallel)
     if plan.to_execute:
-        from .parameter_check import check_notebook_parameters
+        from .parameters_cell import check_notebook_parameters
 
         chosen.warm_up(plan)  # kernels boot while papermill loads and checks parameters
         try:
@@ -52,7 +54,7 @@ def submit(pipeline: core_pipeline.Pipeline, experiment_name: str,
 
     workspace.ensure()
     record = new_record(
-        workspace, run_id, experiment=experiment_name, pipeline_name=pipeline.name,
+        run_id, experiment=experiment_name, pipeline_name=pipeline.name,
         pipeline=pipeline.to_dict(pipeline.base_dir), base_dir=str(pipeline.base_dir),
         pipeline_file=str(pipeline.path) if pipeline.path else None, parameters=parameters,
         options={"regenerate_outputs": regenerate_outputs,
@@ -60,10 +62,28 @@ def submit(pipeline: core_pipeline.Pipeline, experiment_name: str,
                  "max_parallel": getattr(chosen, "max_parallel", max_parallel),
                  "executor": chosen.name},
         rerun_of=rerun_of, steps={name: step_entry(s) for name, s in plan.steps.items()})
-    record.save()
+    store.save(workspace, record)
     bus, cancel = EventBus(), CancelToken()
-    scheduler = Scheduler(plan, record, bus, chosen, cache, cancel, continue_on_step_failure)
+    scheduler = Scheduler(workspace, plan, record, bus, chosen, cache, cancel,
+                          continue_on_step_failure)
     thread = threading.Thread(target=scheduler.run, name=f"run-{run_id}")
     run = PipelineRun(workspace, record, bus, thread, cancel)
     thread.start()
     return run
+
+
+def rerun(workspace: Workspace, run_id: str, parameters: dict[str, Any] | None = None,
+          regenerate_outputs: bool = False, max_parallel: int | None = None,
+          executor: str | Executor | None = None) -> PipelineRun:
+    """Run an earlier run's pipeline again, with its parameters and options.
+
+    parameters: values that replace the earlier run's pipeline parameters.
+    regenerate_outputs: run every step again instead of reusing results.
+    """
+    old = PipelineRun.get(workspace, run_id)
+    params = {**old.parameters, **(parameters or {})}
+    options = old.record.options
+    return submit(old.get_pipeline(), old.experiment_name or "rerun", params,
+                  regenerate_outputs=regenerate_outputs,
+                  continue_on_step_failure=bool(options.get("continue_on_step_failure", False)),
+                  max_parallel=max_parallel, executor=executor, rerun_of=old.id)

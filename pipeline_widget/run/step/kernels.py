@@ -197,10 +197,6 @@ def start_kernel(kernel_name: str, cwd: str | None = None) -> Kernel:
     return kernel
 
 
-def stop_kernel(kernel: Kernel) -> None:
-    kernel.stop()
-
-
 class Reaper:
     """Stops used kernels in the background, on one thread, so a step's end is not held
     up by it; `join` waits until all are stopped (no kernel may outlive the run) and

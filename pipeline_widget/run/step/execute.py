@@ -5,13 +5,13 @@ import socket
 import time
 from pathlib import Path
 
-from ..core import atomic
-from . import records
-from .cancel import CancelToken
-from .events import Status
-from .outcome import StepOutcome, exception_error
-from .plan import StepPlan
-from .transfer import Staging
+from ...core import atomic
+from ..records import store as records
+from ..cancel import CancelToken
+from ..status import Status
+from .outcome import StepError, StepOutcome
+from ..plan.build import StepPlan
+from .staging import Staging
 
 
 def prepare(plan: StepPlan) -> None:
@@ -56,9 +56,9 @@ def execute_step(plan: StepPlan, cancel: CancelToken, kernel=None) -> StepOutcom
                 outcome.end_time = time.time()
             except Exception as err:
                 outcome.status = Status.FAILED
-                outcome.error = exception_error(err)
+                outcome.error = StepError.of(err)
     except Exception as err:
-        outcome = StepOutcome(Status.FAILED, start, time.time(), error=exception_error(err))
+        outcome = StepOutcome(Status.FAILED, start, time.time(), error=StepError.of(err))
     finally:
         if own_kernel is not None:
             own_kernel.stop()

@@ -26,14 +26,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from typing import Callable
 
-from ..core.errors import PipelineError
-from .cancel import CancelToken
-from .events import Status
-from .execute import execute_step
-from .executors import Executor
-from .kernels import KernelPool
-from .outcome import StepOutcome, exception_error, step_error
-from .plan import RunPlan, StepPlan
+from ...core.errors import PipelineError
+from ..cancel import CancelToken
+from ..status import Status
+from ..step.execute import execute_step
+from .base import Executor
+from ..step.kernels import KernelPool
+from ..step.outcome import StepError, StepOutcome
+from ..plan.build import RunPlan, StepPlan
 
 DEFAULT_WORKERS = 2          # of a LocalCluster started for a run
 CONNECT_TIMEOUT = 10         # seconds to reach a running scheduler
@@ -73,7 +73,7 @@ def _warm_worker(dask_worker) -> None:
     try:
         import papermill  # noqa: F401
 
-        from . import notebook  # noqa: F401
+        from ..step import notebook  # noqa: F401
 
         dask_worker._get_client()
     except Exception:
@@ -319,9 +319,9 @@ class DaskExecutor(Executor):
         now = time.time()
         if future.status == "cancelled":
             return StepOutcome(Status.CANCELED, now, now,
-                               error=step_error("Canceled", "canceled before it ran"))
+                               error=StepError("Canceled", "canceled before it ran"))
         err = future.exception()
-        return StepOutcome(Status.FAILED, now, now, error=exception_error(
+        return StepOutcome(Status.FAILED, now, now, error=StepError.of(
             err, f"the Dask worker running step {entry.plan.name!r} failed: {err}"))
 
     def _cancel_run(self) -> None:

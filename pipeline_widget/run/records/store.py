@@ -1,4 +1,4 @@
-"""Run records: one folder per run under the workspace, with a JSON manifest.
+"""Where run records live and how they are read and written (their shape: model.py).
 
 Layout (the only place it is defined):
     <workspace>/runs/<run id>/run.json                  the manifest
@@ -15,10 +15,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..core import atomic
-from ..core.errors import PipelineError
-from ..core.workspace import Workspace
-from .events import Status
+from ...core import atomic, jsonfiles
+from ...core.errors import PipelineError
+from ...core.workspace import Workspace
+from ..status import Status
+from .model import RunRecord, StepError
 
 MANIFEST = "run.json"
 EXECUTED_NOTEBOOK = "executed.ipynb"
@@ -62,72 +63,68 @@ def _pid_alive(pid: Any, host: Any, started: Any = None) -> bool:
     return started is None or _process_started(pid) in (None, started)
 
 
-class RunRecord:
-    """The manifest of one run; `save()` replaces the file atomically."""
-
-    def __init__(self, workspace: Workspace, data: dict) -> None:
-        self.workspace = workspace
-        self.data = data
-
-    @property
-    def run_id(self) -> str:
-        return self.data["run_id"]
-
-    @property
-    def path(self) -> Path:
-        return run_dir(self.workspace, self.run_id) / MANIFEST
-
-    def save(self) -> None:
-        atomic.write_json(self.path, self.data)
-
-    @property
-    def status(self) -> str:
-        """The recorded status, or Canceled for a run whose process died mid-way."""
-        status = self.data.get("status")
-        if status in (Status.RUNNING.value, Status.NOT_STARTED.value, Status.QUEUED.value) \
-                and not _pid_alive(self.data.get("pid"), self.data.get("host"),
-                                   self.data.get("pid_started")):
-            return Status.CANCELED.value
-        return status
-
-    @property
-    def interrupted(self) -> bool:
-        return self.status != self.data.get("status")
-
-    def steps(self) -> dict[str, dict]:
-        steps = self.data.get("steps", {})
-        if self.interrupted:
-            return {n: ({**s, "status": Status.CANCELED.value, "error": s.get("error") or
-                         {"message": "the runner process stopped before this step ended"}}
-                        if not Status(s["status"]).is_terminal else s) for n, s in steps.items()}
-        return steps
-
-    @staticmethod
-    def load(workspace: Workspace, run_id: str) -> "RunRecord":
-        data = atomic.read_json(run_dir(workspace, run_id) / MANIFEST)
-        if not isinstance(data, dict):
+def load(workspace: Workspace, run_id: str) -> RunRecord:
+    """The record of `run_id`, as it stands; a run whose runner died reads as Canceled."""
+    path = run_dir(workspace, run_id) / MANIFEST
+    data = jsonfiles.read_json(path)
+    if not isinstance(data, dict) or not isinstance(data.get("run_id"), str):
+        if data is None:
             raise PipelineError(f"no run {run_id!r} in {workspace.root}; list runs with "
                                 f"`pipeline-widget runs`")
-        return RunRecord(workspace, data)
+        raise PipelineError(f"{path} is damaged (not a run record); remove the folder "
+                            f"{path.parent} if you do not need that run")
+    return _with_liveness(RunRecord.from_dict(data, workspace.path), path)
+
+
+def save(workspace: Workspace, record: RunRecord) -> None:
+    atomic.write_text(run_dir(workspace, record.run_id) / MANIFEST, _text(workspace, record))
+
+
+def _text(workspace: Workspace, record: RunRecord) -> str:
+    return jsonfiles.dumps(record.to_dict(workspace.path))
+
+
+_ALIVE = (Status.RUNNING, Status.NOT_STARTED, Status.QUEUED)
+RUNNER_STOPPED = "the runner process stopped before this step ended"
+
+
+def _with_liveness(record: RunRecord, manifest: Path) -> RunRecord:
+    """A run recorded as going on whose runner process is gone was interrupted: it and its
+    unfinished steps are Canceled, ended when the record was last written."""
+    if record.status not in _ALIVE or _pid_alive(record.pid, record.host, record.pid_started):
+        return record
+    try:
+        last_write = manifest.stat().st_mtime
+    except OSError:
+        last_write = record.start_time
+    record.status, record.interrupted = Status.CANCELED, True
+    record.end_time = record.end_time or last_write
+    for step in record.steps.values():
+        if not step.status.is_terminal:
+            step.status = Status.CANCELED
+            step.error = step.error or StepError("RunnerStopped", RUNNER_STOPPED)
+            if step.start_time is not None and step.end_time is None:
+                step.end_time = max(step.start_time, last_write or step.start_time)
+    return record
 
 
 def list_runs(workspace: Workspace, pipeline_name: str | None = None) -> list[RunRecord]:
     """Every readable run record, oldest first."""
-    records = []
+    found = []
     if workspace.runs_dir.is_dir():
         for d in workspace.runs_dir.iterdir():
-            data = atomic.read_json_lenient(d / MANIFEST)  # a damaged one: see `show`
-            if isinstance(data, dict) and "run_id" in data:
+            data = jsonfiles.read_json_lenient(d / MANIFEST)  # a damaged one: see `show`
+            if isinstance(data, dict) and isinstance(data.get("run_id"), str):
                 if pipeline_name is None or data.get("pipeline_name") == pipeline_name:
-                    records.append(RunRecord(workspace, data))
-    return sorted(records, key=lambda r: (r.data.get("start_time") or 0, r.run_id))
+                    found.append(_with_liveness(RunRecord.from_dict(data, workspace.path),
+                                                d / MANIFEST))
+    return sorted(found, key=lambda r: (r.start_time or 0, r.run_id))
 
 
-def new_record(workspace: Workspace, run_id: str, **fields: Any) -> RunRecord:
-    data = {"run_id": run_id, "status": Status.NOT_STARTED.value, "pid": os.getpid(),
-            "pid_started": _process_started(os.getpid()),
-            "host": socket.gethostname(), "start_time": time.time(), "end_time": None, **fields}
-    return RunRecord(workspace, data)
+def new_record(run_id: str, **values: Any) -> RunRecord:
+    return RunRecord(run_id=run_id, status=Status.NOT_STARTED, pid=os.getpid(),
+                     pid_started=_process_started(os.getpid()), host=socket.gethostname(),
+                     start_time=time.time(), **values)
 
 
 class BackgroundSaver:
@@ -136,8 +133,10 @@ class BackgroundSaver:
     pipeline's record is not serialised again for every status change of every step.
     `lock` is the one the record's writers hold while they change it."""
 
-    def __init__(self, record: RunRecord, lock: threading.Lock, interval: float = 0.05) -> None:
-        self._record, self._lock, self._interval = record, lock, interval
+    def __init__(self, workspace: Workspace, record: RunRecord, lock: threading.Lock,
+                 interval: float = 0.05) -> None:
+        self._workspace, self._record, self._lock = workspace, record, lock
+        self._interval = interval
         self._cond = threading.Condition()
         self._dirty = self._closed = False
         self._thread = threading.Thread(target=self._work, name="record-save", daemon=True)
@@ -157,8 +156,8 @@ class BackgroundSaver:
                 self._dirty = False
             try:
                 with self._lock:
-                    text = atomic.dumps(self._record.data)
-                atomic.write_text(self._record.path, text)
+                    text = _text(self._workspace, self._record)
+                atomic.write_text(run_dir(self._workspace, self._record.run_id) / MANIFEST, text)
             except Exception:  # the final, synchronous save reports a lasting problem
                 logging.getLogger(__name__).exception("could not save run record")
             with self._cond:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..core import atomic
+from ...core import atomic
+from ..records.model import StepError
 
 
-def mark_stopped_cell(executed: Path, error: dict) -> None:
-    """Set error['cell'] and error['traceback'] from the executed notebook, and add the error
+def mark_stopped_cell(executed: Path, error: StepError) -> None:
+    """Set the error's cell and traceback from the executed notebook, and add the error
     as an output of that cell, so the notebook itself says where and why the step stopped."""
     import nbformat
 
@@ -26,14 +27,14 @@ def mark_stopped_cell(executed: Path, error: dict) -> None:
         return
     index = started[-1]
     cell = nb.cells[index]
-    error["cell"] = index
-    if error["type"] == "DeadKernelError":
-        error["message"] = ("the kernel died (the code exited the process, crashed it or ran "
+    error.cell = index
+    if error.type == "DeadKernelError":
+        error.message = ("the kernel died (the code exited the process, crashed it or ran "
                             "out of memory)")
     lines = cell.source.splitlines()[-5:]
-    error["traceback"] = "\n".join([f"{error['type']} while running cell {index}:",
+    error.traceback = "\n".join([f"{error.type} while running cell {index}:",
                                     *("    " + s for s in lines)])
     cell.setdefault("outputs", []).append(nbformat.v4.new_output(
-        "error", ename=error["type"], evalue=error["message"], traceback=[error["traceback"]]))
+        "error", ename=error.type, evalue=error.message, traceback=[error.traceback]))
     cell.metadata.setdefault("papermill", {})["exception"] = True
     atomic.write_text(executed, nbformat.writes(nb))

@@ -1,42 +1,17 @@
-"""Executors: where steps run. The local one uses a thread per running step and a pool of
-pre-started kernels; others (see dask_executor) follow the same interface."""
+"""The local executor: a thread per running step and a pool of pre-started kernels."""
 from __future__ import annotations
 
-import os
 import threading
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable
 
-from .cancel import CancelToken
-from .execute import execute_step
-from .kernels import KernelPool, Reaper
-from .outcome import StepOutcome
-from .plan import RunPlan, StepPlan
-
-
-def default_parallelism() -> int:
-    return os.cpu_count() or 1
-
-
-class Executor:
-    """Runs planned steps; `submit` returns a future of the step's outcome."""
-
-    name = "executor"
-
-    def warm_up(self, plan: RunPlan) -> None:
-        """Start slow resources early, while the submission is still being checked; the
-        run then calls open(), or close() if the submission is refused."""
-
-    def open(self, plan: RunPlan) -> None:
-        """Called once before the first step, with the whole plan (to prepare resources)."""
-
-    def submit(self, step: StepPlan, cancel: CancelToken,
-               on_running: Callable[[], None]) -> "Future[StepOutcome]":
-        raise NotImplementedError
-
-    def close(self) -> None:
-        """Release everything: no kernel or process may outlive this call."""
+from ..cancel import CancelToken
+from ..plan.build import RunPlan, StepPlan
+from ..step.execute import execute_step
+from ..step.kernels import KernelPool, Reaper
+from ..step.outcome import StepOutcome
+from .base import Executor, default_parallelism
 
 
 class LocalExecutor(Executor):
@@ -93,19 +68,3 @@ class LocalExecutor(Executor):
         if self._pool is not None:
             self._pool.shutdown()
         self._reaper.join()
-
-
-def make_executor(executor: str | Executor | None, max_parallel: int | None) -> Executor:
-    if isinstance(executor, Executor):
-        return executor
-    if executor in (None, "local"):
-        return LocalExecutor(max_parallel)
-    if isinstance(executor, str) and (executor == "dask" or executor.startswith("dask://")
-                                      or executor.startswith("tcp://")):
-        from .dask_executor import DaskExecutor
-
-        return DaskExecutor(executor, max_parallel)
-    from ..core.errors import PipelineError
-
-    raise PipelineError(f"unknown executor {executor!r}; use 'local', 'dask' (a new local "
-                        f"cluster) or 'dask://host:8786' (a running scheduler)")

@@ -8,12 +8,12 @@ import sys
 import time
 from pathlib import Path
 
-from . import records
-from .cancel import CancelToken
-from .context import CONTEXT_ENV
-from .events import Status
-from .outcome import StepOutcome, step_error, tail, timeout_message
-from .plan import StepPlan
+from ..records import store as records
+from ..cancel import CancelToken
+from ..context import CONTEXT_ENV
+from ..status import Status
+from .outcome import StepError, StepOutcome, tail, timeout_message
+from ..plan.build import StepPlan
 
 
 # Linux: a launcher that asks for SIGKILL when the runner dies (even by kill -9), then
@@ -64,17 +64,17 @@ def run_script(plan: StepPlan, cancel: CancelToken) -> StepOutcome:
     stderr_tail = tail(stderr_path.read_text(encoding="utf-8", errors="replace"))
     if cancel.is_set():
         outcome.status = Status.CANCELED
-        outcome.error = step_error("Canceled", "canceled while running", stderr_tail)
+        outcome.error = StepError("Canceled", "canceled while running", traceback=stderr_tail)
     elif timed_out:
         outcome.status = Status.FAILED
-        outcome.error = step_error("TimeoutError", timeout_message(plan.timeout), stderr_tail)
+        outcome.error = StepError("TimeoutError", timeout_message(plan.timeout), traceback=stderr_tail)
     else:
         last = stderr_tail.splitlines()[-1] if stderr_tail else ""
         etype, _, message = last.partition(": ")
         outcome.status = Status.FAILED
         named = bool(message) and etype.isidentifier()
-        outcome.error = step_error(
+        outcome.error = StepError(
             etype if named else "ScriptError",
             message if named else f"the script exited with code {code}" + (f": {last}" if last else ""),
-            stderr_tail, exit_code=code)
+            traceback=stderr_tail, exit_code=code)
     return outcome

@@ -14,8 +14,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..core import atomic
-from ..core.workspace import WORKSPACE_DIRNAME
+from ...core import atomic, jsonfiles, locks
+from ...core.workspace import WORKSPACE_DIRNAME
 
 SKIP_DIRS = {WORKSPACE_DIRNAME, ".git", ".venv", "venv", "__pycache__", ".ipynb_checkpoints",
              "node_modules", ".pytest_cache", ".hypothesis", ".mypy_cache"}
@@ -46,7 +46,7 @@ class DigestMemo:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._table: dict[str, list] = atomic.read_json_lenient(path, {}) or {}
+        self._table: dict[str, list] = jsonfiles.read_json_lenient(path, {}) or {}
         self._changed = False
 
     def file(self, path: Path, code_only: bool = False) -> str:
@@ -84,8 +84,8 @@ class DigestMemo:
     def save(self) -> None:
         if not self._changed:
             return
-        with atomic.lock(self.path):
-            table = atomic.read_json_lenient(self.path, {}) or {}
+        with locks.lock(self.path):
+            table = jsonfiles.read_json_lenient(self.path, {}) or {}
             table.update(self._table)
             atomic.write_json(self.path, table)
         self._changed = False

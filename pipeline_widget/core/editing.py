@@ -1,0 +1,203 @@
+"""Editing the model: every change a designer (or a script) makes to a pipeline.
+
+The functions here own the model's consistency: producer registration of
+PipelineData, links that go with a removed step, name rules. Views call them
+and never change the model's internals themselves. `snapshot`/`restore` give
+views undo and all-or-nothing edits.
+"""
+from __future__ import annotations
+
+import copy
+import os
+import shlex
+from pathlib import Path
+from typing import Any
+
+from .dataset import Dataset
+from .errors import PipelineError
+from .names import check_identifier, check_step_name
+from .parameter_types import check_parameters
+from .pipeline import PipelineModel
+from .pipeline_data import PipelineData
+from .steps import NotebookStep, PythonScriptStep, Step, step_for_source
+
+
+def snapshot(pipeline: PipelineModel) -> list[Step]:
+    """A deep copy of the steps (with their data), for `restore`."""
+    return copy.deepcopy(pipeline.steps)
+
+
+def restore(pipeline: PipelineModel, steps: list[Step]) -> None:
+    pipeline.steps = steps
+
+
+def _step(pipeline: PipelineModel, name: str):
+    return pipeline.step(name)
+
+
+def _unique_name(pipeline: PipelineModel, name: str) -> None:
+    check_step_name(name)
+    if any(s.name == name for s in pipeline.steps):
+        raise PipelineError(f"there is already a step named {name!r}; choose another name")
+
+
+def add_step(pipeline: PipelineModel, source: str | os.PathLike, name: str) -> Step:
+    """A step of the kind that runs `source` (a notebook or a script), appended."""
+    path = Path(source).expanduser().absolute()
+    _unique_name(pipeline, name)
+    if not path.is_file():
+        raise PipelineError(f"step {name!r}: {path} is not a file; pick a notebook (.ipynb) or "
+                            f"a script (.py) that exists")
+    step = step_for_source(path, name)
+    pipeline.steps.append(step)
+    return step
+
+
+def connect(pipeline: PipelineModel, producer: str, consumer: str, data_name: str) -> PipelineData:
+    """Link two steps by the PipelineData `data_name`: the producer's own, or a new one."""
+    check_identifier(data_name, "PipelineData")
+    if producer == consumer:
+        raise PipelineError(f"step {producer!r} cannot read its own output; click another step "
+                            f"as the consumer")
+    src, dst = _step(pipeline, producer), _step(pipeline, consumer)
+    data = next((o for o in src.outputs if o.name == data_name), None)
+    if data is None:
+        other = next((d for d in pipeline.data if d.name == data_name), None)
+        if other is not None:
+            writer = next((s.name for s in pipeline.steps if any(o is other for o in s.outputs)),
+                          None)
+            where = f"written by step {writer!r}" if writer else "already used in the pipeline"
+            raise PipelineError(f"PipelineData {data_name!r} is {where}; give this link another "
+                                f"name")
+        data = PipelineData(data_name, datastore=pipeline.workspace.get_default_datastore())
+        src.outputs.append(data)
+        data._add_producer(src)
+    if any(i is data for i in dst.inputs):
+        raise PipelineError(f"step {consumer!r} already reads {data_name!r} from {producer!r}")
+    dst.inputs.append(data)
+    return data
+
+
+def _readers(pipeline: PipelineModel, data: PipelineData) -> list:
+    return [s for s in pipeline.steps if any(i is data for i in s.input_data)]
+
+
+def remove_link(pipeline: PipelineModel, producer: str, consumer: str, data_name: str) -> None:
+    """Take the PipelineData off the consumer; the producer drops it once nobody reads it."""
+    src, dst = _step(pipeline, producer), _step(pipeline, consumer)
+    data = next((i for i in dst.input_data if i.name == data_name), None)
+    if data is None:
+        raise PipelineError(f"step {consumer!r} does not read {data_name!r}")
+    dst.inputs = [i for i in dst.inputs if i is not data]
+    if not _readers(pipeline, data) and not _in_arguments(src, data):
+        src.outputs = [o for o in src.outputs if o is not data]
+        data._remove_producer(src)
+
+
+def _in_arguments(step: Step, data: PipelineData) -> bool:
+    return any(a is data for a in step.passed_references())
+
+
+def remove_step(pipeline: PipelineModel, name: str) -> None:
+    """Remove a step and its links; consumers stop reading what only it wrote."""
+    step = _step(pipeline, name)
+    pipeline.steps = [s for s in pipeline.steps if s is not step]
+    step.unlink()
+    for out in step.outputs:
+        if out.producers:
+            continue
+        for reader in _readers(pipeline, out):
+            reader.inputs = [i for i in reader.inputs if i is not out]
+
+
+def clear(pipeline: PipelineModel) -> None:
+    """Remove every step (undoable like any edit): a blank canvas to draw on."""
+    for step in pipeline.steps:
+        step.unlink()
+    pipeline.steps = []
+
+
+def rename_step(pipeline: PipelineModel, old: str, new: str) -> None:
+    if old == new:
+        return
+    step = _step(pipeline, old)
+    _unique_name(pipeline, new)
+    step.name = new
+
+
+def rename_data(pipeline: PipelineModel, old: str, new: str) -> None:
+    if old == new:
+        return
+    check_identifier(new, "PipelineData")
+    found = [d for d in pipeline.data if d.name == old]
+    if not found:
+        raise PipelineError(f"the pipeline has no PipelineData named {old!r}")
+    if any(d.name == new for d in pipeline.data):
+        raise PipelineError(f"there is already a PipelineData named {new!r}; choose another name")
+    for d in found:
+        d.name = new
+
+
+def set_parameter(pipeline: PipelineModel, step_name: str, key: str, value: Any) -> None:
+    step = _step(pipeline, step_name)
+    if not isinstance(step, NotebookStep):
+        raise PipelineError(f"step {step_name!r} is a script; scripts take arguments, not "
+                            f"notebook parameters")
+    check_identifier(key, f"step {step_name!r}: parameter")
+    step.parameters = check_parameters(step_name, {**step.parameters, key: value})
+
+
+def set_arguments(pipeline: PipelineModel, step_name: str, text: str) -> None:
+    """A script's arguments from a command line; `{name}` stands for the step's PipelineData
+    or named dataset input `name`, or the pipeline parameter `name`."""
+    step = _step(pipeline, step_name)
+    if not isinstance(step, PythonScriptStep):
+        raise PipelineError(f"step {step_name!r} is a notebook; notebooks take parameters, "
+                            f"not arguments")
+    try:
+        tokens = shlex.split(text)
+    except ValueError as err:
+        raise PipelineError(f"step {step_name!r}: cannot read the arguments ({err}); check "
+                            f"the quotes") from None
+    named = {i.name: i for i in step.inputs}
+    named.update({o.name: o for o in step.outputs})
+    params = pipeline.parameters
+    args: list[Any] = []
+    for token in tokens:
+        if token.startswith("{") and token.endswith("}") and len(token) > 2:
+            ref = token[1:-1]
+            item = named.get(ref) or params.get(ref)
+            if item is None:
+                raise PipelineError(
+                    f"step {step_name!r}: argument {token} names no input, output or pipeline "
+                    f"parameter; it has {', '.join(sorted({*named, *params})) or 'none'}")
+            args.append(item)
+        else:
+            args.append(token)
+    step.arguments = args
+
+
+def arguments_text(step: PythonScriptStep) -> str:
+    """The inverse of set_arguments' parsing, for showing in a field."""
+    return " ".join(shlex.quote(a) if isinstance(a, str) else
+                    f"{{{a.name}}}" if hasattr(a, "name") else str(a) for a in step.arguments)
+
+
+def clear_parameter(pipeline: PipelineModel, step_name: str, key: str) -> None:
+    step = _step(pipeline, step_name)
+    if isinstance(step, NotebookStep):
+        step.parameters = {k: v for k, v in step.parameters.items() if k != key}
+
+
+def set_allow_reuse(pipeline: PipelineModel, step_name: str, allow: bool) -> None:
+    _step(pipeline, step_name).allow_reuse = bool(allow)
+
+
+def add_dataset_input(pipeline: PipelineModel, step_name: str, dataset: Dataset, as_name: str) -> None:
+    _step(pipeline, step_name).inputs.append(dataset.as_named_input(as_name))
+
+
+def set_dependencies(pipeline: PipelineModel, step_name: str, patterns: list[str]) -> None:
+    """Files (paths or globs) whose change must re-run the step, besides its code."""
+    step = _step(pipeline, step_name)
+    step.dependencies = [step._checked_dependency(p) for p in patterns if str(p).strip()]

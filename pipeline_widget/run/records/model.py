@@ -1,0 +1,275 @@
+"""The run record as typed objects: a run, its step runs, their errors and metrics.
+
+This module owns the record's shape: the runner writes these objects, and the CLI,
+the widget and `PipelineRun` read them. Paths inside the project are stored
+relative to it (see `PathCodec`), so a moved or re-cloned project keeps its runs.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from ..status import Status
+
+TRACEBACK_TAIL = 30  # lines of a traceback or stderr kept in records
+
+
+def tail(text: str, lines: int = TRACEBACK_TAIL) -> str:
+    return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+@dataclass
+class StepError:
+    """Why a step did not finish: the one error shape of records, events and views."""
+
+    type: str
+    message: str
+    cell: int | None = None
+    traceback: str = ""
+    exit_code: int | None = None
+
+    @staticmethod
+    def of(err: BaseException, message: str | None = None) -> "StepError":
+        return StepError(type(err).__name__,
+                         message if message is not None else str(err) or repr(err))
+
+    def headline(self) -> str:
+        """`error in cell 3: ValueError: bad value` (the cell when known)."""
+        where = f" in cell {self.cell}" if self.cell is not None else ""
+        return f"error{where}: {self.type}: {self.message}"
+
+    def render(self, tail_lines: int | None = None) -> list[str]:
+        """The headline, then the end of the traceback: how every view shows an error."""
+        lines = self.traceback.splitlines()
+        if tail_lines is not None:
+            lines = lines[-tail_lines:]
+        return [self.headline(), *lines]
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"type": self.type, "message": self.message, "cell": self.cell,
+                             "traceback": self.traceback}
+        if self.exit_code is not None:
+            d["exit_code"] = self.exit_code
+        return d
+
+    @staticmethod
+    def from_dict(d: Any) -> "StepError | None":
+        if not isinstance(d, dict):
+            return None
+        cell = d.get("cell")
+        code = d.get("exit_code")
+        return StepError(str(d.get("type") or "Error"), str(d.get("message") or ""),
+                         cell if isinstance(cell, int) else None, str(d.get("traceback") or ""),
+                         code if isinstance(code, int) else None)
+
+
+@dataclass
+class Metric:
+    """One value logged with `Run.log(name, value)`."""
+
+    name: str
+    value: Any
+    time: float | None = None
+    description: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {"name": self.name, "value": self.value, "time": self.time}
+        if self.description:
+            d["description"] = self.description
+        return d
+
+    @staticmethod
+    def from_dict(d: dict) -> "Metric":
+        return Metric(str(d.get("name")), d.get("value"), d.get("time"),
+                      str(d.get("description") or ""))
+
+
+class PathCodec:
+    """Stores paths inside `base` (the project folder) relative to it; others as they are."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = Path(base)
+
+    def store(self, path: str | None) -> str | None:
+        if not path or "://" in path:
+            return path
+        try:
+            return Path(os.path.relpath(path, self.base)).as_posix() \
+                if Path(path).is_absolute() and _inside(Path(path), self.base) else path
+        except ValueError:
+            return path
+
+    def load(self, stored: str | None) -> str | None:
+        if not stored or "://" in stored or Path(stored).is_absolute():
+            return stored
+        return str(self.base / stored)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+_PATH_FIELDS = ("source", "record_dir", "notebook", "stdout", "stderr")
+_PATH_MAPS = ("inputs", "outputs")
+
+
+@dataclass
+class StepRecord:
+    """One step of a run, as recorded. Public as `StepRun`."""
+
+    name: str
+    status: Status = Status.NOT_STARTED
+    step_run_id: str = ""
+    kind: str = ""
+    source: str | None = None
+    fingerprint: str = ""
+    is_reused: bool = False
+    reused_from: str | None = None
+    why_not_reused: list[str] = field(default_factory=list)
+    inputs: dict[str, str] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
+    upstream: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    record_dir: str | None = None
+    notebook: str | None = None
+    stdout: str | None = None
+    stderr: str | None = None
+    start_time: float | None = None
+    end_time: float | None = None
+    error: StepError | None = None
+    metrics: list[Metric] = field(default_factory=list)
+    worker: str | None = None
+    reason: str | None = None
+
+    def __post_init__(self) -> None:
+        self.status = _status(self.status)
+        if isinstance(self.error, dict):
+            self.error = StepError.from_dict(self.error)
+        self.metrics = [Metric.from_dict(m) if isinstance(m, dict) else m for m in self.metrics]
+
+    @property
+    def duration(self) -> float | None:
+        if self.start_time is None:
+            return None
+        return (self.end_time or time.time()) - self.start_time
+
+    @property
+    def display_status(self) -> str:
+        """What a person sees: a Finished step that was reused shows as Reused."""
+        return "Reused" if self.is_reused and self.status == Status.FINISHED else self.status.value
+
+    def get_metrics(self) -> dict[str, Any]:
+        return {m.name: m.value for m in self.metrics}
+
+    def to_dict(self, paths: PathCodec) -> dict[str, Any]:
+        d: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "name":
+                continue
+            if f.name == "status":
+                value = _status(value).value
+            elif f.name == "error":
+                value = value.to_dict() if value else None
+            elif f.name == "metrics":
+                value = [m.to_dict() for m in value]
+            elif f.name in _PATH_FIELDS:
+                value = paths.store(value)
+            elif f.name in _PATH_MAPS:
+                value = {k: paths.store(v) for k, v in value.items()}
+            d[f.name] = value
+        return d
+
+    @staticmethod
+    def from_dict(name: str, d: dict, paths: PathCodec) -> "StepRecord":
+        known = {f.name for f in fields(StepRecord)} - {"name"}
+        values = {k: v for k, v in d.items() if k in known}
+        values["status"] = _status(values.get("status"))
+        values["error"] = StepError.from_dict(values.get("error"))
+        values["metrics"] = [Metric.from_dict(m) for m in values.get("metrics") or []
+                             if isinstance(m, dict)]
+        for key in _PATH_FIELDS:
+            values[key] = paths.load(values.get(key))
+        for key in _PATH_MAPS:
+            values[key] = {k: paths.load(v) for k, v in (values.get(key) or {}).items()}
+        return StepRecord(name=name, **values)
+
+
+def _status(value: Any) -> Status:
+    if isinstance(value, Status):
+        return value
+    try:
+        return Status(value)
+    except ValueError:
+        return Status.NOT_STARTED
+
+
+@dataclass
+class RunRecord:
+    """One run: what was submitted, how it went, and each step run."""
+
+    run_id: str
+    experiment: str = ""
+    pipeline_name: str = ""
+    status: Status = Status.NOT_STARTED
+    start_time: float | None = None
+    end_time: float | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+    pipeline: dict[str, Any] = field(default_factory=dict)   # the saved form, paths from base_dir
+    base_dir: str | None = None
+    pipeline_file: str | None = None
+    rerun_of: str | None = None
+    pid: int | None = None
+    pid_started: str | None = None
+    host: str | None = None
+    steps: dict[str, StepRecord] = field(default_factory=dict)
+    interrupted: bool = False   # the runner stopped before the run ended (not stored)
+
+    def __post_init__(self) -> None:
+        self.status = _status(self.status)
+
+    @property
+    def duration(self) -> float | None:
+        if self.start_time is None:
+            return None
+        return (self.end_time or time.time()) - self.start_time
+
+    def step(self, name: str) -> StepRecord | None:
+        return self.steps.get(name)
+
+    def to_dict(self, project: Path) -> dict[str, Any]:
+        paths = PathCodec(project)
+        d: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name == "interrupted":
+                continue
+            value = getattr(self, f.name)
+            if f.name == "status":
+                value = _status(value).value
+            elif f.name == "steps":
+                value = {n: s.to_dict(paths) for n, s in value.items()}
+            elif f.name in ("base_dir", "pipeline_file"):
+                value = paths.store(value)
+            d[f.name] = value
+        return d
+
+    @staticmethod
+    def from_dict(d: dict, project: Path) -> "RunRecord":
+        paths = PathCodec(project)
+        known = {f.name for f in fields(RunRecord)} - {"interrupted"}
+        values = {k: v for k, v in d.items() if k in known}
+        values["status"] = _status(values.get("status"))
+        steps = values.get("steps") if isinstance(values.get("steps"), dict) else {}
+        values["steps"] = {n: StepRecord.from_dict(n, s, paths) for n, s in steps.items()
+                           if isinstance(s, dict)}
+        for key in ("base_dir", "pipeline_file"):
+            values[key] = paths.load(values.get(key))
+        return RunRecord(**values)

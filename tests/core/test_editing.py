@@ -1,0 +1,53 @@
+"""The core editing API keeps the model consistent: producers, links, redefinitions."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline_widget import NotebookStep, Pipeline, PipelineData, PipelineError
+from pipeline_widget.core import editing
+from tests.conftest import write_notebook
+
+
+@pytest.fixture
+def nb(project):
+    return write_notebook(project / "steps" / "n.ipynb", "x = 1", "pass")
+
+
+def test_connect_registers_the_producer_and_remove_link_forgets_it(ws, nb):
+    p = Pipeline(ws, [NotebookStep("a", nb), NotebookStep("b", nb)])
+    data = editing.connect(p, "a", "b", "table")
+    assert [s.name for s in data.producers] == ["a"] and p.validate() == []
+    editing.remove_link(p, "a", "b", "table")
+    assert data.producers == [] and p.step("a").outputs == []
+
+
+def test_removing_a_step_takes_its_links_with_it(ws, nb):
+    p = Pipeline(ws, [NotebookStep("a", nb), NotebookStep("b", nb)])
+    editing.connect(p, "a", "b", "table")
+    editing.remove_step(p, "a")
+    assert p.step("b").inputs == [] and p.validate() == []
+
+
+def test_a_step_defined_again_replaces_the_old_one_as_producer(ws, nb):
+    table = PipelineData("table")
+    NotebookStep("make", nb, outputs=[table])
+    again = NotebookStep("make", nb, outputs=[table])   # the same cell, run again
+    use = NotebookStep("use", nb, inputs=[table])
+    p = Pipeline(ws, [use])
+    assert table.producers == [again] and p.validate() == []
+
+
+def test_snapshot_and_restore_undo_an_edit(ws, nb):
+    p = Pipeline(ws, [NotebookStep("a", nb)])
+    before = editing.snapshot(p)
+    editing.rename_step(p, "a", "first")
+    editing.restore(p, before)
+    assert [s.name for s in p.steps] == ["a"]
+
+
+def test_add_step_picks_the_kind_from_the_file_and_refuses_others(ws, nb, project):
+    p = Pipeline(ws, [])
+    assert editing.add_step(p, nb, "n").kind == "notebook"
+    (project / "x.txt").write_text("")
+    with pytest.raises(PipelineError, match="not a step source"):
+        editing.add_step(p, project / "x.txt", "x")
