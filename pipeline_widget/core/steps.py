@@ -36,6 +36,7 @@ class Step:
     """A unit of a pipeline; subclasses say what kind of source it runs."""
 
     kind: ClassVar[str] = ""
+    noun: ClassVar[str] = "source"        # what a person calls the source
     suffix: ClassVar[str] = ""            # the source file's suffix
     takes_parameters: ClassVar[bool] = False
     KINDS: ClassVar[dict[str, type["Step"]]] = {}
@@ -182,6 +183,7 @@ class NotebookStep(Step):
     """
 
     kind = "notebook"
+    noun = "notebook"
     suffix = ".ipynb"
     takes_parameters = True
 
@@ -312,6 +314,7 @@ class PythonScriptStep(Step):
     """
 
     kind = "python_script"
+    noun = "script"
     suffix = ".py"
     source_hint = "check script_name and source_directory"
 

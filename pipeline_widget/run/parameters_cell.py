@@ -11,7 +11,7 @@ from typing import Any
 from ..core.errors import PipelineError
 from ..core.parameter_types import DECLARED_TYPES, fits
 from ..core.pipeline import PipelineModel
-from .plan.build import RunPlan
+from .plan.model import RunPlan
 
 
 @dataclass(frozen=True)

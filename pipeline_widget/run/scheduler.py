@@ -9,6 +9,8 @@ from typing import Any
 
 
 from ..core.workspace import Workspace
+from .plan import identity
+from .reuse import results
 from .reuse.cache import ReuseCache
 from .cancel import CancelToken
 from .context import read_metrics
@@ -16,7 +18,7 @@ from .events import EventBus, StatusEvent
 from .status import Status
 from .executors import Executor
 from .step.outcome import StepError, StepOutcome
-from .plan.build import RunPlan, StepPlan
+from .plan.model import RunPlan, StepPlan
 from .records import store
 from .records.model import Metric, RunRecord, StepRecord
 from .records.store import BackgroundSaver
@@ -140,22 +142,35 @@ class Scheduler:
         metrics = read_metrics(f"{step.record_dir}/{store.METRICS}")
         status = Status.CANCELED if self.cancel.is_set() and outcome.status != Status.FINISHED \
             else outcome.status
+        notes = [*step.notes, *outcome.notes]  # the plan's notes stay
+        results.hint_for_permission_error(step, outcome.error)
+        if status == Status.FINISHED:
+            outcome.error = results.written_inputs(self.plan, step)
+            if outcome.error is not None:
+                status = Status.FAILED
+        fingerprint = step.fingerprint
+        if status == Status.FINISHED:
+            results.seal_outputs(step)
+            step.components = results.final_components(self.plan, step)
+            fingerprint = step.fingerprint = identity.fingerprint(step.components)
+            changed = results.changed_datasets(step, self.cache.digests, self.workspace.path)
+            notes += changed
+            if not changed and step.allow_reuse:
+                self.cache.store(fingerprint, {
+                    "fingerprint": fingerprint, "run_id": step.run_id,
+                    "step_run_id": step.step_run_id, "outputs": step.outputs,
+                    "manifests": step.manifests,
+                    "manifest_digests": {n: v["manifest"] for n, v in step.lineage.items()},
+                    "notebook": outcome.notebook, "stdout": outcome.stdout,
+                    "stderr": outcome.stderr, "metrics": [m.to_dict() for m in metrics],
+                    "finished": outcome.end_time, "components": step.components,
+                }, self.plan.pipeline_name, step.slug)
         values: dict[str, Any] = {
             "start_time": outcome.start_time, "end_time": outcome.end_time,
             "error": outcome.error, "notebook": outcome.notebook, "stdout": outcome.stdout,
-            "stderr": outcome.stderr, "worker": outcome.worker,
-            "notes": [*step.notes, *outcome.notes],  # the plan's notes stay
-            "metrics": metrics}
-        values = {k: v for k, v in values.items() if v is not None}
-        if status == Status.FINISHED:
-            self.cache.store(step.fingerprint, {
-                "fingerprint": step.fingerprint, "run_id": step.run_id,
-                "step_run_id": step.step_run_id, "outputs": step.outputs,
-                "notebook": outcome.notebook, "stdout": outcome.stdout, "stderr": outcome.stderr,
-                "metrics": [m.to_dict() for m in metrics], "finished": outcome.end_time,
-                "components": step.components,
-            }, self.plan.pipeline_name, step.slug)
-        self._set(step.name, status, **values)
+            "stderr": outcome.stderr, "worker": outcome.worker, "notes": notes,
+            "metrics": metrics, "fingerprint": fingerprint}
+        self._set(step.name, status, **{k: v for k, v in values.items() if v is not None})
 
 
 def step_entry(step: StepPlan) -> StepRecord:

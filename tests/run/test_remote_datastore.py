@@ -130,12 +130,13 @@ def test_an_incomplete_upload_is_never_reused(ws, project, lake, s3):
     assert ReuseCache(ws).lookup(fingerprint) is not None
 
     s3.rm(transfer.marker_url(url)[5:])   # as if the upload broke before its end
-    assert ReuseCache(ws).lookup(fingerprint) is None
+    cache = ReuseCache(ws)
+    assert cache.damage(cache.lookup(fingerprint)) == "output 'out' is incomplete or gone"
     second = pipeline.submit("w")
     assert second.wait_for_completion(show_output=False) == "Finished"
     step = second.get_step("write")
     assert not step.is_reused and step.outputs["out"] != url
-    assert "the earlier outputs are gone" in step.why_not_reused
+    assert "output 'out' is incomplete or gone" in step.why_not_reused
 
 
 def test_a_failed_step_uploads_nothing(ws, project, lake, s3):

@@ -73,7 +73,7 @@ def test_notebook_code_change_runs_the_step_and_its_consumers(two_steps):
         "source", nb.cells[1].source + "\nvalues.append(0)"))
     again = run(two_steps())
     assert reused(again) == {"prep": False, "use": False}
-    assert again["prep"].why_not_reused == ["the step's code changed"]
+    assert again["prep"].why_not_reused == ["steps/prep.ipynb changed"]
     assert again["use"].why_not_reused == ["an upstream step runs again"]
 
 
@@ -107,7 +107,7 @@ def test_changed_data_content_at_the_same_path_runs_the_reader(two_steps):
     two_steps.data.write_text("4 5 6")  # same path, same size, new content
     again = run(two_steps())
     assert reused(again) == {"prep": False, "use": False}
-    assert again["prep"].why_not_reused == ["input 'raw' changed (data content)"]
+    assert again["prep"].why_not_reused == ["dataset raw: data/raw.txt changed"]
     assert (Path(again["prep"].outputs["prepped"]) / "values.txt").read_text() == "[8, 10, 12]"
 
 

@@ -6,7 +6,7 @@ from concurrent.futures import Future
 from typing import Callable
 
 from ..cancel import CancelToken
-from ..plan.build import RunPlan, StepPlan
+from ..plan.model import RunPlan, StepPlan
 from ..step.outcome import StepOutcome
 
 

@@ -33,7 +33,7 @@ from ..step.execute import execute_step
 from .base import Executor
 from ..step.kernels import KernelPool
 from ..step.outcome import StepError, StepOutcome
-from ..plan.build import RunPlan, StepPlan
+from ..plan.model import RunPlan, StepPlan
 
 DEFAULT_WORKERS = 2          # of a LocalCluster started for a run
 CONNECT_TIMEOUT = 10         # seconds to reach a running scheduler
@@ -111,8 +111,8 @@ def run_on_worker(plan: StepPlan, cancel_event: str, topic: str, spare: int) -> 
     if event.is_set():
         cancel.cancel()
     kernel = None
-    if plan.kind == "notebook" and not cancel.is_set():
-        name = plan.kernel_name or "python3"
+    if plan.kernel_name is not None and not cancel.is_set():
+        name = plan.kernel_name
         pool = _worker_pool(worker.state.nthreads)
         try:
             kernel = pool.acquire(name)
@@ -229,8 +229,8 @@ class DaskExecutor(Executor):
         a LocalCluster starts in the background while the submission is checked."""
         if self._client is not None or self._starting is not None:
             return
-        self._remaining = Counter(s.kernel_name or "python3" for s in plan.to_execute
-                                  if s.kind == "notebook")
+        self._remaining = Counter(s.kernel_name for s in plan.to_execute
+                                  if s.kernel_name is not None)
         if self._scheduler is None:
             self._start_in_background()
         else:
@@ -272,9 +272,9 @@ class DaskExecutor(Executor):
 
     def _send(self, entry: _Step) -> None:
         spare = 0
-        if entry.plan.kind == "notebook":
+        if entry.plan.kernel_name is not None:
             with self._lock:
-                name = entry.plan.kernel_name or "python3"
+                name = entry.plan.kernel_name
                 self._remaining[name] -= 1
                 spare = max(0, self._remaining[name])
         entry.future = self._client.submit(run_on_worker, entry.plan, self._cancel_event,

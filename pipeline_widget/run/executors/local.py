@@ -7,7 +7,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable
 
 from ..cancel import CancelToken
-from ..plan.build import RunPlan, StepPlan
+from ..plan.model import RunPlan, StepPlan
 from ..step.execute import execute_step
 from ..step.kernels import KernelPool, Reaper
 from ..step.outcome import StepOutcome
@@ -30,8 +30,8 @@ class LocalExecutor(Executor):
         """Start the first kernels now: they boot while the plan is checked and papermill
         is imported."""
         self._warm = True
-        self._waiting = Counter(s.kernel_name or "python3" for s in plan.to_execute
-                                if s.kind == "notebook")
+        self._waiting = Counter(s.kernel_name for s in plan.to_execute
+                                if s.kernel_name is not None)
         if self._waiting:
             self._pool = KernelPool(self.max_parallel)
             for name, count in self._waiting.items():
@@ -47,8 +47,8 @@ class LocalExecutor(Executor):
 
     def _run(self, step: StepPlan, cancel: CancelToken, on_running: Callable[[], None]) -> StepOutcome:
         kernel = None
-        if step.kind == "notebook" and self._pool is not None and not cancel.is_set():
-            name = step.kernel_name or "python3"
+        if step.kernel_name is not None and self._pool is not None and not cancel.is_set():
+            name = step.kernel_name
             try:
                 kernel = self._pool.acquire(name)
             except Exception:

@@ -1,10 +1,10 @@
-"""Step fingerprints: what a step's result depends on, hashed, so reuse is never stale.
+"""Content digests of files and folders, remembered by a stat key like git's index.
 
-A fingerprint covers the step's code (a notebook's code cells only; a script's
-whole source directory), its resolved parameters and arguments, kernel and
-options, the fingerprints of its upstream steps and the content of the
-external data it reads. File digests are remembered by (path, size, mtime) so
-unchanged files are not read again.
+A file's digest is computed again whenever its (size, mtime_ns, ctime_ns, inode)
+differ from what was remembered. ctime cannot be set back by a program, so a
+file rewritten with its old size and mtime restored is still read again.
+Folders are walked with symlinks followed and loops cut. Keys are paths
+relative to the project, so a moved project keeps what it knew.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ...core import atomic, jsonfiles, locks
 from ...core.workspace import WORKSPACE_DIRNAME
@@ -29,87 +29,90 @@ def digest_json(data: Any) -> str:
     return digest_text(json.dumps(data, sort_keys=True, default=str))
 
 
-def notebook_code(raw: bytes) -> str:
-    """The code of a notebook: its code cells' sources, without outputs or metadata."""
-    try:
-        nb = json.loads(raw)
-        cells = nb.get("cells", []) if isinstance(nb, dict) else []
-        return json.dumps([("".join(c.get("source", "")) if isinstance(c.get("source"), list)
-                            else c.get("source", "")) for c in cells
-                           if isinstance(c, dict) and c.get("cell_type") == "code"])
-    except (ValueError, AttributeError):
-        return raw.decode("utf-8", "replace")
+def stat_key(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def hash_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def walk_files(root: Path) -> list[tuple[str, Path]]:
+    """(relative name, path) of every file under `root`, symlinks followed, loops cut."""
+    found: list[tuple[str, Path]] = []
+    seen: set[str] = set()
+
+    def visit(folder: Path, prefix: str) -> None:
+        real = os.path.realpath(folder)
+        if real in seen:
+            return
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            name = f"{prefix}{entry.name}"
+            if entry.is_dir(follow_symlinks=True):
+                if entry.name not in SKIP_DIRS:
+                    visit(Path(entry.path), name + "/")
+            elif entry.is_file(follow_symlinks=True):
+                found.append((name, Path(entry.path)))
+
+    visit(root, "")
+    return found
 
 
 class DigestMemo:
-    """(path, size, mtime) -> digest, kept in the workspace cache between runs."""
+    """stat key -> digest, kept in the workspace cache between runs."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, project: Path) -> None:
         self.path = path
-        self._table: dict[str, list] = jsonfiles.read_json_lenient(path, {}) or {}
+        self.project = project
+        table = jsonfiles.read_json_lenient(path, {})
+        self._table: dict[str, list] = table if isinstance(table, dict) else {}
         self._changed = False
 
-    def file(self, path: Path, code_only: bool = False) -> str:
-        st = path.stat()
-        key = f"{'code:' if code_only else ''}{path}"
+    def _key(self, path: Path, mode: str) -> str:
+        try:
+            name = path.absolute().relative_to(self.project).as_posix()
+        except ValueError:
+            name = str(path.absolute())
+        return f"{mode}:{name}" if mode else name
+
+    def file(self, path: Path, mode: str = "",
+             transform: Callable[[bytes], str] | None = None) -> str:
+        """The digest of a file's content (or of `transform(content)`, remembered under
+        `mode`); stat follows symlinks."""
+        st = os.stat(path)
+        key = self._key(path, mode)
         hit = self._table.get(key)
-        if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
-            return hit[2]
-        h = hashlib.sha256()
-        if code_only:
-            h.update(notebook_code(path.read_bytes()).encode())
-        else:
-            with open(path, "rb") as f:
-                for block in iter(lambda: f.read(1 << 20), b""):
-                    h.update(block)
-        digest = h.hexdigest()
-        self._table[key] = [st.st_size, st.st_mtime_ns, digest]
+        if isinstance(hit, list) and len(hit) == 5 and hit[:4] == stat_key(st):
+            return str(hit[4])
+        digest = digest_text(transform(Path(path).read_bytes())) if transform else hash_file(path)
+        self._table[key] = [*stat_key(st), digest]
         self._changed = True
         return digest
 
-    def tree(self, root: Path, code_only_notebooks: bool = False) -> str:
-        """A digest of a file or of every file under a folder (names and contents)."""
+    def tree_files(self, root: Path) -> dict[str, str]:
+        """relative name -> digest of every file under a folder (a file: its own name)."""
         if root.is_file():
-            return self.file(root, code_only_notebooks and root.suffix == ".ipynb")
-        parts = []
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-            for name in sorted(filenames):
-                p = Path(dirpath) / name
-                if p.is_file():
-                    parts.append((p.relative_to(root).as_posix(),
-                                  self.file(p, code_only_notebooks and p.suffix == ".ipynb")))
-        return digest_json(parts)
+            return {root.name: self.file(root)}
+        return {name: self.file(path) for name, path in walk_files(root)}
+
+    def tree(self, root: Path) -> str:
+        return digest_json(sorted(self.tree_files(root).items()))
 
     def save(self) -> None:
         if not self._changed:
             return
         with locks.lock(self.path):
-            table = jsonfiles.read_json_lenient(self.path, {}) or {}
+            table = jsonfiles.read_json_lenient(self.path, {})
+            table = table if isinstance(table, dict) else {}
             table.update(self._table)
             atomic.write_json(self.path, table)
         self._changed = False
-
-
-def explain(old: dict | None, new: dict) -> list[str]:
-    """What changed between two fingerprints' components, in words."""
-    if old is None:
-        return ["no earlier successful run of this step"]
-    reasons = []
-    labels = {"code": "the step's code changed", "kernel": "the kernel changed",
-              "options": "the step's options changed", "kind": "the step type changed",
-              "outputs": "the step's outputs changed", "arguments": "the arguments changed"}
-    for key, label in labels.items():
-        if old.get(key) != new.get(key):
-            reasons.append(label)
-    old_p, new_p = old.get("parameters", {}), new.get("parameters", {})
-    for name in sorted(set(old_p) | set(new_p)):
-        if old_p.get(name) != new_p.get(name):
-            reasons.append(f"parameter {name!r} changed: {old_p.get(name)!r} -> {new_p.get(name)!r}")
-    old_i, new_i = old.get("inputs", {}), new.get("inputs", {})
-    for name in sorted(set(old_i) | set(new_i)):
-        if old_i.get(name) != new_i.get(name):
-            kind = (new_i.get(name) or old_i.get(name) or {}).get("kind", "input")
-            what = "upstream step" if kind == "data" else "data content"
-            reasons.append(f"input {name!r} changed ({what})")
-    return reasons or ["the earlier outputs are gone"]

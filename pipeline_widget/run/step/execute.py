@@ -10,7 +10,7 @@ from ..records import store as records
 from ..cancel import CancelToken
 from ..status import Status
 from .outcome import StepError, StepOutcome
-from ..plan.build import StepPlan
+from ..plan.model import StepPlan
 from .staging import Staging
 
 
@@ -38,13 +38,13 @@ def execute_step(plan: StepPlan, cancel: CancelToken, kernel=None) -> StepOutcom
             return StepOutcome(Status.CANCELED, start, time.time())
         if staging is not None:
             staging.download_inputs()
-        if plan.kind == "notebook":
+        if plan.kernel_name is not None:  # a notebook: it runs in a kernel
             from .notebook import run_notebook
 
             if kernel is None:
                 from .kernels import start_kernel
 
-                kernel = own_kernel = start_kernel(plan.kernel_name or "python3")
+                kernel = own_kernel = start_kernel(plan.kernel_name)
             outcome = run_notebook(plan, kernel, cancel)
         else:
             from .script import run_script

@@ -13,7 +13,7 @@ from ..status import Status
 from .kernels import Kernel
 from .notebook_failure import mark_stopped_cell
 from .outcome import StepError, StepOutcome, tail, timeout_message
-from ..plan.build import StepPlan
+from ..plan.model import StepPlan
 
 ENGINE = "pipeline_widget"
 SAVE_EVERY = 1.0  # seconds between writes of the executed notebook while it runs

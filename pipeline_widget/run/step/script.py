@@ -13,7 +13,7 @@ from ..cancel import CancelToken
 from ..context import CONTEXT_ENV
 from ..status import Status
 from .outcome import StepError, StepOutcome, tail, timeout_message
-from ..plan.build import StepPlan
+from ..plan.model import StepPlan
 
 
 # Linux: a launcher that asks for SIGKILL when the runner dies (even by kill -9), then

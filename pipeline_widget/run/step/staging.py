@@ -22,7 +22,7 @@ from ...core.errors import PipelineError
 from ...core.workspace import Workspace
 
 if TYPE_CHECKING:
-    from ..plan.build import StepPlan
+    from ..plan.model import StepPlan
 
 MARKER_SUFFIX = ".complete"   # <datastore>/<step run id>/<name>.complete, beside the folder
 

@@ -1,0 +1,93 @@
+"""Fingerprint stage: everything that decides a step's result, as components and a digest.
+
+Code: the source's code (a notebook's code cells and execution tags; a script's
+text), the project modules it imports, and the files it declares as
+dependencies; not the rest of its folder. Data: a content digest of each
+dataset, and for each PipelineData input the run and digest of the exact output
+it reads (lineage). Also parameters, arguments, kernel and options.
+Environment variables, undeclared files and the network are not in it.
+"""
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+from typing import Any
+
+from ...core.pipeline_data import PipelineParameter
+from ...core.steps import Step
+from ..reuse import imports
+from ..reuse.digests import DigestMemo, digest_json
+from .model import StepPlan
+
+
+class Values:
+    """A step's references in one run (core's `Binding`)."""
+
+    def __init__(self, plan: StepPlan, parameters: dict[str, Any]) -> None:
+        self.plan, self.parameters = plan, parameters
+
+    def data(self, name: str) -> str:
+        return self.plan.outputs.get(name) or self.plan.inputs[name]
+
+    def dataset(self, name: str) -> str:
+        return str(self.plan.input_datasets[name]["path"])
+
+    def parameter(self, name: str) -> Any:
+        return self.parameters[name]
+
+
+def relative(path: Path, project: Path) -> str:
+    try:
+        return path.absolute().relative_to(project).as_posix()
+    except ValueError:
+        return str(path.absolute())
+
+
+def code_files(step: Step, digests: DigestMemo, project: Path) -> dict[str, str]:
+    """project-relative path -> digest of the source, its local imports and its declared
+    dependencies."""
+    source = step.source
+    raw = source.read_bytes()
+    files = {relative(source, project): digests.file(source, step.kind, step.code_text)}
+    for module in imports.local_modules(step.python_sources(raw), step.cwd, project):
+        if module != source.resolve():
+            files.setdefault(relative(module, project), digests.file(module))
+    for pattern in step.dependencies:
+        for match in sorted(glob.glob(pattern, recursive=True)):
+            path = Path(match)
+            found = digests.tree_files(path) if path.is_dir() else {"": digests.file(path)}
+            for name, digest in found.items():
+                files[relative(path / name if name else path, project)] = digest
+    return files
+
+
+def dataset_component(name: str, path: Path, digests: DigestMemo, project: Path,
+                      registered: str | None) -> dict[str, Any]:
+    files = digests.tree_files(path) if path.is_dir() else {"": digests.file(path)}
+    return {"kind": "dataset", "dataset": registered or name, "path": relative(path, project),
+            "digest": digest_json(sorted(files.items())), "files": files}
+
+
+def components(step: Step, plan: StepPlan, values: Values, digests: DigestMemo,
+               project: Path, upstream: dict[str, StepPlan]) -> dict[str, Any]:
+    inputs: dict[str, dict] = {}
+    for d in step.input_data:
+        producer = upstream[d.name]
+        inputs[d.name] = {"kind": "data", **producer.lineage.get(d.name, {
+            "from": producer.step_run_id, "manifest": None})}
+    for ds in step.named_datasets:
+        inputs[ds.name] = dataset_component(ds.name, Path(ds.dataset.path), digests, project,
+                                            ds.dataset.name)
+    for p in step.inputs:
+        if isinstance(p, PipelineParameter):
+            inputs[p.name] = {"kind": "parameter", "value": values.parameter(p.name)}
+    return {"kind": step.kind, "noun": step.noun, "source": relative(step.source, project),
+            "code": code_files(step, digests, project),
+            "declared": [relative(Path(d), project) for d in step.dependencies],
+            "kernel": plan.kernel_name, **step.identity(values),
+            "options": {"timeout": step.timeout}, "outputs": [o.name for o in step.outputs],
+            "inputs": inputs}
+
+
+def fingerprint(parts: dict[str, Any]) -> str:
+    return digest_json(parts)

@@ -1,0 +1,78 @@
+"""Why a step is not reused: the changed thing, named, from two fingerprints' components."""
+from __future__ import annotations
+
+from typing import Any
+
+
+def _files(old: dict, new: dict) -> list[str]:
+    reasons = []
+    for path in sorted(set(old) | set(new)):
+        if path not in old:
+            reasons.append(f"{path} is new to the step")
+        elif path not in new:
+            reasons.append(f"{path} is no longer part of the step")
+        elif old[path] != new[path]:
+            reasons.append(f"{path} changed")
+    return reasons
+
+
+def _dataset(name: str, old: dict, new: dict) -> list[str]:
+    """`dataset raw_dataset: data/raw.csv changed` (files of a folder dataset, the first few)."""
+    label, path = f"dataset {new.get('dataset') or name}", new.get("path")
+    if old.get("path") != path:
+        return [f"{label}: now {path} (was {old.get('path')})"]
+    old_files, new_files = old.get("files") or {}, new.get("files") or {}
+    changed = [f for f in sorted(set(old_files) | set(new_files))
+               if old_files.get(f) != new_files.get(f)]
+    if not changed:
+        return [f"{label}: {path} changed"]
+    words = [f"{label}: {path}{'/' + f if f else ''} "
+             f"{'is new' if f not in old_files else 'is gone' if f not in new_files else 'changed'}"
+             for f in changed[:5]]
+    return words + ([f"{label}: and {len(changed) - 5} more files"] if len(changed) > 5 else [])
+
+
+def _inputs(old: dict, new: dict) -> list[str]:
+    reasons = []
+    for name in sorted(set(old) | set(new)):
+        a, b = old.get(name) or {}, new.get(name) or {}
+        if a == b:
+            continue
+        kind = b.get("kind") or a.get("kind")
+        if not a or not b or a.get("kind") != b.get("kind"):
+            reasons.append(f"input {name!r} is {'new' if not a else 'gone' if not b else 'of another kind'}")
+        elif kind == "data":
+            reasons.append(f"upstream output {name!r} is from another run")
+        elif kind == "dataset":
+            reasons += _dataset(name, a, b)
+        else:
+            reasons.append(f"parameter {name!r} changed: {a.get('value')!r} -> {b.get('value')!r}")
+    return reasons
+
+
+def _values(label: str, old: dict, new: dict) -> list[str]:
+    return [f"{label} {k!r} changed: {old.get(k)!r} -> {new.get(k)!r}"
+            for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+
+
+def explain(old: dict | None, new: dict[str, Any]) -> list[str]:
+    """What changed between an earlier result's components and these, in words."""
+    if old is None:
+        return ["no earlier successful run of this step"]
+    reasons: list[str] = []
+    if old.get("source") != new.get("source"):
+        def name(c: dict) -> str:
+            return str(c.get("source") or "?").rsplit("/", 1)[-1]
+        reasons.append(f"{new.get('noun', 'source')} changed: {name(old)} -> {name(new)}")
+    reasons += _files(old.get("code") or {}, new.get("code") or {})
+    if old.get("declared") != new.get("declared"):
+        reasons.append("the step's declared dependencies changed")
+    labels = {"kernel": "the kernel changed", "options": "the step's options changed",
+              "kind": "the step type changed", "outputs": "the step's outputs changed",
+              "arguments": "the arguments changed"}
+    for key, label in labels.items():
+        if old.get(key) != new.get(key):
+            reasons.append(label)
+    reasons += _values("parameter", old.get("parameters") or {}, new.get("parameters") or {})
+    reasons += _inputs(old.get("inputs") or {}, new.get("inputs") or {})
+    return reasons or ["the earlier result is gone"]

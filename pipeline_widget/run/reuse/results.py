@@ -1,0 +1,88 @@
+"""What a finished step leaves for reuse, and the checks that decide whether it may.
+
+When a step finishes: its local outputs get a manifest and become read-only; the
+lineage of each output (this step run, the manifest's digest) is set, so that
+consumers' fingerprints name the exact data they read. A result is not kept
+for reuse when the step wrote into one of its inputs (the step fails: its
+result was built from data that is no longer the producer's), or when a
+dataset it read changed while it ran (the result stays, but is not cached).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..plan import identity
+from ..plan.model import RunPlan, StepPlan
+from ..records.model import StepError
+from ..step.staging import is_remote
+from . import manifest as manifests
+from .digests import DigestMemo
+
+
+def seal_outputs(step: StepPlan) -> None:
+    """Manifests, read-only files and lineage for a step that just finished."""
+    step.lineage = {}
+    for name, folder in step.outputs.items():
+        if is_remote(folder):
+            step.lineage[name] = {"from": step.step_run_id, "manifest": None}
+            continue
+        manifest = manifests.build(Path(folder))
+        manifests.make_read_only(Path(folder))
+        step.manifests[name] = manifest
+        step.lineage[name] = {"from": step.step_run_id, "manifest": manifests.digest(manifest)}
+
+
+def written_inputs(plan: RunPlan, step: StepPlan) -> StepError | None:
+    """An error when the step changed a folder it read (another step's finished output)."""
+    for name, folder in step.inputs.items():
+        producer = plan.steps[step.producers[name]]
+        recorded = producer.manifests.get(name)
+        if recorded is None or is_remote(folder):
+            continue
+        why = manifests.changed(Path(folder), recorded)
+        if why:
+            return StepError("InputChanged", f"the step wrote into its input {name!r} "
+                             f"({folder}: {why}); inputs are the finished outputs of step "
+                             f"{producer.name!r} and are read-only: write to the step's "
+                             f"outputs instead")
+    return None
+
+
+def changed_datasets(step: StepPlan, digests: DigestMemo, project: Path) -> list[str]:
+    """Datasets whose content differs now from when the step's fingerprint was taken."""
+    notes = []
+    for name, component in step.components.get("inputs", {}).items():
+        if component.get("kind") != "dataset":
+            continue
+        path = Path(step.input_datasets[name]["path"])
+        try:
+            now = identity.dataset_component(name, path, digests, project, None)["digest"]
+        except OSError:
+            now = None
+        if now != component.get("digest"):
+            notes.append(f"dataset {component.get('dataset')}: {component.get('path')} changed "
+                         f"while the step ran; its result is not kept for reuse")
+    return notes
+
+
+def final_components(plan: RunPlan, step: StepPlan) -> dict[str, Any]:
+    """The step's components with the lineage of the inputs it actually read."""
+    parts = dict(step.components)
+    inputs = dict(parts.get("inputs", {}))
+    for name, producer in step.producers.items():
+        inputs[name] = {"kind": "data", **plan.steps[producer].lineage.get(
+            name, {"from": plan.steps[producer].step_run_id, "manifest": None})}
+    parts["inputs"] = inputs
+    return parts
+
+
+def hint_for_permission_error(step: StepPlan, error: StepError | None) -> None:
+    """A PermissionError on an input folder says why and what to do instead."""
+    if error is None or error.type != "PermissionError":
+        return
+    for name, folder in step.inputs.items():
+        if folder in error.message:
+            error.message += (f" (input {name!r} is another step's finished output and is "
+                              f"read-only: write to the step's outputs instead)")
+            return
