@@ -55,7 +55,7 @@ def submit(pipeline: PipelineModel, experiment_name: str,
     workspace.ensure()
     record = new_record(
         run_id, experiment=experiment_name, pipeline_name=pipeline.name,
-        pipeline=pipeline.to_dict(pipeline.base_dir), base_dir=str(pipeline.base_dir),
+        pipeline=pipeline.to_dict(workspace.path), base_dir=str(workspace.path),
         pipeline_file=str(pipeline.path) if pipeline.path else None, parameters=parameters,
         options={"regenerate_outputs": regenerate_outputs,
                  "continue_on_step_failure": continue_on_step_failure,
