@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: seed test lab bench install clean
+.PHONY: seed test lint lab bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,14 @@ install: $(STAMP)
 seed: $(STAMP)
 	$(BIN)/pipeline-widget run examples/seed.pipeline.json
 
-## install Chromium (Debian) when missing, then run every test
-test: $(STAMP)
+## the layers, style and types: import-linter contracts, ruff and mypy (pyproject.toml)
+lint: $(STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/ruff check pipeline_widget tests benchmarks
+	$(BIN)/mypy
+
+## install Chromium (Debian) when missing, check the code, then run every test
+test: lint
 	bash scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest -q
 

@@ -32,8 +32,15 @@ if str(REPO) not in sys.path:  # the harness lives with the browser tests
     sys.path.insert(0, str(REPO))
 
 from benchmarks.shapes import build_pipeline, wide_dag, write_notebooks  # noqa: E402
-from tests.browser.lab import (CY_JS, LabServer, cell_errors, launch_chromium,  # noqa: E402
-                               open_notebook, prepare_root, wait_cells_done)
+from tests.browser.lab import (  # noqa: E402
+    CY_JS,
+    LabServer,
+    cell_errors,
+    launch_chromium,
+    open_notebook,
+    prepare_root,
+    wait_cells_done,
+)
 
 SIZES = (20, 200)
 DRAW_TARGET_S = {200: 5.0}
@@ -50,7 +57,7 @@ import ipycytoscape
 from pipeline_widget import Pipeline, Status, StatusEvent, Workspace
 from pipeline_widget.run.events import EventBus
 from pipeline_widget.run.pipeline_run import PipelineRun
-from pipeline_widget.run.records.store import new_record
+from pipeline_widget.run.records import new_record
 from pipeline_widget.widget.styles import layout_for, stylesheet
 
 ws = Workspace(".")
@@ -84,7 +91,7 @@ def designer_follow(d):
     """A run handle on an event bus of our own, followed by the designer as a submitted run
     is; returns the bus, on which the runner would publish."""
     bus = EventBus()
-    d.runs_panel._follow(PipelineRun(d.workspace, new_record(d.workspace, "bench_run"), bus))
+    d.runs_panel._follow(PipelineRun(d.workspace, new_record("bench_run"), bus))
     return bus
 
 def publish(kind, view, steps, count, gap):
@@ -226,8 +233,8 @@ def write_pipelines(root: Path, sizes) -> dict[int, int]:
 
 
 def write_bench_notebook(root: Path, sizes) -> str:
-    from nbformat.v4 import new_code_cell, new_notebook
     import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
 
     nb = new_notebook(cells=[new_code_cell(f"SIZES = {list(sizes)}\n" + SETUP)])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",

@@ -1,7 +1,16 @@
 """pipeline-widget: draw pipelines of notebooks and scripts linked by PipelineData, run them
 locally with step reuse, and watch them run."""
-from .core import (Dataset, Datastore, NotebookStep, PipelineData, PipelineError,
-                   PipelineParameter, Problem, PythonScriptStep, Workspace)
+from .core import (
+    Dataset,
+    Datastore,
+    NotebookStep,
+    PipelineData,
+    PipelineError,
+    PipelineParameter,
+    Problem,
+    PythonScriptStep,
+    Workspace,
+)
 from .run import Pipeline, PipelineRun, Run, Status, StatusEvent, StepRun
 
 __version__ = "0.1.0"

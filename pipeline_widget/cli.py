@@ -9,7 +9,7 @@ import json
 import signal
 import sys
 import time
-from typing import Any, Sequence
+from typing import Any, NoReturn, Sequence
 
 from .core.errors import PipelineError
 from .core.names import slug
@@ -22,7 +22,7 @@ SUMMARY_OUTPUTS_MAX = 20  # a run summary lists output folders for pipelines up 
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors are bad input too
+    def error(self, message: str) -> NoReturn:  # usage errors are bad input too
         self.print_usage(sys.stderr)
         raise PipelineError(f"{self.prog}: {message}")
 

@@ -1,7 +1,6 @@
 """The command line, run as a real process as a user would."""
 import json
 import subprocess
-from pathlib import Path
 
 import pandas as pd
 import pytest

@@ -45,9 +45,10 @@ def to_dict(name: str, description: str, steps: list[Step], base: Path) -> dict:
     for s in steps:
         for p in s.pipeline_parameters():
             params.setdefault(p.name, p.default_value)
-        for d in [*s.input_data, *s.outputs]:
-            store = d.datastore_name
-            datas.setdefault(d.name, {"datastore": store} if store not in (None, DEFAULT_DATASTORE) else {})
+        for data in [*s.input_data, *s.outputs]:
+            store = data.datastore_name
+            own_store = store not in (None, DEFAULT_DATASTORE)
+            datas.setdefault(data.name, {"datastore": store} if own_store else {})
 
     def ref(item: Any) -> Any:
         if isinstance(item, PipelineData):
@@ -125,9 +126,11 @@ def _name_problem(data: dict) -> str | None:
             problem = step_name_problem(step["name"])
             if problem:
                 return f"{where}: {problem}"
-        refs = [*(step.get("outputs") if isinstance(step.get("outputs"), list) else [])]
-        for item in [*(step.get("inputs") if isinstance(step.get("inputs"), list) else []),
-                     *(step.get("arguments") if isinstance(step.get("arguments"), list) else [])]:
+        def listed(key: str) -> list:
+            value = step.get(key)
+            return value if isinstance(value, list) else []
+        refs = list(listed("outputs"))
+        for item in [*listed("inputs"), *listed("arguments")]:
             if isinstance(item, dict) and "data" in item:
                 refs.append(item["data"])
         for name in refs:
@@ -147,7 +150,7 @@ def _step_validator(kind: str):
     return fastjsonschema.compile({**branch, "definitions": schema["definitions"]})
 
 
-def _step_error(data: dict, err):
+def _step_error(data: dict, err: Any) -> Any:
     """For a step that matches no step definition, the error against the definition of its
     own type, which names the field at fault."""
     import fastjsonschema
@@ -165,9 +168,10 @@ def _step_error(data: dict, err):
         return err
     try:
         _step_validator(kind)(step)
-    except fastjsonschema.JsonSchemaException as inner:
-        full = name + inner.name[len("data"):]
-        inner.message = inner.message.replace(inner.name, full, 1)
+    except fastjsonschema.JsonSchemaValueException as inner:
+        inner_name = inner.name or "data"
+        full = name + inner_name[len("data"):]
+        inner.message = inner.message.replace(inner_name, full, 1)
         inner.name = full
         return inner
     return err

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .parameter_types import check_value
 from .names import check_identifier
+from .parameter_types import check_value
 
 
 class PipelineData:

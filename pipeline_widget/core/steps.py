@@ -157,6 +157,11 @@ class Step:
         """The kind's own fields in the saved form (`rel` makes paths relative)."""
         raise NotImplementedError
 
+    @classmethod
+    def from_fields(cls, s: dict, common: dict, absolute: Any, refs: Any) -> "Step":
+        """A step from its saved form (`common`: the fields every kind has, built)."""
+        raise NotImplementedError
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"
 
@@ -256,8 +261,10 @@ class NotebookStep(Step):
             return raw.decode("utf-8", "replace")
         result = []
         for cell in cells:
-            metadata = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
-            tags = metadata.get("tags") if isinstance(metadata.get("tags"), list) else []
+            metadata = cell.get("metadata")
+            metadata = metadata if isinstance(metadata, dict) else {}
+            tags = metadata.get("tags")
+            tags = tags if isinstance(tags, list) else []
             result.append([self._source(cell), sorted(t for t in tags if t in EXECUTION_TAGS)])
         return json.dumps(result)
 

@@ -4,10 +4,10 @@ Imports core/; nothing from widget/. Never prints by itself.
 """
 from .context import Run
 from .events import EventBus, StatusEvent
-from .status import Status
-from .submission import Pipeline, rerun, submit
 from .parameters_cell import NotebookParameter, notebook_parameters
 from .pipeline_run import PipelineRun, StepRun
+from .status import Status
+from .submission import Pipeline, rerun, submit
 
 __all__ = ["Run", "EventBus", "Status", "StatusEvent", "Pipeline", "rerun", "submit", "PipelineRun",
            "StepRun", "NotebookParameter", "notebook_parameters"]

@@ -5,7 +5,6 @@ import sys
 from typing import TextIO
 
 from .events import StatusEvent
-
 from .status import Status
 
 

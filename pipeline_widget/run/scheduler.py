@@ -7,21 +7,20 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from typing import Any
 
-
 from ..core.workspace import Workspace
-from .plan import identity
-from .reuse import results
-from .reuse.cache import ReuseCache
 from .cancel import CancelToken
 from .context import read_metrics
 from .events import EventBus, StatusEvent
-from .status import Status
 from .executors import Executor
-from .step.outcome import StepError, StepOutcome
+from .plan import identity
 from .plan.model import RunPlan, StepPlan
 from .records import store
 from .records.model import Metric, RunRecord, StepRecord
 from .records.store import BackgroundSaver
+from .reuse import results
+from .reuse.cache import ReuseCache
+from .status import Status
+from .step.outcome import StepError, StepOutcome
 
 
 class Scheduler:

@@ -4,10 +4,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from ..core.pipeline import PipelineModel
 from ..core.names import check_experiment_name
+from ..core.pipeline import PipelineModel
 from ..core.workspace import Workspace
-from .reuse.cache import ReuseCache
 from .cancel import CancelToken
 from .events import EventBus
 from .executors import Executor, make_executor
@@ -15,6 +14,7 @@ from .pipeline_run import PipelineRun
 from .plan.build import build
 from .records import store
 from .records.store import new_record, new_run_id
+from .reuse.cache import ReuseCache
 from .scheduler import Scheduler, step_entry
 
 

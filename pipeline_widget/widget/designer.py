@@ -12,10 +12,9 @@ from typing import Any, Callable
 
 import ipywidgets as w
 
-from ..core import PipelineError, Workspace
+from ..core import PipelineError, Workspace, editing
 from ..core.validation import Problem
 from ..run import Pipeline
-from ..core import editing
 from . import edits
 from .canvas import PipelineCanvas
 from .links import LinkTool

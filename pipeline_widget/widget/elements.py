@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..core import Problem
-from ..run import Pipeline
 from ..core.graph import producers
+from ..run import Pipeline
 from ..run.status import Status
 
 IN, OUT = "\u21e6", "\u21e8"  # arrows in labels: read from / written to

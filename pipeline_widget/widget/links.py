@@ -7,9 +7,9 @@ from typing import Any, Callable
 
 import ipywidgets as w
 
+from ..core import editing
 from ..core.names import identifier_problem
 from ..run import Pipeline
-from ..core import editing
 from . import edits
 from .canvas import PipelineCanvas
 

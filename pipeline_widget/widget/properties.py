@@ -6,11 +6,9 @@ from typing import Any, Callable
 
 import ipywidgets as w
 
-from ..core import PipelineError, PipelineParameter
-from ..run import Pipeline
-from ..core import editing
+from ..core import PipelineError, PipelineParameter, editing
+from ..run import Pipeline, notebook_parameters
 from .elements import edge_id
-from ..run import notebook_parameters
 from .parameters import parse, show
 
 Edit = Callable[[str, Callable[[], Any]], bool]
@@ -99,9 +97,9 @@ class PropertiesPanel(w.VBox):
             self.reuse_box.value = step.allow_reuse
             if step.takes_parameters:
                 for name, field in self.fields.items():
-                    field.value = _field_text(step.parameters.get(name, _UNSET))
+                    field.value = _field_text(step.parameters.get(name, _UNSET))  # type: ignore[attr-defined]
             else:
-                self.fields["arguments"].value = editing.arguments_text(step)
+                self.fields["arguments"].value = editing.arguments_text(step)  # type: ignore[arg-type]
         finally:
             self._quiet = False
 

@@ -12,10 +12,9 @@ import ipywidgets as w
 
 from ..core import PipelineError
 from ..core.names import check_experiment_name, slug
-from ..run import Pipeline
+from ..run import Pipeline, PipelineRun, rerun, submit
 from ..run.events import StatusEvent
 from ..run.status import Status
-from ..run import PipelineRun, rerun, submit
 from .canvas import PipelineCanvas
 from .details import step_html
 from .parameters import parse, show, type_of

@@ -7,8 +7,15 @@ import pytest
 
 from tests.conftest import write_notebook
 
-from .lab import (cell_errors, click_node, fit_canvas, node_ids, open_notebook, run_all_cells,
-                  wait_canvas)
+from .lab import (
+    cell_errors,
+    click_node,
+    fit_canvas,
+    node_ids,
+    open_notebook,
+    run_all_cells,
+    wait_canvas,
+)
 
 GRAPH = """
 import ipycytoscape, ipywidgets as W

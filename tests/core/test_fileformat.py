@@ -3,8 +3,15 @@ import shutil
 
 import pytest
 
-from pipeline_widget import (Dataset, NotebookStep, Pipeline, PipelineData, PipelineError,
-                             PipelineParameter, PythonScriptStep)
+from pipeline_widget import (
+    Dataset,
+    NotebookStep,
+    Pipeline,
+    PipelineData,
+    PipelineError,
+    PipelineParameter,
+    PythonScriptStep,
+)
 from pipeline_widget.core.fileformat import SCHEMA_PATH
 from tests.conftest import write_notebook, write_script
 

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline_widget import (NotebookStep, Pipeline, PipelineData, PythonScriptStep)
+from pipeline_widget import NotebookStep, Pipeline, PipelineData, PythonScriptStep
 from tests.conftest import write_notebook, write_script
 
 

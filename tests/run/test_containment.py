@@ -64,7 +64,7 @@ def pipeline_file(project: Path, name: str, steps: list[tuple[str, str]], notebo
 
 def test_a_run_of_escaping_names_writes_only_in_the_workspace_and_datastore(tmp_path):
     project, ws, store = make_sandbox(tmp_path)
-    steps = [(name, f"d{i}") for i, name in enumerate(ESCAPES) 
+    steps = [(name, f"d{i}") for i, name in enumerate(ESCAPES)
              if not any(bad in name for bad in ("/", "\\", ".."))]
     path = pipeline_file(project, "../../../escape", steps, notebook=True)
     before = snapshot(tmp_path, ws.root, store.local_root)

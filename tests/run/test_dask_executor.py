@@ -89,8 +89,8 @@ def fan_out(ws, project, copy_step, consumers: int = 4) -> Pipeline:
 
 
 def test_executor_strings_choose_a_new_cluster_or_a_running_scheduler():
-    from pipeline_widget.run.executors.dask_cluster import DaskExecutor
     from pipeline_widget.run.executors import make_executor
+    from pipeline_widget.run.executors.dask_cluster import DaskExecutor
 
     own = make_executor("dask", None)
     assert isinstance(own, DaskExecutor) and own.name == "dask" and own.max_parallel == 2

@@ -10,8 +10,8 @@ import pytest
 
 from pipeline_widget import Datastore, NotebookStep, Pipeline, PipelineData
 from pipeline_widget.run.records import store as records
-from pipeline_widget.run.step import staging as transfer
 from pipeline_widget.run.reuse.cache import ReuseCache
+from pipeline_widget.run.step import staging as transfer
 from tests.conftest import write_notebook
 from tests.run.test_dask_executor import dask_cluster  # noqa: F401  (the shared cluster)
 

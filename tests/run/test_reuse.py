@@ -7,8 +7,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pipeline_widget import (Dataset, NotebookStep, Pipeline, PipelineData, PipelineParameter,
-                             Workspace)
+from pipeline_widget import (
+    Dataset,
+    NotebookStep,
+    Pipeline,
+    PipelineData,
+    PipelineParameter,
+    Workspace,
+)
 from tests.conftest import PYTHON, write_notebook
 
 

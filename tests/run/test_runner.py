@@ -4,8 +4,17 @@ from pathlib import Path
 
 import pytest
 
-from pipeline_widget import (Dataset, NotebookStep, Pipeline, PipelineData, PipelineError,
-                             PipelineParameter, PythonScriptStep, Run, Status)
+from pipeline_widget import (
+    Dataset,
+    NotebookStep,
+    Pipeline,
+    PipelineData,
+    PipelineError,
+    PipelineParameter,
+    PythonScriptStep,
+    Run,
+    Status,
+)
 from tests.conftest import write_notebook, write_script
 
 INJECTED = """import json, os

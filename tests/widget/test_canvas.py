@@ -1,12 +1,13 @@
 """The canvas: elements drawn from the model, status colours, problem marks, clicks."""
 from __future__ import annotations
 
+from ipycytoscape import MONITORED_USER_INTERACTIONS, MONITORED_USER_TYPES
+
 from pipeline_widget import NotebookStep, PipelineData, Status
 from pipeline_widget.run import Pipeline
 from pipeline_widget.widget import elements
 from pipeline_widget.widget.canvas import PipelineCanvas
 from pipeline_widget.widget.styles import LEGEND_LABELS, STATUS_COLOURS, legend_html, stylesheet
-from ipycytoscape import MONITORED_USER_INTERACTIONS, MONITORED_USER_TYPES
 
 from .conftest import element_json
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import json
 
-from pipeline_widget import (NotebookStep, PipelineData, PipelineDesigner, PipelineParameter,
-                             PythonScriptStep)
+from pipeline_widget import (
+    NotebookStep,
+    PipelineData,
+    PipelineDesigner,
+    PipelineParameter,
+    PythonScriptStep,
+)
 from pipeline_widget.run import Pipeline
 
 from .conftest import add_step, click, click_edge, link

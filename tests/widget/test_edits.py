@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline_widget.core import editing
 from pipeline_widget import NotebookStep, PipelineData, PipelineError
+from pipeline_widget.core import editing
 from pipeline_widget.run import Pipeline
 from pipeline_widget.widget import edits
 

@@ -24,16 +24,16 @@ import time
 from collections import Counter, deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
-from typing import Callable
+from typing import Any, Callable
 
 from ...core.errors import PipelineError
 from ..cancel import CancelToken
+from ..plan.model import RunPlan, StepPlan
 from ..status import Status
 from ..step.execute import execute_step
-from .base import Executor
 from ..step.kernels import KernelPool
 from ..step.outcome import StepError, StepOutcome
-from ..plan.model import RunPlan, StepPlan
+from .base import Executor
 
 DEFAULT_WORKERS = 2          # of a LocalCluster started for a run
 CONNECT_TIMEOUT = 10         # seconds to reach a running scheduler
@@ -152,7 +152,7 @@ class _Step:
         self.result: Future[StepOutcome] = Future()
         self.lock = threading.Lock()
         self.running = False
-        self.future = None   # the Dask future, once sent
+        self.future: Any = None   # the Dask future, once sent
 
 
 class DaskExecutor(Executor):
@@ -167,8 +167,8 @@ class DaskExecutor(Executor):
         self.address = address
         self._scheduler = scheduler_address(address)
         self.max_parallel = max_parallel or (DEFAULT_WORKERS if self._scheduler is None else None)
-        self._cluster = None
-        self._client = None
+        self._cluster: Any = None
+        self._client: Any = None
         self._starting: threading.Thread | None = None
         self._start_error: BaseException | None = None
         self._steps: dict[str, _Step] = {}
@@ -286,7 +286,7 @@ class DaskExecutor(Executor):
     def _on_event(self, event) -> None:
         """A worker started a step (called on the client's event loop: hand it over)."""
         _, msg = event
-        entry = self._steps.get(msg.get("step")) if isinstance(msg, dict) else None
+        entry = self._steps.get(str(msg.get("step"))) if isinstance(msg, dict) else None
         if entry is not None:
             self._events.submit(self._mark_running, entry)
 

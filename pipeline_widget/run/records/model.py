@@ -267,7 +267,8 @@ class RunRecord:
         known = {f.name for f in fields(RunRecord)} - {"interrupted"}
         values = {k: v for k, v in d.items() if k in known}
         values["status"] = _status(values.get("status"))
-        steps = values.get("steps") if isinstance(values.get("steps"), dict) else {}
+        steps = values.get("steps")
+        steps = steps if isinstance(steps, dict) else {}
         values["steps"] = {n: StepRecord.from_dict(n, s, paths) for n, s in steps.items()
                            if isinstance(s, dict)}
         for key in ("base_dir", "pipeline_file"):

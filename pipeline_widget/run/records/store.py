@@ -94,7 +94,7 @@ def _with_liveness(record: RunRecord, manifest: Path) -> RunRecord:
     if record.status not in _ALIVE or _pid_alive(record.pid, record.host, record.pid_started):
         return record
     try:
-        last_write = manifest.stat().st_mtime
+        last_write: float | None = manifest.stat().st_mtime
     except OSError:
         last_write = record.start_time
     record.status, record.interrupted = Status.CANCELED, True

@@ -6,11 +6,11 @@ import time
 from pathlib import Path
 
 from ...core import atomic
-from ..records import store as records
 from ..cancel import CancelToken
+from ..plan.model import StepPlan
+from ..records import store as records
 from ..status import Status
 from .outcome import StepError, StepOutcome
-from ..plan.model import StepPlan
 from .staging import Staging
 
 

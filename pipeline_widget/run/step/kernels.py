@@ -14,6 +14,7 @@ import threading
 import time
 from pathlib import Path
 from queue import Empty
+from typing import Any
 
 # No history database: parallel kernels would contend for one sqlite file.
 KERNEL_ARGS = ["--HistoryManager.enabled=False"]
@@ -39,7 +40,7 @@ class Kernel:
 
     def __init__(self, km) -> None:
         self.km = km
-        self.kc = None
+        self.kc: Any = None
         self._lock = threading.Lock()
         self._stopped = False
 

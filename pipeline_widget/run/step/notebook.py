@@ -6,14 +6,14 @@ import threading
 import time
 from pathlib import Path
 
-from ..records import store as records
 from ..cancel import CancelToken
 from ..context import CONTEXT_ENV
+from ..plan.model import StepPlan
+from ..records import store as records
 from ..status import Status
 from .kernels import Kernel
 from .notebook_failure import mark_stopped_cell
 from .outcome import StepError, StepOutcome, tail, timeout_message
-from ..plan.model import StepPlan
 
 ENGINE = "pipeline_widget"
 SAVE_EVERY = 1.0  # seconds between writes of the executed notebook while it runs

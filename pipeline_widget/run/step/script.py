@@ -8,13 +8,12 @@ import sys
 import time
 from pathlib import Path
 
-from ..records import store as records
 from ..cancel import CancelToken
 from ..context import CONTEXT_ENV
+from ..plan.model import StepPlan
+from ..records import store as records
 from ..status import Status
 from .outcome import StepError, StepOutcome, tail, timeout_message
-from ..plan.model import StepPlan
-
 
 # Linux: a launcher that asks for SIGKILL when the runner dies (even by kill -9), then
 # becomes the script, so a killed runner leaves no script running on its own. An exec, not

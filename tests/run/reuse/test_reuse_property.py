@@ -8,8 +8,14 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline_widget import (Dataset, Pipeline, PipelineData, PipelineParameter,
-                             PythonScriptStep, Workspace)
+from pipeline_widget import (
+    Dataset,
+    Pipeline,
+    PipelineData,
+    PipelineParameter,
+    PythonScriptStep,
+    Workspace,
+)
 
 A = ("import sys, helpers\n"
      "data = open(sys.argv[1]).read()\n"

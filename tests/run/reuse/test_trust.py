@@ -12,8 +12,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pipeline_widget import (Dataset, NotebookStep, Pipeline, PipelineData, PythonScriptStep,
-                             Workspace)
+from pipeline_widget import (
+    Dataset,
+    NotebookStep,
+    Pipeline,
+    PipelineData,
+    PythonScriptStep,
+    Workspace,
+)
 from pipeline_widget.run import rerun
 from pipeline_widget.run.reuse import manifest
 from tests.conftest import write_notebook, write_script
