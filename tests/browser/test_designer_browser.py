@@ -13,21 +13,8 @@ from playwright.sync_api import expect
 from pipeline_widget import Pipeline, PipelineRun, Workspace
 from pipeline_widget.widget.styles import STATUS_COLOURS
 
-from .lab import (
-    PANEL,
-    cell_errors,
-    choose,
-    click_node,
-    cy_eval,
-    hook,
-    node_ids,
-    node_statuses,
-    press,
-    run_all_cells,
-    scroll_into_view,
-    type_into,
-    wait_canvas,
-)
+from .canvas import click_node, cy_eval, node_ids, node_statuses, scroll_into_view, wait_canvas
+from .lab import PANEL, cell_errors, choose, hook, press, run_all_cells, type_into
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOT = REPO / "docs" / "designer.png"

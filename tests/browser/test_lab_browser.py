@@ -7,15 +7,8 @@ import pytest
 
 from tests.conftest import write_notebook
 
-from .lab import (
-    cell_errors,
-    click_node,
-    fit_canvas,
-    node_ids,
-    open_notebook,
-    run_all_cells,
-    wait_canvas,
-)
+from .canvas import click_node, fit_canvas, node_ids, wait_canvas
+from .lab import cell_errors, open_notebook, run_all_cells
 
 GRAPH = """
 import ipycytoscape, ipywidgets as W

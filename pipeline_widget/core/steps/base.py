@@ -1,0 +1,164 @@
+"""The step base: what every kind of step has, and what each kind must say.
+
+What differs between the kinds lives on the classes: where the source is, which
+of its text is code, how values reach it (parameters or arguments), what of it
+identifies a result, and how it is saved. Other modules ask the step, never its type.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, ClassVar, Iterable, Protocol
+
+from ..dataset import Dataset, DatasetConsumptionConfig
+from ..errors import PipelineError
+from ..names import check_step_name
+from ..pipeline_data import PipelineData, PipelineParameter
+
+Input = PipelineData | DatasetConsumptionConfig | PipelineParameter
+DEFAULT_KERNEL = "python3"
+# Cell tags that change what executing a notebook does (papermill and nbclient honour them).
+EXECUTION_TAGS = frozenset({"parameters", "injected-parameters", "raises-exception",
+                            "skip-execution"})
+
+
+class Binding(Protocol):
+    """What a step's references stand for in one run."""
+
+    def data(self, name: str) -> str: ...          # a PipelineData's folder
+    def dataset(self, name: str) -> str: ...       # a named dataset input's path
+    def parameter(self, name: str) -> Any: ...     # a pipeline parameter's value
+
+
+class Step:
+    """A unit of a pipeline; subclasses say what kind of source it runs."""
+
+    kind: ClassVar[str] = ""
+    noun: ClassVar[str] = "source"        # what a person calls the source
+    suffix: ClassVar[str] = ""            # the source file's suffix
+    takes_parameters: ClassVar[bool] = False
+    KINDS: ClassVar[dict[str, type["Step"]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        Step.KINDS[cls.kind] = cls
+
+    def __init__(self, name: str, inputs: Iterable[Input] | None,
+                 outputs: Iterable[PipelineData] | None, allow_reuse: bool,
+                 timeout: float | None, dependencies: Iterable[str | os.PathLike] | None) -> None:
+        self.name = check_step_name(name)
+        self.inputs: list[Input] = [self._checked_input(i) for i in (inputs or [])]
+        self.outputs: list[PipelineData] = [self._checked_output(o) for o in (outputs or [])]
+        self.allow_reuse = bool(allow_reuse)
+        if timeout is not None and (isinstance(timeout, bool)
+                                    or not isinstance(timeout, (int, float)) or timeout <= 0):
+            raise PipelineError(f"step {name!r}: timeout must be a positive number of seconds, "
+                                f"not {timeout!r}")
+        self.timeout = timeout
+        self.dependencies: list[str] = [self._checked_dependency(d) for d in dependencies or []]
+        for out in self.outputs:
+            out._add_producer(self)
+
+    # -- checks ---------------------------------------------------------------------------------
+    def _checked_input(self, item: Any) -> Input:
+        if isinstance(item, Dataset):
+            raise PipelineError(f"step {self.name!r}: a dataset input needs a name; pass "
+                                f"dataset.as_named_input('raw_data') instead of the dataset")
+        if not isinstance(item, (PipelineData, DatasetConsumptionConfig, PipelineParameter)):
+            raise PipelineError(f"step {self.name!r}: input {item!r} is not a PipelineData, "
+                                f"a named dataset input or a PipelineParameter")
+        return item
+
+    def _checked_output(self, item: Any) -> PipelineData:
+        if not isinstance(item, PipelineData):
+            raise PipelineError(f"step {self.name!r}: output {item!r} is not a PipelineData; "
+                                f"create one with PipelineData('name')")
+        return item
+
+    def _checked_dependency(self, item: Any) -> str:
+        if not isinstance(item, (str, os.PathLike)) or not str(item).strip():
+            raise PipelineError(f"step {self.name!r}: dependency {item!r} is not a path or glob; "
+                                f"give e.g. 'helpers/*.py'")
+        return str(Path(item).expanduser().absolute())
+
+    # -- what every kind has ----------------------------------------------------------------------
+    @property
+    def input_data(self) -> list[PipelineData]:
+        return [i for i in self.inputs if isinstance(i, PipelineData)]
+
+    @property
+    def named_datasets(self) -> list[DatasetConsumptionConfig]:
+        return [i for i in self.inputs if isinstance(i, DatasetConsumptionConfig)]
+
+    def unlink(self) -> None:
+        """Forget this step as producer of its outputs (when removed from a design)."""
+        for out in self.outputs:
+            out._remove_producer(self)
+
+    def source_problem(self) -> str | None:
+        """Why the source cannot run (missing, unreadable), or None."""
+        try:
+            if not self.source.is_file():
+                return f"{self.source_label()} not found; {self.source_hint}"
+        except (OSError, ValueError):
+            return f"{self.source_label()} cannot be looked up; check the path"
+        return None
+
+    def content_problem(self) -> str | None:
+        """Why the source's content cannot run (checked once the file is there), or None."""
+        return None
+
+    def passed_references(self) -> list[Any]:
+        """Model objects the step hands on besides its inputs (a script's arguments)."""
+        return []
+
+    def source_label(self) -> str:
+        return f"{self.kind.replace('_', ' ')} {self.source}"
+
+    source_hint = "check the path (relative paths are relative to the pipeline file)"
+
+    # -- what each kind says ----------------------------------------------------------------------
+    @property
+    def source(self) -> Path:
+        """The notebook or script this step runs."""
+        raise NotImplementedError
+
+    @property
+    def cwd(self) -> Path:
+        """The folder the step runs in."""
+        return self.source.parent
+
+    def pipeline_parameters(self) -> list[PipelineParameter]:
+        raise NotImplementedError
+
+    def kernel(self) -> tuple[str | None, str | None]:
+        """(kernel name, a note for the user) for steps that run in a kernel; (None, None)."""
+        return None, None
+
+    def code_text(self, raw: bytes) -> str:
+        """The part of the source file that decides what runs (for fingerprints)."""
+        return raw.decode("utf-8", "replace")
+
+    def python_sources(self, raw: bytes) -> list[str]:
+        """The Python code of the source, in pieces that parse alone (for import analysis)."""
+        return [raw.decode("utf-8", "replace")]
+
+    def identity(self, values: Binding) -> dict[str, Any]:
+        """What, besides code and data, decides this step's result in one run."""
+        raise NotImplementedError
+
+    def inject(self, values: Binding) -> tuple[dict[str, Any], list[str]]:
+        """(parameters, command-line arguments) the step is given in one run."""
+        raise NotImplementedError
+
+    def to_fields(self, rel: Any, ref: Any) -> dict[str, Any]:
+        """The kind's own fields in the saved form (`rel` makes paths relative)."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_fields(cls, s: dict, common: dict, absolute: Any, refs: Any) -> "Step":
+        """A step from its saved form (`common`: the fields every kind has, built)."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r})"
