@@ -11,7 +11,8 @@ import inspect
 import sys
 import time
 
-OPTIONAL = {"dask": "benchmarks.dask_shapes", "browser": "benchmarks.browser_canvas"}
+OPTIONAL = {"reuse": "benchmarks.reuse", "dask": "benchmarks.dask_shapes",
+            "browser": "benchmarks.browser_canvas"}
 
 
 def main(argv: list[str] | None = None) -> int:

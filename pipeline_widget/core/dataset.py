@@ -17,7 +17,16 @@ KINDS = ("file", "tabular")
 
 @dataclass(frozen=True)
 class Dataset:
-    """A file, folder or glob-free path of data; `kind` says how to read it."""
+    """External data a pipeline reads: a file or a folder.
+
+    Create one with `Dataset.Tabular.from_delimited_files(path)` (read as a table) or
+    `Dataset.File.from_files(path)`, register it with `.register(workspace, name)`, and
+    hand it to a step as `dataset.as_named_input(name)`.
+
+    path: the absolute path of the data.
+    kind: "tabular" or "file".
+    name: the registered name, once registered.
+    """
 
     path: str  # absolute
     kind: str = "file"

@@ -17,8 +17,8 @@ DEFAULT_DATASTORE = "workspaceblobstore"
 class Workspace:
     """`Workspace(".")` keeps its data in `./.pipeline_widget/`, made on first use.
 
-    `path` is the project folder; pass a folder named `.pipeline_widget` (or
-    one that already holds `workspace.json`) to use it directly.
+    path: the project folder; a folder named `.pipeline_widget` (or one that
+        already holds `workspace.json`) is used directly as the workspace folder.
     """
 
     def __init__(self, path: str | os.PathLike = ".") -> None:

@@ -26,6 +26,14 @@ class Pipeline(PipelineModel):
 
         Everything that can be wrong with the input is checked first, so a
         rejected submission raises PipelineError and writes nothing.
+
+        experiment_name: groups runs; letters, digits, '_', '-', '.'.
+        pipeline_parameters: values for PipelineParameters (name -> value).
+        regenerate_outputs: run every step again instead of reusing results.
+        continue_on_step_failure: let branches that do not depend on a failed step finish.
+        max_parallel: steps run at once (default: the CPU count).
+        executor: "local" (default), "dask" (a new local cluster), "dask://host:port",
+            or an Executor.
         """
         return submit(self, experiment_name, pipeline_parameters, regenerate_outputs,
                       continue_on_step_failure, max_parallel, executor)

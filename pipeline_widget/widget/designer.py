@@ -27,7 +27,13 @@ SOURCE_SUFFIXES = (".ipynb", ".py")
 
 class PipelineDesigner(w.VBox):
     """The visual designer. Open it with a workspace and a folder of step notebooks/scripts,
-    with a Pipeline, or with `PipelineDesigner.load(path)`."""
+    with a Pipeline, or with `PipelineDesigner.load(path)`.
+
+    pipeline: the pipeline to show and edit (default: an empty one).
+    workspace: where runs, reuse and datasets live (default: the pipeline's, or ".").
+    steps_dir: the folder whose notebooks and scripts are offered as new steps.
+    experiment: the experiment name runs are submitted under (default: the pipeline's name).
+    """
 
     def __init__(self, pipeline: Pipeline | None = None, workspace: Workspace | None = None,
                  steps_dir: str | os.PathLike | None = None, experiment: str | None = None) -> None:
