@@ -2,6 +2,7 @@
 or the selected link (its PipelineData name). Every change goes through the designer's edit."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 import ipywidgets as w
@@ -60,6 +61,7 @@ class PropertiesPanel(w.VBox):
             w.HTML(f"<b>{type(step).__name__}</b> <code>{source.name}</code>"),
             self.name_field, self.reuse_box]
         rows += self._parameter_rows(step)
+        rows.append(self._dependencies_row(step))
         datasets = sorted(pipeline.workspace.datasets)
         if datasets:
             if tuple(self.dataset_pick.options) != tuple(datasets):
@@ -187,6 +189,28 @@ class PropertiesPanel(w.VBox):
         if self._edit(f"arguments of {name!r}", lambda: editing.set_arguments(pipeline, name, text)):
             self._say(f"step {name!r}: arguments {text}")
 
+    def _dependencies_row(self, step) -> w.Widget:
+        """Files (globs, comma-separated) whose change re-runs the step, besides its code."""
+        base = step.cwd
+        shown = ", ".join(_relative_to(d, base) for d in step.dependencies)
+        field = w.Text(description="dependencies", value=shown, continuous_update=False,
+                       placeholder="e.g. conf/*.toml, data/lookup.csv",
+                       style={"description_width": "initial"}, layout=w.Layout(width="95%"))
+        field.add_class("pw-dependencies")
+        field.observe(lambda change: self._set_dependencies(change["new"]), "value")
+        self.dependencies_field = field
+        return field
+
+    def _set_dependencies(self, text: str) -> None:
+        if self._quiet or not self.step_name:
+            return
+        name, pipeline = self.step_name, self._pipeline()
+        base = pipeline.step(name).cwd
+        patterns = [str(base / p.strip()) for p in text.split(",") if p.strip()]
+        if self._edit(f"dependencies of {name!r}",
+                      lambda: editing.set_dependencies(pipeline, name, patterns)):
+            self._say(f"step {name!r}: dependencies {text or '(none)'}")
+
     def _add_dataset(self, _=None) -> None:
         if not self.step_name or not self.dataset_pick.value:
             self._say("pick a registered dataset first", error=True)
@@ -223,3 +247,10 @@ def _pipeline_parameter(pipeline: Pipeline, name: str, default: Any) -> Pipeline
     """The pipeline's parameter `name`, or a new one whose default is the notebook's."""
     existing = pipeline.parameters.get(name)
     return existing if existing is not None else PipelineParameter(name, default)
+
+
+def _relative_to(path: str, base: Path) -> str:
+    try:
+        return str(Path(path).relative_to(base))
+    except ValueError:
+        return path

@@ -199,3 +199,13 @@ def test_new_files_in_steps_dir_are_offered_after_an_edit(designer, steps_dir):
     designer.validate_button.click()
     assert "added.ipynb" in dict(designer.step_source.options)
     assert designer.step_source.value == str(steps_dir / "sink.ipynb")  # choice kept
+
+
+def test_dependencies_typed_in_the_properties_panel_reach_the_model(designer, steps_dir):
+    add_step(designer, "source.ipynb", "a")
+    click(designer, "a")
+    designer.properties.dependencies_field.value = "conf/*.toml, lookup.csv"
+    step = designer.pipeline.step("a")
+    assert step.dependencies == [str(steps_dir / "conf" / "*.toml"), str(steps_dir / "lookup.csv")]
+    designer.undo()
+    assert designer.pipeline.step("a").dependencies == []
