@@ -66,3 +66,16 @@ def steps_dir(project: Path) -> Path:
 @pytest.fixture
 def designer(ws: Workspace, steps_dir: Path) -> PipelineDesigner:
     return PipelineDesigner(workspace=ws, steps_dir=steps_dir)
+
+
+def draw_fan_out(designer) -> None:
+    """make -> one, make -> two, through one PipelineData, drawn with the controls."""
+    add_step(designer, "source.ipynb", "make")
+    add_step(designer, "sink.ipynb", "one")
+    add_step(designer, "sink.ipynb", "two")
+    link(designer, "make", "one")
+    link(designer, "make", "two")
+
+
+def model(designer) -> dict:
+    return designer.pipeline.to_dict()

@@ -11,20 +11,7 @@ from pipeline_widget import (
 )
 from pipeline_widget.run import Pipeline
 
-from .conftest import add_step, click, link
-
-
-def draw_fan_out(designer) -> None:
-    """make -> one, make -> two, through one PipelineData, drawn with the controls."""
-    add_step(designer, "source.ipynb", "make")
-    add_step(designer, "sink.ipynb", "one")
-    add_step(designer, "sink.ipynb", "two")
-    link(designer, "make", "one")
-    link(designer, "make", "two")
-
-
-def model(designer) -> dict:
-    return designer.pipeline.to_dict()
+from .conftest import add_step, click, draw_fan_out, link, model
 
 
 def test_validate_lists_problems_and_marks_the_steps(designer, steps_dir):
