@@ -3,6 +3,7 @@ parameters cell may declare. Defined here once; steps, pipeline parameters, the
 runner's checks and the designer's fields all use it."""
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 from .errors import PipelineError
@@ -16,6 +17,20 @@ DECLARED_TYPES: dict[str, tuple[type, ...]] = {
     "int": (int,), "float": (int, float), "str": (str,), "bool": (bool,),
     "list": (list,), "dict": (dict,),
 }
+
+
+def literal(text: str) -> Any:
+    """The value a parameter's text stands for (a Python literal), else the text itself."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return text
+
+
+def type_of(default: Any) -> str:
+    """The declared type a default value implies ("" when it says nothing, as None does)."""
+    name = type(default).__name__
+    return name if default is not None and name in DECLARED_TYPES else ""
 
 
 def is_parameter_value(value: Any) -> bool:

@@ -14,6 +14,16 @@ WORKSPACE_DIRNAME = ".pipeline_widget"
 DEFAULT_DATASTORE = "workspaceblobstore"
 
 
+def project_relative(path: str | os.PathLike, project: Path) -> str:
+    """How a path is stored: relative to the project folder when inside it (so a moved or
+    re-cloned project keeps what it stored), else absolute."""
+    path = Path(path).absolute()
+    try:
+        return path.relative_to(project).as_posix()
+    except ValueError:
+        return str(path)
+
+
 class Workspace:
     """`Workspace(".")` keeps its data in `./.pipeline_widget/`, made on first use.
 
@@ -79,12 +89,9 @@ class Workspace:
 
         return {n: Dataset.get_by_name(self, n) for n in jsonfiles.read_json(self.datasets_file, {})}
 
-    def relative(self, path: Path) -> str:
-        """A path as stored in registries: relative to the project folder when inside it."""
-        try:
-            return Path(path).relative_to(self.path).as_posix()
-        except ValueError:
-            return str(path)
+    def relative(self, path: str | os.PathLike) -> str:
+        """A path as stored in registries, records and the cache (see `project_relative`)."""
+        return project_relative(path, self.path)
 
     def absolute(self, stored: str) -> Path:
         return (self.path / stored) if not Path(stored).is_absolute() else Path(stored)

@@ -2,14 +2,13 @@
 version of the file), and the check of a step's values against it."""
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import PipelineError
-from ..core.parameter_types import DECLARED_TYPES, fits
+from ..core.parameter_types import DECLARED_TYPES, fits, literal, type_of
 from ..core.pipeline import PipelineModel
 from .plan.model import RunPlan
 
@@ -25,21 +24,11 @@ class NotebookParameter:
     help: str
 
 
-def _literal(text: str) -> Any:
-    try:
-        return ast.literal_eval(text)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return text
-
-
 def _declared_type(annotation: str, default: Any) -> str:
     """The type a line declares: its annotation (`n: int = 3`), else the type of its literal
     default (`alpha = 0.1` is a float); "" when neither says (`x = None`)."""
     annotation = annotation.strip()
-    if annotation in DECLARED_TYPES:
-        return annotation
-    name = type(default).__name__
-    return name if default is not None and name in DECLARED_TYPES else ""
+    return annotation if annotation in DECLARED_TYPES else type_of(default)
 
 
 @lru_cache(maxsize=256)
@@ -53,7 +42,7 @@ def _inspect(path: str, mtime_ns: int) -> tuple[NotebookParameter, ...]:
     params = []
     for name, info in found.items():
         text = str(info.get("default") or "None")
-        default = _literal(text)
+        default = literal(text)
         params.append(NotebookParameter(name, _declared_type(str(info.get("inferred_type_name")
                                                                  or ""), default),
                                         default, text, info.get("help") or ""))

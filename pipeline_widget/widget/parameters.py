@@ -1,24 +1,16 @@
 """Values typed by a person into a parameter field, checked against the declared type."""
 from __future__ import annotations
 
-import ast
 from typing import Any
 
 from ..core import PipelineError
-from ..core.parameter_types import DECLARED_TYPES
-
-
-def _literal(text: str) -> Any:
-    try:
-        return ast.literal_eval(text)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return text
+from ..core.parameter_types import DECLARED_TYPES, literal
 
 
 def parse(text: str, type_name: str, what: str) -> Any:
     """The value of `text` as a `type_name`; PipelineError naming `what` when it is not one."""
     text = text.strip()
-    value = _literal(text)
+    value = literal(text)
     if type_name == "str":
         return value if isinstance(value, str) else text
     if type_name == "":
@@ -32,12 +24,6 @@ def parse(text: str, type_name: str, what: str) -> Any:
         raise PipelineError(f"{what} expects {'an' if type_name == 'int' else 'a'} {type_name}, "
                             f"not {text!r}; type e.g. {_example(type_name)}")
     return value
-
-
-def type_of(default: Any) -> str:
-    """The declared type a default value implies ("" for any)."""
-    name = type(default).__name__
-    return name if default is not None and name in DECLARED_TYPES else ""
 
 
 def _example(type_name: str) -> str:

@@ -12,12 +12,13 @@ import ipywidgets as w
 
 from ..core import PipelineError
 from ..core.names import check_experiment_name, slug
+from ..core.parameter_types import type_of
 from ..run import Pipeline, PipelineRun, rerun, submit
 from ..run.events import StatusEvent
 from ..run.status import Status
 from .canvas import PipelineCanvas
 from .details import step_html
-from .parameters import parse, show, type_of
+from .parameters import parse, show
 
 NO_RUN = "(no run chosen)"
 

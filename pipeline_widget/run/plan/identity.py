@@ -15,6 +15,7 @@ from typing import Any
 
 from ...core.pipeline_data import PipelineParameter
 from ...core.steps import Step
+from ...core.workspace import project_relative as relative
 from ..reuse import imports
 from ..reuse.digests import DigestMemo, digest_json
 from .model import StepPlan
@@ -34,13 +35,6 @@ class Values:
 
     def parameter(self, name: str) -> Any:
         return self.parameters[name]
-
-
-def relative(path: Path, project: Path) -> str:
-    try:
-        return path.absolute().relative_to(project).as_posix()
-    except ValueError:
-        return str(path.absolute())
 
 
 def code_files(step: Step, digests: DigestMemo, project: Path) -> dict[str, str]:
@@ -68,13 +62,18 @@ def dataset_component(name: str, path: Path, digests: DigestMemo, project: Path,
             "digest": digest_json(sorted(files.items())), "files": files}
 
 
+def data_input(producer: StepPlan, name: str) -> dict[str, Any]:
+    """The lineage of PipelineData `name` as its producer leaves it: its step run and the
+    digest of what it produced (None until the producer has finished)."""
+    return {"kind": "data", **producer.lineage.get(
+        name, {"from": producer.step_run_id, "manifest": None})}
+
+
 def components(step: Step, plan: StepPlan, values: Values, digests: DigestMemo,
                project: Path, upstream: dict[str, StepPlan]) -> dict[str, Any]:
     inputs: dict[str, dict] = {}
     for d in step.input_data:
-        producer = upstream[d.name]
-        inputs[d.name] = {"kind": "data", **producer.lineage.get(d.name, {
-            "from": producer.step_run_id, "manifest": None})}
+        inputs[d.name] = data_input(upstream[d.name], d.name)
     for ds in step.named_datasets:
         inputs[ds.name] = dataset_component(ds.name, Path(ds.dataset.path), digests, project,
                                             ds.dataset.name)

@@ -6,12 +6,12 @@ relative to it (see `PathCodec`), so a moved or re-cloned project keeps its runs
 """
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from ...core.workspace import project_relative
 from ..status import Status
 
 TRACEBACK_TAIL = 30  # lines of a traceback or stderr kept in records
@@ -88,7 +88,7 @@ class Metric:
 
 
 class PathCodec:
-    """Stores paths inside `base` (the project folder) relative to it; others as they are."""
+    """Local paths stored relative to the project folder `base`; URLs and None as they are."""
 
     def __init__(self, base: Path) -> None:
         self.base = Path(base)
@@ -96,24 +96,12 @@ class PathCodec:
     def store(self, path: str | None) -> str | None:
         if not path or "://" in path:
             return path
-        try:
-            return Path(os.path.relpath(path, self.base)).as_posix() \
-                if Path(path).is_absolute() and _inside(Path(path), self.base) else path
-        except ValueError:
-            return path
+        return project_relative(path, self.base)
 
     def load(self, stored: str | None) -> str | None:
         if not stored or "://" in stored or Path(stored).is_absolute():
             return stored
         return str(self.base / stored)
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root)
-        return True
-    except ValueError:
-        return False
 
 
 _PATH_FIELDS = ("source", "record_dir", "notebook", "stdout", "stderr")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ...core import atomic, jsonfiles, locks
-from ...core.workspace import WORKSPACE_DIRNAME
+from ...core.workspace import WORKSPACE_DIRNAME, project_relative
 
 SKIP_DIRS = {WORKSPACE_DIRNAME, ".git", ".venv", "venv", "__pycache__", ".ipynb_checkpoints",
              "node_modules", ".pytest_cache", ".hypothesis", ".mypy_cache"}
@@ -78,10 +78,7 @@ class DigestMemo:
         self._changed = False
 
     def _key(self, path: Path, mode: str) -> str:
-        try:
-            name = path.absolute().relative_to(self.project).as_posix()
-        except ValueError:
-            name = str(path.absolute())
+        name = project_relative(path, self.project)
         return f"{mode}:{name}" if mode else name
 
     def file(self, path: Path, mode: str = "",

@@ -71,8 +71,7 @@ def final_components(plan: RunPlan, step: StepPlan) -> dict[str, Any]:
     parts = dict(step.components)
     inputs = dict(parts.get("inputs", {}))
     for name, producer in step.producers.items():
-        inputs[name] = {"kind": "data", **plan.steps[producer].lineage.get(
-            name, {"from": plan.steps[producer].step_run_id, "manifest": None})}
+        inputs[name] = identity.data_input(plan.steps[producer], name)
     parts["inputs"] = inputs
     return parts
 
