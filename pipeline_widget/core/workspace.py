@@ -17,7 +17,7 @@ DEFAULT_DATASTORE = "workspaceblobstore"
 def project_relative(path: str | os.PathLike, project: Path) -> str:
     """How a path is stored: relative to the project folder when inside it (so a moved or
     re-cloned project keeps what it stored), else absolute."""
-    path = Path(path).absolute()
+    path = Path(os.path.normpath(Path(path).absolute()))
     try:
         return path.relative_to(project).as_posix()
     except ValueError:

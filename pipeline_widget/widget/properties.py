@@ -2,6 +2,7 @@
 or the selected link (its PipelineData name). Every change goes through the designer's edit."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Callable
 
@@ -250,7 +251,5 @@ def _pipeline_parameter(pipeline: Pipeline, name: str, default: Any) -> Pipeline
 
 
 def _relative_to(path: str, base: Path) -> str:
-    try:
-        return str(Path(path).relative_to(base))
-    except ValueError:
-        return path
+    """A dependency as typed: relative to the step's folder (with .. where needed)."""
+    return os.path.relpath(path, base)

@@ -196,3 +196,11 @@ def test_dependencies_typed_in_the_properties_panel_reach_the_model(designer, st
     assert step.dependencies == [str(steps_dir / "conf" / "*.toml"), str(steps_dir / "lookup.csv")]
     designer.undo()
     assert designer.pipeline.step("a").dependencies == []
+
+
+def test_a_dependency_outside_the_steps_folder_shows_as_typed(designer, steps_dir):
+    add_step(designer, "source.ipynb", "a")
+    click(designer, "a")
+    designer.properties.dependencies_field.value = "../conf/*.toml"
+    click(designer, "a")   # shown again from the model
+    assert designer.properties.dependencies_field.value == "../conf/*.toml"

@@ -79,7 +79,7 @@ class Step:
         if not isinstance(item, (str, os.PathLike)) or not str(item).strip():
             raise PipelineError(f"step {self.name!r}: dependency {item!r} is not a path or glob; "
                                 f"give e.g. 'helpers/*.py'")
-        return str(Path(item).expanduser().absolute())
+        return os.path.normpath(Path(item).expanduser().absolute())
 
     # -- what every kind has ----------------------------------------------------------------------
     @property

@@ -252,3 +252,18 @@ def test_a_declared_dependency_runs_the_step_again_when_it_changes(ws, scripts):
     config.write_text("a = 2")
     again = run(pipeline())["s"]
     assert not again.is_reused and "conf/settings.toml changed" in again.why_not_reused
+
+
+def test_a_dependency_given_with_dots_is_named_by_its_plain_path(ws, scripts):
+    (scripts / "conf").mkdir()
+    (scripts / "conf" / "a.toml").write_text("a = 1")
+    out = PipelineData("out")
+
+    def pipeline(deps: list) -> Pipeline:
+        step = PythonScriptStep(name="s", script_name="a.py", source_directory=scripts / "steps",
+                                arguments=[str(scripts / "data" / "in.txt"), out], outputs=[out],
+                                dependencies=deps)
+        return Pipeline(ws, [step], name="dots")
+    run(pipeline([]))
+    again = run(pipeline([scripts / "steps" / ".." / "conf" / "*.toml"]))["s"]
+    assert "conf/a.toml is new to the step" in again.why_not_reused
