@@ -243,9 +243,16 @@ def _skip_unused_grammar() -> None:
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
+def _interrupt(signum, frame) -> NoReturn:
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None, out=None) -> int:
     out = out or sys.stdout
     _skip_unused_grammar()
+    # SIGTERM is Ctrl-C for the whole command, submission included (a run, once started,
+    # replaces this with a clean cancel)
+    old_term = signal.signal(signal.SIGTERM, _interrupt)
     try:
         args = build_parser().parse_args(argv)
         if getattr(args, "max_parallel", None) is not None and args.max_parallel < 1:
@@ -259,6 +266,8 @@ def main(argv: Sequence[str] | None = None, out=None) -> int:
     except KeyboardInterrupt:  # before a run started (a started run cancels itself)
         print("\ninterrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, old_term)
 
 
 if __name__ == "__main__":

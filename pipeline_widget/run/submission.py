@@ -12,6 +12,7 @@ from .events import EventBus
 from .executors import Executor, make_executor
 from .pipeline_run import PipelineRun
 from .plan.build import build
+from .plan.model import RunPlan
 from .records import store
 from .records.store import new_record, new_run_id
 from .reuse.cache import ReuseCache
@@ -50,16 +51,24 @@ def submit(pipeline: PipelineModel, experiment_name: str,
     run_id = new_run_id(experiment_name)
     plan = build(pipeline, run_id, parameters, cache, regenerate_outputs)
     chosen = make_executor(executor, max_parallel)
-    if plan.to_execute:
-        from .parameters_cell import check_notebook_parameters
+    try:
+        if plan.to_execute:
+            from .parameters_cell import check_notebook_parameters
 
-        chosen.warm_up(plan)  # kernels boot while papermill loads and checks parameters
-        try:
+            chosen.warm_up(plan)  # kernels boot while papermill loads and checks parameters
             check_notebook_parameters(pipeline, plan)
-        except BaseException:
-            chosen.close()
-            raise
+        return _start(pipeline, plan, chosen, cache, experiment_name, parameters,
+                      regenerate_outputs, continue_on_step_failure, max_parallel, rerun_of)
+    except BaseException:  # refused or interrupted before the run started: no kernel stays
+        chosen.close()
+        raise
 
+
+def _start(pipeline: PipelineModel, plan: RunPlan, chosen: Executor, cache: ReuseCache,
+           experiment_name: str, parameters: dict[str, Any], regenerate_outputs: bool,
+           continue_on_step_failure: bool, max_parallel: int | None,
+           rerun_of: str | None) -> PipelineRun:
+    run_id, workspace = plan.run_id, pipeline.workspace
     workspace.ensure()
     record = new_record(
         run_id, experiment=experiment_name, pipeline_name=pipeline.name,

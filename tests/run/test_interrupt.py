@@ -26,7 +26,9 @@ def make_pipeline(project: Path) -> Path:
     write_notebook(project / "first.ipynb", "a = None",
                    "import os\nopen(os.path.join(a, 'data.txt'), 'w').write('1')")
     write_notebook(project / "slow.ipynb", "a = None",
-                   f"import os, time\nopen({str(marks / 'slow')!r}, 'w').write(str(os.getpid()))\n"
+                   "import os, subprocess, time\n"
+                   "child = subprocess.Popen(['sleep', '600'], start_new_session=True)\n"
+                   f"open({str(marks / 'slow')!r}, 'w').write(f'{{os.getpid()}} {{child.pid}}')\n"
                    "time.sleep(600)")
     write_script(project / "slow.py",
                  "import os, subprocess, sys, time\n"
@@ -58,14 +60,18 @@ def wait_until(condition, what: str) -> None:
 def step_processes(project: Path, cli: subprocess.Popen) -> list[psutil.Process]:
     """Once both slow steps run: every process the run started (kernels, script, its child)."""
     marks = project / "marks"
-    wait_until(lambda: (marks / "slow").is_file() and (marks / "script").is_file()
-               and len((marks / "script").read_text().split()) == 2, "both slow steps running")
+    wait_until(lambda: all(len(_read(marks / m).split()) == 2 for m in ("slow", "script")),
+               "both slow steps running")
     assert cli.poll() is None
     procs = psutil.Process(cli.pid).children(recursive=True)
     pids = {p.pid for p in procs}
-    script_pid, grandchild_pid = map(int, (marks / "script").read_text().split())
-    assert {int((marks / "slow").read_text()), script_pid, grandchild_pid} <= pids
+    started = {int(pid) for m in ("slow", "script") for pid in (marks / m).read_text().split()}
+    assert started <= pids  # kernel, script, and a child of each (the kernel's in a session of its own)
     return procs
+
+
+def _read(path: Path) -> str:
+    return path.read_text() if path.is_file() else ""
 
 
 def all_gone(procs: list[psutil.Process]) -> bool:
@@ -139,13 +145,14 @@ def test_kill_9_of_the_runner_leaves_no_process_and_no_corrupt_record(project):
     path = make_pipeline(project)
     proc = start_cli(project, "run", str(path), "--max-parallel", "2")
     procs = step_processes(project, proc)
-    with cleaned_up(procs):  # the script's own child is left to the test to end
+    with cleaned_up(procs):
         proc.kill()
         proc.communicate(timeout=WAIT)
-        # no kernel or script runs on without its runner: kernels watch their parent
-        # process, scripts get a parent-death signal
-        direct = [p for p in procs if _is_step_process(p)]
-        wait_until(lambda: all_gone(direct), "kernels and scripts of a killed runner exit")
+        # nothing a step started runs on without its runner: each step's supervisor
+        # notices and ends its whole tree, children in sessions of their own included
+        wait_until(lambda: all_gone(procs), "every process of a killed runner's steps exits")
+        kernels = project / ".pipeline_widget" / "runs"
+        assert list(kernels.glob("*/kernels/kernel-*.json")), "connection files in the run's folder"
 
         (record,) = manifests(project)  # still valid JSON: every write is a rename
         assert record["status"] == "Running"  # as last written; readers know better:
@@ -161,14 +168,6 @@ def test_kill_9_of_the_runner_leaves_no_process_and_no_corrupt_record(project):
         check_resumes(project, path)
 
 
-def _is_step_process(p: psutil.Process) -> bool:
-    try:
-        cmd = " ".join(p.cmdline())
-    except psutil.Error:
-        return True
-    return "ipykernel" in cmd or "slow.py" in cmd
-
-
 def test_a_run_whose_pid_now_belongs_to_another_process_counts_as_canceled(ws):
     from pipeline_widget.run import records
     from pipeline_widget.run.records import StepRecord
@@ -181,3 +180,32 @@ def test_a_run_whose_pid_now_belongs_to_another_process_counts_as_canceled(ws):
     records.save(ws, record)
     loaded = records.load(ws, "pid_reuse")
     assert loaded.status == "Canceled" and loaded.steps["s"].status == "Canceled"
+
+
+def test_sigterm_while_the_run_is_submitted_cancels_it_with_130(project):
+    """Kernels boot while the submission checks the notebooks' parameters: a SIGTERM then
+    is an interrupt like any other, and no kernel outlives the command."""
+    path = make_pipeline(project)
+    marks = project / "marks"
+    # the parameters check is made slow, so the signal surely comes during the submission
+    slow_check = ("import sys, time\n"
+                  "import pipeline_widget.run.parameters_cell as cell\n"
+                  "check = cell.check_notebook_parameters\n"
+                  "def slow(*args):\n"
+                  f"    open({str(marks / 'checking')!r}, 'w').close()\n"
+                  "    time.sleep(60)\n"
+                  "    return check(*args)\n"
+                  "cell.check_notebook_parameters = slow\n"
+                  "from pipeline_widget.cli import main\n"
+                  "sys.exit(main(sys.argv[1:]))\n")
+    proc = subprocess.Popen([PYTHON, "-c", slow_check, "run", str(path)], cwd=project,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_until(lambda: (marks / "checking").exists() and psutil.Process(proc.pid).children(),
+               "kernels booting while the submission checks parameters")
+    procs = psutil.Process(proc.pid).children(recursive=True)
+    with cleaned_up(procs):
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=WAIT)
+        assert proc.returncode == 130, (proc.returncode, out + err)
+        assert "interrupted" in err and "Traceback" not in err
+        wait_until(lambda: all_gone(procs), "no kernel left")

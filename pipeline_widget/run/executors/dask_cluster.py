@@ -18,6 +18,7 @@ datastore (see transfer.py).
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import threading
 import time
@@ -59,11 +60,15 @@ _pool_lock = threading.Lock()
 _pool: KernelPool | None = None   # this worker process's kernels started ahead of need
 
 
-def _worker_pool(nthreads: int) -> KernelPool:
+def _worker_pool(dask_worker) -> KernelPool:
+    """The worker's kernels, shared by the runs it serves: their connection files live in
+    the worker's own folder, removed with the worker."""
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = KernelPool(nthreads + 1)  # one ready while each thread runs a step
+            folder = os.path.join(dask_worker.local_directory, "kernels")
+            # one ready while each thread runs a step
+            _pool = KernelPool(dask_worker.state.nthreads + 1, connection_dir=folder)
         return _pool
 
 
@@ -84,7 +89,7 @@ def prestart_kernels(counts: dict[str, int], dask_worker=None) -> None:
     """Run on each worker (Client.run) when a run opens: its first kernels boot now,
     and papermill loads meanwhile."""
     nthreads = dask_worker.state.nthreads
-    pool = _worker_pool(nthreads)
+    pool = _worker_pool(dask_worker)
     for name, count in counts.items():
         pool.want(name, min(count, nthreads))  # no more at once: the worker is loading too
     threading.Thread(target=_warm_worker, args=(dask_worker,), name="warm-worker",
@@ -113,7 +118,7 @@ def run_on_worker(plan: StepPlan, cancel_event: str, topic: str, spare: int) -> 
     kernel = None
     if plan.kernel_name is not None and not cancel.is_set():
         name = plan.kernel_name
-        pool = _worker_pool(worker.state.nthreads)
+        pool = _worker_pool(worker)
         try:
             kernel = pool.acquire(name)
         except Exception:

@@ -33,7 +33,7 @@ class LocalExecutor(Executor):
         self._waiting = Counter(s.kernel_name for s in plan.to_execute
                                 if s.kernel_name is not None)
         if self._waiting:
-            self._pool = KernelPool(self.max_parallel)
+            self._pool = KernelPool(self.max_parallel, connection_dir=plan.kernels_dir or None)
             for name, count in self._waiting.items():
                 self._pool.want(name, count)
 

@@ -97,4 +97,5 @@ def build(pipeline: PipelineModel, run_id: str, parameters: dict[str, Any], cach
         plan.storage = storage_for(workspace, [*plan.inputs.values(), *plan.outputs.values()])
         _inject(step, plan, values)
         plans[name] = plan
-    return RunPlan(run_id, pipeline.name, parameters, plans, upstream)
+    return RunPlan(run_id, pipeline.name, parameters, plans, upstream,
+                   kernels_dir=str(store.kernels_dir(workspace, run_id)))

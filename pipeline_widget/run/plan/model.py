@@ -63,6 +63,7 @@ class RunPlan:
     parameters: dict[str, Any]
     steps: dict[str, StepPlan]
     upstream: dict[str, list[str]]
+    kernels_dir: str = ""   # the kernels' connection files, in the run's folder
 
     @property
     def to_execute(self) -> list[StepPlan]:

@@ -41,6 +41,11 @@ def step_dir(workspace: Workspace, run_id: str, step_slug: str) -> Path:
     return run_dir(workspace, run_id) / "steps" / step_slug
 
 
+def kernels_dir(workspace: Workspace, run_id: str) -> Path:
+    """Where the connection files of a run's kernels live while they run."""
+    return run_dir(workspace, run_id) / "kernels"
+
+
 def _process_started(pid: int) -> str | None:
     """When process `pid` started, in clock ticks since boot (Linux), so that a process that
     later got the same pid is not taken for the runner; None where unknown."""

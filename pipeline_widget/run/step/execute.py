@@ -44,7 +44,8 @@ def execute_step(plan: StepPlan, cancel: CancelToken, kernel=None) -> StepOutcom
             if kernel is None:
                 from .kernels import start_kernel
 
-                kernel = own_kernel = start_kernel(plan.kernel_name)
+                kernel = own_kernel = start_kernel(plan.kernel_name,
+                                                   connection_dir=plan.record_dir)
             outcome = run_notebook(plan, kernel, cancel)
         else:
             from .script import run_script

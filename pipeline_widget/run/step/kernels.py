@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import os
 import queue
-import signal
 import subprocess
+import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 from queue import Empty
 from typing import Any
+
+from .supervisor import stop as stop_process
+from .supervisor import wrap
 
 # No history database: parallel kernels would contend for one sqlite file.
 KERNEL_ARGS = ["--HistoryManager.enabled=False"]
 STARTUP_TIMEOUT = 60
 WELCOME_WAIT = 0.1  # seconds to wait for an IOPub welcome before asking for kernel_info
+_PYTHON_NAMES = {"python", f"python{sys.version_info[0]}", "python%i.%i" % sys.version_info[:2]}
 
 
 def _prepare_code(cwd: str, env: dict[str, str], exit_on_error: bool) -> str:
@@ -135,27 +140,11 @@ class Kernel:
             pass
 
     def _kill_now(self) -> None:
-        """SIGKILL the kernel's process group and reap it; jupyter_client does the same but
-        then polls for the exit every 0.1 s."""
-        provisioner = getattr(self.km, "provisioner", None)
-        process = getattr(provisioner, "process", None)
-        if process is None or process.poll() is not None:
-            return
-        try:
-            pgid = getattr(provisioner, "pgid", None)
-            if pgid:
-                os.killpg(pgid, signal.SIGKILL)
-            else:
-                process.kill()
-        except OSError:
-            try:
-                process.kill()
-            except OSError:
-                pass
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
+        """End the kernel and every process under it at once (its supervisor does), and
+        reap it; jupyter_client would ask first, then poll for the exit every 0.1 s."""
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is not None:
+            stop_process(process)
 
 
 def _wait_ready(kc, km, timeout: float) -> None:
@@ -176,11 +165,22 @@ def _wait_ready(kc, km, timeout: float) -> None:
             raise RuntimeError(f"the kernel did not answer within {timeout:.0f} s")
 
 
-def start_kernel(kernel_name: str, cwd: str | None = None) -> Kernel:
-    """Start a kernel and wait until it answers."""
+def start_kernel(kernel_name: str, cwd: str | None = None,
+                 connection_dir: str | None = None) -> Kernel:
+    """Start a kernel under a supervisor (so its whole process tree ends with the runner)
+    and wait until it answers; its connection file goes to `connection_dir` (the run's
+    folder) when given, instead of the system's temporary folder."""
     from jupyter_client.manager import KernelManager
 
     km = KernelManager(kernel_name=kernel_name)
+    if km.kernel_spec is not None:
+        argv = list(km.kernel_spec.argv)
+        if argv and argv[0] in _PYTHON_NAMES:  # what jupyter_client would do, were it first
+            argv[0] = sys.executable
+        km.kernel_spec.argv = wrap(argv)
+    if connection_dir:
+        os.makedirs(connection_dir, exist_ok=True)
+        km.connection_file = os.path.join(connection_dir, f"kernel-{uuid.uuid4().hex}.json")
     # Cell output arrives over the kernel's channels; its own stderr is start-up noise.
     km.start_kernel(cwd=cwd or os.getcwd(), extra_arguments=KERNEL_ARGS,
                     env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
@@ -235,9 +235,11 @@ class Reaper:
 class KernelPool:
     """Kernels started ahead of need, keyed by kernel name."""
 
-    def __init__(self, size: int, cwd: str | Path | None = None) -> None:
+    def __init__(self, size: int, cwd: str | Path | None = None,
+                 connection_dir: str | Path | None = None) -> None:
         self.size = max(1, size)
         self.cwd = str(cwd) if cwd else None
+        self.connection_dir = str(connection_dir) if connection_dir else None
         self._idle: dict[str, list[Kernel]] = {}
         self._starting: dict[str, int] = {}
         self._errors: dict[str, BaseException] = {}
@@ -258,7 +260,7 @@ class KernelPool:
     def _start(self, kernel_name: str) -> None:
         kernel, error = None, None
         try:
-            kernel = start_kernel(kernel_name, self.cwd)
+            kernel = start_kernel(kernel_name, self.cwd, self.connection_dir)
         except BaseException as err:  # reported to the step that asks for this kernel
             error = err
         with self._cond:
@@ -282,7 +284,7 @@ class KernelPool:
                 if not self._starting.get(kernel_name):
                     break
                 self._cond.wait()
-        return start_kernel(kernel_name, self.cwd)
+        return start_kernel(kernel_name, self.cwd, self.connection_dir)
 
     def shutdown(self) -> None:
         with self._cond:

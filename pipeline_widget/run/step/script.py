@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -14,28 +13,11 @@ from ..plan.model import StepPlan
 from ..records import store as records
 from ..status import Status
 from .outcome import StepError, StepOutcome, tail, timeout_message
-
-# Linux: a launcher that asks for SIGKILL when the runner dies (even by kill -9), then
-# becomes the script, so a killed runner leaves no script running on its own. An exec, not
-# a pre-exec hook: those are unsafe in a process with threads.
-_DIE_WITH_PARENT = ("import ctypes, os, sys\n"
-                    "ctypes.CDLL(None).prctl(1, 9)\n"  # PR_SET_PDEATHSIG, SIGKILL
-                    "if os.getppid() != int(sys.argv[1]): os._exit(1)\n"  # already gone
-                    "os.execv(sys.argv[2], sys.argv[2:])\n")
+from .supervisor import stop, wrap
 
 
 def _command(plan: StepPlan) -> list[str]:
-    command = [sys.executable, plan.source, *plan.arguments]
-    if sys.platform.startswith("linux"):
-        return [sys.executable, "-S", "-c", _DIE_WITH_PARENT, str(os.getpid()), *command]
-    return command
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+    return wrap([sys.executable, plan.source, *plan.arguments])
 
 
 def run_script(plan: StepPlan, cancel: CancelToken) -> StepOutcome:
@@ -48,14 +30,14 @@ def run_script(plan: StepPlan, cancel: CancelToken) -> StepOutcome:
         proc = subprocess.Popen(_command(plan), cwd=plan.cwd, env=env, stdout=out, stderr=err,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
         timed_out = False
-        with cancel.on_cancel(lambda: _kill_group(proc)):
+        with cancel.on_cancel(lambda: stop(proc)):
             try:
                 code = proc.wait(timeout=plan.timeout)
             except subprocess.TimeoutExpired:
                 timed_out = True
-                _kill_group(proc)
+                stop(proc)
                 code = proc.wait()
-        _kill_group(proc)  # children the script left behind
+        stop(proc)  # children the script left behind: its supervisor has ended them
     outcome.end_time = time.time()
     if code == 0 and not cancel.is_set():
         outcome.status = Status.FINISHED
