@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -39,16 +40,29 @@ _FIELD_ORDER = ["type", "name", "notebook", "script_name", "source_directory", "
                 "allow_reuse", "timeout", "dependencies"]
 
 
-def to_dict(name: str, description: str, steps: list[Step], base: Path) -> dict:
+@dataclass
+class Declared:
+    """Pipeline parameters and data a file declares that no step uses (yet): kept, so that
+    loading and saving a file never loses what its author wrote."""
+    parameters: dict[str, PipelineParameter] = field(default_factory=dict)
+    data: dict[str, PipelineData] = field(default_factory=dict)
+
+
+def to_dict(name: str, description: str, steps: list[Step], base: Path,
+            declared: Declared | None = None) -> dict:
     params: dict[str, Any] = {}
     datas: dict[str, dict] = {}
+    unused = declared or Declared()
+    used_data = [d for s in steps for d in [*s.input_data, *s.outputs]]
     for s in steps:
         for p in s.pipeline_parameters():
             params.setdefault(p.name, p.default_value)
-        for data in [*s.input_data, *s.outputs]:
-            store = data.datastore_name
-            own_store = store not in (None, DEFAULT_DATASTORE)
-            datas.setdefault(data.name, {"datastore": store} if own_store else {})
+    for p in unused.parameters.values():
+        params.setdefault(p.name, p.default_value)
+    for data in [*used_data, *unused.data.values()]:
+        store = data.datastore_name
+        own_store = store not in (None, DEFAULT_DATASTORE)
+        datas.setdefault(data.name, {"datastore": store} if own_store else {})
 
     def ref(item: Any) -> Any:
         if isinstance(item, PipelineData):
@@ -177,8 +191,10 @@ def _step_error(data: dict, err: Any) -> Any:
     return err
 
 
-def from_dict(data: Any, base: Path, datastore_for, source: str = "pipeline") -> tuple[str, str, list[Step]]:
-    """Build steps from a checked dict; `datastore_for(name)` resolves datastore names."""
+def from_dict(data: Any, base: Path, datastore_for,
+              source: str = "pipeline") -> tuple[str, str, list[Step], Declared]:
+    """Build steps from a checked dict; `datastore_for(name)` resolves datastore names.
+    Also returns the parameters and data the file declares that no step uses."""
     check_shape(data, source)
     params = {n: PipelineParameter(n, v) for n, v in data.get("parameters", {}).items()}
     datas: dict[str, PipelineData] = {}
@@ -226,7 +242,11 @@ def from_dict(data: Any, base: Path, datastore_for, source: str = "pipeline") ->
                                                             refs))
         except PipelineError as err:
             raise PipelineError(f"{source}: steps[{i}]: {err}") from None
-    return data.get("name", ""), data.get("description", ""), steps
+    used_params = {p.name for s in steps for p in s.pipeline_parameters()}
+    used_data = {d.name for s in steps for d in [*s.input_data, *s.outputs]}
+    declared = Declared({n: p for n, p in params.items() if n not in used_params},
+                        {n: d for n, d in datas.items() if n not in used_data})
+    return data.get("name", ""), data.get("description", ""), steps, declared
 
 
 def read(path: Path) -> Any:

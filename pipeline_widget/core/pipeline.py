@@ -29,6 +29,7 @@ class PipelineModel:
         self.description = description
         self.name = name
         self.path: Path | None = None  # the file it was loaded from or saved to
+        self.declared = fileformat.Declared()  # in the file, used by no step: saved again
 
     @property
     def base_dir(self) -> Path:
@@ -87,16 +88,18 @@ class PipelineModel:
     # -- files ----------------------------------------------------------------
     def to_dict(self, base_dir: str | os.PathLike | None = None) -> dict:
         base = Path(base_dir).absolute() if base_dir is not None else Path.cwd()
-        return fileformat.to_dict(self.name, self.description, self.steps, base)
+        return fileformat.to_dict(self.name, self.description, self.steps, base, self.declared)
 
     @classmethod
     def from_dict(cls, data: Any, workspace: Workspace | None = None,
                   base_dir: str | os.PathLike | None = None, source: str = "pipeline") -> Self:
         workspace = workspace if workspace is not None else Workspace(".")
         base = Path(base_dir).absolute() if base_dir is not None else Path.cwd()
-        name, description, steps = fileformat.from_dict(
+        name, description, steps, declared = fileformat.from_dict(
             data, base, lambda n: Datastore.get(workspace, n), source)
-        return cls(workspace, steps, description=description, name=name or "pipeline")
+        pipeline = cls(workspace, steps, description=description, name=name or "pipeline")
+        pipeline.declared = declared
+        return pipeline
 
     def save(self, path: str | os.PathLike) -> Path:
         path = Path(path).absolute()

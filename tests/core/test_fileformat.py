@@ -88,3 +88,32 @@ def test_malformed_files_give_a_clear_error(project, content, message):
     path.write_text(content)
     with pytest.raises(PipelineError, match=message):
         Pipeline.load(path)
+
+
+def test_load_then_save_keeps_unused_parameters_and_data(pipeline, project):
+    path = pipeline.save(project / "p.pipeline.json")
+    data = json.loads(path.read_text())
+    data["parameters"]["later"] = 7
+    data["data"]["spare"] = {}
+    path.write_text(json.dumps(data))
+    Pipeline.load(path, workspace=pipeline.workspace).save(path)
+    again = json.loads(path.read_text())
+    assert again["parameters"] == {"alpha": 0.5, "later": 7}
+    assert set(again["data"]) == {"prepped", "model", "spare"}
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o600])
+def test_saving_keeps_the_files_mode(pipeline, project, mode):
+    path = pipeline.save(project / "p.pipeline.json")
+    path.chmod(mode)
+    Pipeline.load(path, workspace=pipeline.workspace).save(path)
+    assert path.stat().st_mode & 0o777 == mode
+
+
+def test_a_new_file_gets_the_mode_the_umask_gives(pipeline, project):
+    import os
+
+    umask = os.umask(0o027)
+    os.umask(umask)
+    path = pipeline.save(project / "new.pipeline.json")
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask

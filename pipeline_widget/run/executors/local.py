@@ -1,6 +1,7 @@
 """The local executor: a thread per running step and a pool of pre-started kernels."""
 from __future__ import annotations
 
+import os
 import threading
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -25,6 +26,7 @@ class LocalExecutor(Executor):
         self._lock = threading.Lock()
         self._reaper = Reaper()
         self._warm = False
+        self._kernels_dir = ""
 
     def warm_up(self, plan: RunPlan) -> None:
         """Start the first kernels now: they boot while the plan is checked and papermill
@@ -33,6 +35,7 @@ class LocalExecutor(Executor):
         self._waiting = Counter(s.kernel_name for s in plan.to_execute
                                 if s.kernel_name is not None)
         if self._waiting:
+            self._kernels_dir = plan.kernels_dir
             self._pool = KernelPool(self.max_parallel, connection_dir=plan.kernels_dir or None)
             for name, count in self._waiting.items():
                 self._pool.want(name, count)
@@ -68,3 +71,8 @@ class LocalExecutor(Executor):
         if self._pool is not None:
             self._pool.shutdown()
         self._reaper.join()
+        if self._kernels_dir:
+            try:
+                os.rmdir(self._kernels_dir)   # empty once every kernel has stopped
+            except OSError:
+                pass

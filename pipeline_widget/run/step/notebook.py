@@ -14,9 +14,11 @@ from ..status import Status
 from .kernels import Kernel
 from .notebook_failure import mark_stopped_cell
 from .outcome import StepError, StepOutcome, tail, timeout_message
+from .output_limits import OutputBudget, rich_size
 
 ENGINE = "pipeline_widget"
 SAVE_EVERY = 1.0  # seconds between writes of the executed notebook while it runs
+RICH = {"display_data", "execute_result"}
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _registered = False
 
@@ -27,6 +29,7 @@ def _register_engine() -> None:
     global _registered
     if _registered:
         return
+    from nbformat.v4 import new_output
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
     from papermill.utils import merge_kwargs, remove_args
@@ -38,14 +41,45 @@ def _register_engine() -> None:
         at the end, which papermill reaches even when the kernel is killed."""
 
         final = False
+        budget: OutputBudget
 
         def save(self, **kwargs):
             if self.final or (self.now() - self.last_save_time).total_seconds() >= SAVE_EVERY:
+                self.budget.flush()
                 super().save(**kwargs)
 
         def notebook_complete(self, **kwargs):
             self.final = True
             super().notebook_complete(**kwargs)
+
+    class BoundedClient(PapermillNotebookClient):
+        """Keeps what output_limits allows of each cell's output."""
+
+        def output(self, outs, msg, display_id, cell_index):
+            if self.output_hook_stack[msg["parent_header"].get("msg_id")]:
+                return super().output(outs, msg, display_id, cell_index)  # widgets' own
+            budget: OutputBudget = self.nb_man.budget
+            content = msg["content"]
+            if self.clear_before_next_output:
+                budget.cleared(cell_index)
+            if msg["msg_type"] == "stream":
+                if self.clear_before_next_output:
+                    outs[:] = []
+                    self.clear_display_id_mapping(cell_index)
+                    self.clear_before_next_output = False
+                return budget.stream(outs, content["name"], content.get("text", ""), cell_index,
+                                     lambda: new_output("stream", name=content["name"], text=""))
+            if msg["msg_type"] in RICH and not display_id and \
+                    not budget.rich(cell_index, rich_size(content)):
+                budget.dropped_note(outs, cell_index,
+                                    lambda: new_output("stream", name="stderr", text=""))
+                return None
+            return super().output(outs, msg, display_id, cell_index)
+
+        def clear_output(self, outs, msg, cell_index):
+            if not msg["content"].get("wait"):
+                self.nb_man.budget.cleared(cell_index)
+            return super().clear_output(outs, msg, cell_index)
 
     class PrestartedKernelEngine(NBClientEngine):
         @classmethod
@@ -53,6 +87,7 @@ def _register_engine() -> None:
                              log_output=False, autosave_cell_every=30, **kwargs):
             nb_man = FewerSaves(nb, output_path=output_path, progress_bar=progress_bar,
                                 log_output=log_output, autosave_cell_every=autosave_cell_every)
+            nb_man.budget = OutputBudget()
             nb_man.notebook_start()
             try:
                 cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
@@ -69,7 +104,7 @@ def _register_engine() -> None:
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
             final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
                                  kernel_name=kernel_name, log_output=False)
-            client = PapermillNotebookClient(nb_man, km=kernel.km, **final)
+            client = BoundedClient(nb_man, km=kernel.km, **final)
             client.owns_km = False
             client.kc = kernel.kc  # connected and answered: no second handshake
             return client.execute()
