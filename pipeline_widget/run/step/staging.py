@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
+from ...core.containment import inside
 from ...core.datastore import Datastore
 from ...core.errors import PipelineError
 from ...core.workspace import Workspace
@@ -80,13 +81,15 @@ def is_complete(url: str, options: dict) -> bool:
 
 
 def download(url: str, local: Path, options: dict) -> int:
-    """Copy every file under `url` into `local`; returns the number of files."""
+    """Copy every file under `url` into `local`; returns the number of files. An object
+    whose key would land outside `local` (`..`, an absolute part) stops the download
+    before anything is copied."""
     fs, root = _fs(url, options)
     root = root.rstrip("/")
     local.mkdir(parents=True, exist_ok=True)
     fs.invalidate_cache()
     files = [f for f in fs.find(root) if f != root]
-    targets = [str(local / f[len(root) + 1:]) for f in files]
+    targets = [str(inside(local, f[len(root) + 1:], f"object key {f!r}")) for f in files]
     for target in targets:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     if files:
