@@ -1,9 +1,11 @@
-"""A text view of a run's events: a progress bar and one line per ended step."""
+"""A text view of a run's events: a progress bar and one line per ended step (escaped:
+a step's error text must not drive the terminal)."""
 from __future__ import annotations
 
 import sys
 from typing import TextIO
 
+from ..core.printable import printable
 from .events import StatusEvent
 from .status import Status
 
@@ -39,5 +41,5 @@ class ProgressDisplay:
             self.bar.set_description_str(event.step[:30])
         if event.status.is_terminal and event.step not in self.ended:
             self.ended.add(event.step)
-            self.bar.write(describe(event), file=self.file)
+            self.bar.write(printable(describe(event)), file=self.file)
             self.bar.update(1)

@@ -51,6 +51,7 @@ def submit(pipeline: PipelineModel, experiment_name: str,
     run_id = new_run_id(experiment_name)
     plan = build(pipeline, run_id, parameters, cache, regenerate_outputs)
     chosen = make_executor(executor, max_parallel)
+    unstarted = store.Unstarted(workspace, run_id)
     try:
         if plan.to_execute:
             from .parameters_cell import check_notebook_parameters
@@ -61,6 +62,7 @@ def submit(pipeline: PipelineModel, experiment_name: str,
                       regenerate_outputs, continue_on_step_failure, max_parallel, rerun_of)
     except BaseException:  # refused or interrupted before the run started: no kernel stays
         chosen.close()
+        unstarted.discard()
         raise
 
 

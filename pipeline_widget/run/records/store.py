@@ -46,6 +46,40 @@ def kernels_dir(workspace: Workspace, run_id: str) -> Path:
     return run_dir(workspace, run_id) / "kernels"
 
 
+class Unstarted:
+    """The folders a submission may make before its last checks (kernels boot early, and
+    their connection files go to the run's folder): `discard` removes the ones it made and
+    gives the ones that were there their times back, so a refusal leaves no trace."""
+
+    def __init__(self, workspace: Workspace, run_id: str) -> None:
+        self.folders = [kernels_dir(workspace, run_id), run_dir(workspace, run_id),
+                        workspace.runs_dir, workspace.root]
+        self.times = {f: (st.st_atime_ns, st.st_mtime_ns) for f in self.folders
+                      if (st := _stat(f)) is not None}
+
+    def discard(self) -> None:
+        for folder in self.folders:
+            if folder in self.times:
+                try:
+                    os.utime(folder, ns=self.times[folder])
+                except OSError:
+                    pass
+                continue
+            try:
+                folder.rmdir()
+            except FileNotFoundError:
+                continue
+            except OSError:   # not empty: it holds something else
+                return
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
+
+
 def _process_started(pid: int) -> str | None:
     """When process `pid` started, in clock ticks since boot (Linux), so that a process that
     later got the same pid is not taken for the runner; None where unknown."""

@@ -1,30 +1,20 @@
-"""The command line: a thin view over core/ and run/.
-
-Exit codes: 0 success, 1 a step failed, 2 bad input (message only), 130 interrupted.
-"""
+"""The commands of the command line, each a thin view over core/ and run/."""
 from __future__ import annotations
 
-import argparse
 import json
 import signal
 import sys
 import time
-from typing import Any, NoReturn, Sequence
+from typing import Any
 
-from .core.errors import PipelineError
-from .core.names import slug
-from .core.workspace import Workspace
-from .run.records.model import StepError
-from .run.status import Status
+from ..core.errors import PipelineError
+from ..core.names import slug
+from ..core.workspace import Workspace
+from ..run.records.model import StepError
+from ..run.status import Status
+from .exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 SUMMARY_OUTPUTS_MAX = 20  # a run summary lists output folders for pipelines up to this size
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # usage errors are bad input too
-        self.print_usage(sys.stderr)
-        raise PipelineError(f"{self.prog}: {message}")
 
 
 def parse_param(text: str) -> tuple[str, Any]:
@@ -55,7 +45,7 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 
 def _wait(run, out) -> int:
     """Wait for a live run; Ctrl-C or SIGTERM cancel it cleanly first."""
-    from .run.progress import ProgressDisplay
+    from ..run.progress import ProgressDisplay
 
     interrupted = []
 
@@ -66,7 +56,7 @@ def _wait(run, out) -> int:
 
     old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        unsubscribe = run.subscribe(ProgressDisplay(len(run.record.steps), out))
+        unsubscribe = run.subscribe(ProgressDisplay(len(run.record.steps), out.raw))
         while run.is_live:
             run.wait_for_completion(show_output=False, timeout_seconds=0.2)
         unsubscribe()
@@ -102,7 +92,7 @@ def _wait(run, out) -> int:
 
 
 def cmd_run(args, ws: Workspace, out) -> int:
-    from .run import Pipeline
+    from ..run import Pipeline
 
     pipeline = Pipeline.load(args.file, workspace=ws)
     params = dict(parse_param(p) for p in args.param)
@@ -114,7 +104,7 @@ def cmd_run(args, ws: Workspace, out) -> int:
 
 
 def cmd_validate(args, ws: Workspace, out) -> int:
-    from .run import Pipeline
+    from ..run import Pipeline
 
     problems = Pipeline.load(args.file, workspace=ws).validate()
     if problems:
@@ -125,7 +115,7 @@ def cmd_validate(args, ws: Workspace, out) -> int:
 
 
 def cmd_runs(args, ws: Workspace, out) -> int:
-    from .run.records import list_runs
+    from ..run.records import list_runs
 
     records = list_runs(ws)
     if not records:
@@ -144,7 +134,7 @@ def cmd_runs(args, ws: Workspace, out) -> int:
 
 
 def cmd_show(args, ws: Workspace, out) -> int:
-    from .run.pipeline_run import PipelineRun
+    from ..run.pipeline_run import PipelineRun
 
     run = PipelineRun.get(ws, args.run_id)
     record = run.record
@@ -188,7 +178,7 @@ def _print_failure(step, out, tail_lines: int) -> None:
 
 
 def cmd_rerun(args, ws: Workspace, out) -> int:
-    from .run import rerun
+    from ..run import rerun
 
     run = rerun(ws, args.run_id, dict(parse_param(p) for p in args.param),
                 regenerate_outputs=args.no_reuse, max_parallel=args.max_parallel,
@@ -196,79 +186,3 @@ def cmd_rerun(args, ws: Workspace, out) -> int:
     return _wait(run, out)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="pipeline-widget", description="Run and inspect pipelines of "
-                     "notebooks and scripts linked by PipelineData.")
-    parser.add_argument("--workspace", default=".", help="the project folder whose "
-                        ".pipeline_widget/ holds runs and data (default: the current folder)")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    def run_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                       help="override a pipeline parameter (JSON value or plain text)")
-        p.add_argument("--max-parallel", type=int, default=None, metavar="N",
-                       help="steps run at once (default: CPU count)")
-        p.add_argument("--no-reuse", action="store_true", help="run every step again")
-        p.add_argument("--executor", default=None,
-                       help="local (default), dask (a new local cluster) or dask://host:8786")
-
-    p = sub.add_parser("run", help="run a .pipeline.json file")
-    p.add_argument("file")
-    p.add_argument("--experiment", default=None, help="experiment name (default: the pipeline's)")
-    p.add_argument("--continue-on-failure", action="store_true",
-                   help="keep running branches that do not depend on a failed step")
-    run_options(p)
-    p = sub.add_parser("validate", help="check a .pipeline.json file without running it")
-    p.add_argument("file")
-    sub.add_parser("runs", help="list the runs of the workspace")
-    p = sub.add_parser("show", help="describe one run: steps, statuses, outputs, notebooks")
-    p.add_argument("run_id")
-    p = sub.add_parser("rerun", help="run an earlier run's pipeline again with its parameters")
-    p.add_argument("run_id")
-    run_options(p)
-    for name in ("run", "validate", "runs", "show", "rerun"):
-        sub.choices[name].add_argument("--workspace", default=argparse.SUPPRESS,
-                                       help=argparse.SUPPRESS)
-    return parser
-
-
-COMMANDS = {"run": cmd_run, "validate": cmd_validate, "runs": cmd_runs, "show": cmd_show,
-            "rerun": cmd_rerun}
-
-
-def _skip_unused_grammar() -> None:
-    """jsonschema (imported by nbformat, hence papermill) compiles an IRI grammar at import,
-    about a second of CPU, only to check "iri" formats that notebooks never use. The
-    command line owns its process, so it tells jsonschema that the grammar is absent."""
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-
-
-def _interrupt(signum, frame) -> NoReturn:
-    raise KeyboardInterrupt
-
-
-def main(argv: Sequence[str] | None = None, out=None) -> int:
-    out = out or sys.stdout
-    _skip_unused_grammar()
-    # SIGTERM is Ctrl-C for the whole command, submission included (a run, once started,
-    # replaces this with a clean cancel)
-    old_term = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        args = build_parser().parse_args(argv)
-        if getattr(args, "max_parallel", None) is not None and args.max_parallel < 1:
-            raise PipelineError("--max-parallel must be at least 1")
-        return COMMANDS[args.command](args, Workspace(args.workspace), out)
-    except PipelineError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except SystemExit as exit_:  # --help
-        return int(exit_.code or 0)
-    except KeyboardInterrupt:  # before a run started (a started run cancels itself)
-        print("\ninterrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    finally:
-        signal.signal(signal.SIGTERM, old_term)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,5 @@
+"""The command line: `pipeline-widget run|validate|runs|show|rerun`, a view over run/."""
+from .app import main
+from .exit_codes import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
+
+__all__ = ["main", "EXIT_OK", "EXIT_FAILED", "EXIT_BAD_INPUT", "EXIT_INTERRUPTED"]

@@ -1,0 +1,98 @@
+"""The command line's entry point: arguments, the workspace, and how an outcome exits.
+
+Exit codes: 0 success, 1 a step failed, 2 bad input (message only), 130 interrupted.
+"""
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from typing import NoReturn, Sequence
+
+from ..core.errors import PipelineError
+from ..core.workspace import Workspace
+from . import terminal
+from .commands import cmd_rerun, cmd_run, cmd_runs, cmd_show, cmd_validate
+from .exit_codes import EXIT_BAD_INPUT, EXIT_INTERRUPTED
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # usage errors are bad input too
+        self.print_usage(sys.stderr)
+        raise PipelineError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pipeline-widget", description="Run and inspect pipelines of "
+                     "notebooks and scripts linked by PipelineData.")
+    parser.add_argument("--workspace", default=".", help="the project folder whose "
+                        ".pipeline_widget/ holds runs and data (default: the current folder)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def run_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                       help="override a pipeline parameter (JSON value or plain text)")
+        p.add_argument("--max-parallel", type=int, default=None, metavar="N",
+                       help="steps run at once (default: CPU count)")
+        p.add_argument("--no-reuse", action="store_true", help="run every step again")
+        p.add_argument("--executor", default=None,
+                       help="local (default), dask (a new local cluster) or dask://host:8786")
+
+    p = sub.add_parser("run", help="run a .pipeline.json file")
+    p.add_argument("file")
+    p.add_argument("--experiment", default=None, help="experiment name (default: the pipeline's)")
+    p.add_argument("--continue-on-failure", action="store_true",
+                   help="keep running branches that do not depend on a failed step")
+    run_options(p)
+    p = sub.add_parser("validate", help="check a .pipeline.json file without running it")
+    p.add_argument("file")
+    sub.add_parser("runs", help="list the runs of the workspace")
+    p = sub.add_parser("show", help="describe one run: steps, statuses, outputs, notebooks")
+    p.add_argument("run_id")
+    p = sub.add_parser("rerun", help="run an earlier run's pipeline again with its parameters")
+    p.add_argument("run_id")
+    run_options(p)
+    for name in ("run", "validate", "runs", "show", "rerun"):
+        sub.choices[name].add_argument("--workspace", default=argparse.SUPPRESS,
+                                       help=argparse.SUPPRESS)
+    return parser
+
+
+COMMANDS = {"run": cmd_run, "validate": cmd_validate, "runs": cmd_runs, "show": cmd_show,
+            "rerun": cmd_rerun}
+
+
+def _skip_unused_grammar() -> None:
+    """jsonschema (imported by nbformat, hence papermill) compiles an IRI grammar at import,
+    about a second of CPU, only to check "iri" formats that notebooks never use. The
+    command line owns its process, so it tells jsonschema that the grammar is absent."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
+def _interrupt(signum, frame) -> NoReturn:
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None, out=None) -> int:
+    out = terminal.Terminal(out or sys.stdout)
+    err_out = terminal.stderr()
+    _skip_unused_grammar()
+    # SIGTERM is Ctrl-C for the whole command, submission included (a run, once started,
+    # replaces this with a clean cancel)
+    old_term = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        args = build_parser().parse_args(argv)
+        if getattr(args, "max_parallel", None) is not None and args.max_parallel < 1:
+            raise PipelineError("--max-parallel must be at least 1")
+        return COMMANDS[args.command](args, Workspace(args.workspace), out)
+    except PipelineError as err:
+        print(f"error: {err}", file=err_out)
+        return EXIT_BAD_INPUT
+    except SystemExit as exit_:  # --help
+        return int(exit_.code or 0)
+    except KeyboardInterrupt:  # before a run started (a started run cancels itself)
+        print("\ninterrupted", file=err_out)
+        return EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, old_term)
+
