@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from ..core.errors import PipelineError
+from ..core.jsonfiles import loads
 from ..core.names import slug
 from ..core.workspace import Workspace
 from ..run.records.model import StepError
@@ -22,7 +23,7 @@ def parse_param(text: str) -> tuple[str, Any]:
     if not sep or not name:
         raise PipelineError(f"--param {text!r} is not name=value; e.g. --param alpha=0.5")
     try:
-        value = json.loads(raw)
+        value = loads(raw)
     except ValueError:
         value = raw  # a bare word is a string
     return name.strip(), value
@@ -107,10 +108,14 @@ def cmd_validate(args, ws: Workspace, out) -> int:
     from ..run import Pipeline
 
     problems = Pipeline.load(args.file, workspace=ws).validate()
-    if problems:
-        raise PipelineError(f"{args.file}: {len(problems)} problem(s):\n" +
+    bad = [p for p in problems if not p.warning]
+    if bad:
+        raise PipelineError(f"{args.file}: {len(bad)} problem(s):\n" +
                             "\n".join(f"  - {p}" for p in problems))
-    print(f"{args.file}: valid", file=out)
+    warnings = f" with {len(problems)} warning(s):" if problems else ""
+    print(f"{args.file}: valid{warnings}", file=out)
+    for p in problems:
+        print(f"  - {p}", file=out)
     return EXIT_OK
 
 

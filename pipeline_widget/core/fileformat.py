@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from . import jsonfiles
 from .dataset import Dataset, DatasetConsumptionConfig
 from .errors import PipelineError
 from .names import identifier_problem, step_name_problem
@@ -257,7 +258,9 @@ def read(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as err:
         raise PipelineError(f"cannot read pipeline file {path}: {err}") from None
     try:
-        return json.loads(text)
+        return jsonfiles.loads(text)
+    except jsonfiles.TooDeep as err:
+        raise PipelineError(f"{path.name} is not a pipeline file: {err}") from None
     except json.JSONDecodeError as err:
         raise PipelineError(f"{path.name} is not valid JSON (line {err.lineno}, column {err.colno}: "
                             f"{err.msg}); fix the file or save the pipeline again") from None

@@ -6,6 +6,20 @@ from pathlib import Path
 from typing import Any
 
 
+class TooDeep(ValueError):
+    """JSON nested deeper than the parser's stack: damaged or hostile, never a pipeline."""
+
+
+def loads(text: str | bytes) -> Any:
+    """json.loads, where nesting too deep is a ValueError like any other bad JSON (not a
+    RecursionError that would escape every handler for bad input)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise TooDeep("it is nested too deeply to read (arrays or objects inside each other "
+                      "thousands of levels deep)") from None
+
+
 def dumps(data: Any) -> str:
     """The one JSON style of the project: stable keys, two-space indent, final newline."""
     return json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False, default=str) + "\n"
@@ -16,7 +30,7 @@ def read_json(path: Path | str, default: Any = None) -> Any:
     cut by a full disk) is a PipelineError that names it."""
     try:
         with open(path, encoding="utf-8") as f:
-            return json.load(f)
+            return loads(f.read())
     except FileNotFoundError:
         return default
     except ValueError as err:

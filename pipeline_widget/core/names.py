@@ -6,6 +6,7 @@ but never becomes a path as it is: `step_slug` makes the folder-safe form.
 """
 from __future__ import annotations
 
+import builtins
 import hashlib
 import keyword
 import re
@@ -28,6 +29,14 @@ def identifier_problem(name: object, what: str) -> str | None:
         return (f"{what} name {name!r} is a Python keyword; choose another name, "
                 f"e.g. {name + '_data'!r}")
     return None
+
+
+def shadows_builtin(name: str) -> bool:
+    """Whether a notebook variable of this name hides a Python builtin (print, list...)."""
+    return name in _BUILTINS
+
+
+_BUILTINS = frozenset(dir(builtins)) | {"__builtins__"}
 
 
 def check_identifier(name: object, what: str) -> str:

@@ -10,7 +10,7 @@ from .datastore import Datastore
 from .errors import PipelineError
 from .pipeline_data import PipelineData, PipelineParameter
 from .steps import Step
-from .validation import Problem, validate
+from .validation import Problem, errors, validate
 from .workspace import Workspace
 
 
@@ -66,10 +66,14 @@ class PipelineModel:
     # -- checks ---------------------------------------------------------------
     def validate(self) -> list[Problem]:
         """Every problem found without running; [] when the pipeline is valid."""
+        return self.model_problems()
+
+    def model_problems(self) -> list[Problem]:
+        """The problems of the model itself (the runner's Pipeline adds what it sees)."""
         return validate(self.steps)
 
     def check(self) -> None:
-        problems = self.validate()
+        problems = errors(self.model_problems())
         if problems:
             raise PipelineError("the pipeline is not valid:\n" +
                                 "\n".join(f"  - {p}" for p in problems))

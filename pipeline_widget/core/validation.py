@@ -8,21 +8,28 @@ from typing import Callable, Iterator
 
 from . import graph
 from .dataset import DatasetConsumptionConfig
+from .names import shadows_builtin
 from .pipeline_data import PipelineData, PipelineParameter
 from .steps import Step
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem; `steps` and `data` name what a view should mark."""
+    """One problem; `steps` and `data` name what a view should mark. A warning is shown
+    but does not stop a run (the pipeline runs, perhaps not as meant)."""
 
     code: str
     message: str
     steps: tuple[str, ...] = ()
     data: tuple[str, ...] = ()
+    warning: bool = False
 
     def __str__(self) -> str:
-        return self.message
+        return f"warning: {self.message}" if self.warning else self.message
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if not p.warning]
 
 
 Check = Callable[[list[Step]], Iterator[Problem]]
@@ -109,6 +116,27 @@ def duplicate_input(steps: list[Step]) -> Iterator[Problem]:
                           f"{n!r}; each becomes a variable, so names must differ", (s.name,))
 
 
+def parameter_clash(steps: list[Step]) -> Iterator[Problem]:
+    for s in steps:
+        for name in s.clashing_parameters():
+            yield Problem("parameter_clash", f"step {s.name!r}: parameter {name!r} is also the "
+                          f"name of one of its inputs or outputs, and both would be the same "
+                          f"notebook variable; rename the parameter or the PipelineData",
+                          (s.name,), (name,))
+
+
+def builtin_data_name(steps: list[Step]) -> Iterator[Problem]:
+    for s in steps:
+        if not s.takes_parameters:
+            continue
+        for d in dict.fromkeys([*s.input_data, *s.outputs]):
+            if shadows_builtin(d.name):
+                yield Problem("builtin_data_name", f"PipelineData {d.name!r} becomes a variable "
+                              f"in notebook step {s.name!r} and hides Python's own {d.name!r} "
+                              f"there; rename it, e.g. {d.name.strip('_') + '_data'!r}",
+                              (s.name,), (d.name,), warning=True)
+
+
 def argument_not_declared(steps: list[Step]) -> Iterator[Problem]:
     for s in steps:
         declared = [*s.inputs, *s.outputs]
@@ -155,8 +183,8 @@ def cycle(steps: list[Step]) -> Iterator[Problem]:
 
 
 CHECKS: tuple[Check, ...] = (duplicate_step, duplicate_data, unproduced_data, two_producers,
-                             parameter_conflict, self_loop, duplicate_input,
-                             argument_not_declared, missing_source, bad_notebook,
+                             parameter_conflict, self_loop, duplicate_input, parameter_clash,
+                             builtin_data_name, argument_not_declared, missing_source, bad_notebook,
                              missing_dataset, cycle)
 
 

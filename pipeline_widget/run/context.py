@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from ..core.dataset import Dataset
+from ..core.jsonfiles import loads
 from .records.model import Metric
 
 CONTEXT_ENV = "PIPELINE_WIDGET_CONTEXT"
@@ -42,7 +43,7 @@ class Run:
         if path:
             try:
                 with open(path, encoding="utf-8") as f:
-                    return Run(json.load(f))
+                    return Run(loads(f.read()))
             except (OSError, ValueError):
                 pass
         return OfflineRun()
@@ -75,7 +76,7 @@ def read_metrics(path: str) -> list[Metric]:
         with open(path, encoding="utf-8") as f:
             for line in f:
                 try:
-                    item = json.loads(line)
+                    item = loads(line)
                 except ValueError:
                     continue
                 if isinstance(item, dict):

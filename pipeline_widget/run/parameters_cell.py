@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
 from ..core.errors import PipelineError
 from ..core.parameter_types import DECLARED_TYPES, fits, literal, type_of
 from ..core.pipeline import PipelineModel
+from ..core.pipeline_data import PipelineParameter
+from ..core.validation import Problem
 from .plan.model import RunPlan
 
 
@@ -55,28 +57,52 @@ def notebook_parameters(path: str | Path) -> list[NotebookParameter]:
     return list(_inspect(str(p), p.stat().st_mtime_ns))
 
 
-def check_notebook_parameters(pipeline: PipelineModel, plan: RunPlan) -> None:
-    """Refuse a value whose type does not fit the parameters cell; note what is odd."""
+def type_problems(pipeline: PipelineModel, values: dict[str, Any],
+                  skip: Collection[str] = ()) -> list[Problem]:
+    """Values that do not fit the parameters cells (errors), and PipelineData that would
+    replace a typed notebook parameter with a folder path (warnings). `values` are the
+    pipeline parameters' values; steps in `skip` (reused) are not checked."""
     problems = []
+    for step in pipeline.steps:
+        if not step.takes_parameters or step.name in skip or step.source_problem():
+            continue
+        try:
+            declared = {p.name: p for p in notebook_parameters(step.source)}
+        except (PipelineError, OSError):
+            continue  # validate() reports the unreadable notebook
+        for key, given in getattr(step, "parameters", {}).items():
+            value = values.get(given.name) if isinstance(given, PipelineParameter) else given
+            info = declared.get(key)
+            if info is not None and not fits(value, info.type_name):
+                problems.append(Problem(
+                    "parameter_type", f"step {step.name!r}: parameter {key!r} is {value!r} "
+                    f"({type(value).__name__}) but the notebook's parameters cell declares "
+                    f"{info.type_name} (default {info.default_text}); give a {info.type_name}",
+                    (step.name,)))
+        for data in dict.fromkeys([*step.input_data, *step.outputs]):
+            info = declared.get(data.name)
+            if info is not None and info.type_name not in ("", "str"):
+                problems.append(Problem(
+                    "data_replaces_parameter", f"PipelineData {data.name!r} replaces the "
+                    f"parameter {info.name} = {info.default_text} ({info.type_name}) of "
+                    f"{step.source.name} with a folder path (str); rename the PipelineData, "
+                    f"e.g. {data.name + '_dir'!r}, or the notebook's parameter",
+                    (step.name,), (data.name,), warning=True))
+    return problems
+
+
+def note_unusual_cells(pipeline: PipelineModel, plan: RunPlan) -> None:
+    """Tell the user (in the steps' notes) what the parameters cells make odd."""
     for step in pipeline.steps:
         sp = plan.steps[step.name]
         if not step.takes_parameters or sp.reused:
             continue
-        declared = {p.name: p for p in notebook_parameters(step.source)}
+        declared = {p.name for p in notebook_parameters(step.source)}
         if not declared:
             sp.notes.append(f"notebook {step.source.name} has no cell tagged 'parameters'; "
                             f"the values are injected in a new cell at the top")
             continue
         for key in getattr(step, "parameters", {}):
-            value = sp.parameters[key]
-            info = declared.get(key)
-            if info is None:
+            if key not in declared:
                 sp.notes.append(f"parameter {key!r} is not in the parameters cell of "
                                 f"{step.source.name}; it is injected all the same")
-            elif not fits(value, info.type_name):
-                problems.append(f"step {step.name!r}: parameter {key!r} is {value!r} "
-                                f"({type(value).__name__}) but the notebook's parameters cell "
-                                f"declares {info.type_name} (default {info.default_text}); "
-                                f"give a {info.type_name}")
-    if problems:
-        raise PipelineError("\n".join(problems))

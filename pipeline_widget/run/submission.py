@@ -6,7 +6,9 @@ from typing import Any
 
 from ..core.names import check_experiment_name
 from ..core.pipeline import PipelineModel
+from ..core.validation import Problem
 from ..core.workspace import Workspace
+from . import checks
 from .cancel import CancelToken
 from .events import EventBus
 from .executors import Executor, make_executor
@@ -20,6 +22,11 @@ from .scheduler import Scheduler, step_entry
 
 
 class Pipeline(PipelineModel):
+    def validate(self, executor: str = checks.LOCAL) -> list[Problem]:
+        """Every problem found without running, warnings included; the same checks refuse a
+        submission. executor: "local", or a Dask one (a missing kernel is then a warning)."""
+        return checks.problems(self, executor=executor)
+
     def submit(self, experiment_name: str, pipeline_parameters: dict[str, Any] | None = None,
                regenerate_outputs: bool = False, continue_on_step_failure: bool = False,
                max_parallel: int | None = None, executor: str | Executor | None = None) -> PipelineRun:
@@ -54,10 +61,16 @@ def submit(pipeline: PipelineModel, experiment_name: str,
     unstarted = store.Unstarted(workspace, run_id)
     try:
         if plan.to_execute:
-            from .parameters_cell import check_notebook_parameters
+            from .parameters_cell import note_unusual_cells
 
             chosen.warm_up(plan)  # kernels boot while papermill loads and checks parameters
-            check_notebook_parameters(pipeline, plan)
+            reused = {s.name for s in plan.steps.values() if s.reused}
+            found = checks.problems(pipeline, parameters, chosen.name, reused)
+            checks.refuse(found)
+            for problem in found:   # warnings: the run goes on, and says why it may surprise
+                for step in problem.steps:
+                    plan.steps[step].notes.append(problem.message)
+            note_unusual_cells(pipeline, plan)
         return _start(pipeline, plan, chosen, cache, experiment_name, parameters,
                       regenerate_outputs, continue_on_step_failure, max_parallel, rerun_of)
     except BaseException:  # refused or interrupted before the run started: no kernel stays

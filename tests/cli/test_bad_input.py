@@ -88,6 +88,13 @@ BAD_FILES = {
     "two producers": (changed(lambda d: d["steps"][1].update(inputs=[], outputs=["prepped"])),
                       "'prepped' is written by 'prepare data' and 'train'"),
     "empty pipeline": (changed(lambda d: d.update(steps=[], parameters={})), "no steps"),
+    "parameter named like its output": (changed(step0(parameters={"prepped": 1})),
+                                        "parameter 'prepped' is also the name of one of its"),
+    "kernel not installed": (changed(step0(kernel_name="no-such-kernel")),
+                             "needs the Jupyter kernel 'no-such-kernel', which is not installed "
+                             "here; installed kernels: "),
+    "timeout too large": (changed(step0(timeout=1e10)), "at most 2,592,000 (30 days)"),
+    "nested 100,000 deep": ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
 }
 
 
@@ -107,8 +114,7 @@ def test_a_bad_pipeline_file_is_refused_and_changes_nothing(where, case):
     path = where / "bad.pipeline.json"
     path.write_text(content if isinstance(content, str) else json.dumps(content))
     check_refused(where, ["run", str(path)], message)
-    if case != "wrong parameter type":  # found only against the notebook, when running
-        check_refused(where, ["validate", str(path)], message)
+    check_refused(where, ["validate", str(path)], message)  # one path decides for both
 
 
 @pytest.mark.parametrize("args, message", [

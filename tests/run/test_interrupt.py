@@ -190,12 +190,12 @@ def test_sigterm_while_the_run_is_submitted_cancels_it_with_130(project):
     # the parameters check is made slow, so the signal surely comes during the submission
     slow_check = ("import sys, time\n"
                   "import pipeline_widget.run.parameters_cell as cell\n"
-                  "check = cell.check_notebook_parameters\n"
+                  "check = cell.note_unusual_cells\n"
                   "def slow(*args):\n"
                   f"    open({str(marks / 'checking')!r}, 'w').close()\n"
                   "    time.sleep(60)\n"
                   "    return check(*args)\n"
-                  "cell.check_notebook_parameters = slow\n"
+                  "cell.note_unusual_cells = slow\n"
                   "from pipeline_widget.cli import main\n"
                   "sys.exit(main(sys.argv[1:]))\n")
     proc = subprocess.Popen([PYTHON, "-c", slow_check, "run", str(path)], cwd=project,

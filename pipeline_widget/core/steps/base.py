@@ -17,6 +17,7 @@ from ..pipeline_data import PipelineData, PipelineParameter
 
 Input = PipelineData | DatasetConsumptionConfig | PipelineParameter
 DEFAULT_KERNEL = "python3"
+TIMEOUT_MAX = 30 * 24 * 3600   # seconds; beyond, timers overflow and nothing is gained
 # Cell tags that change what executing a notebook does (papermill and nbclient honour them).
 EXECUTION_TAGS = frozenset({"parameters", "injected-parameters", "raises-exception",
                             "skip-execution"})
@@ -39,6 +40,17 @@ class Step:
     takes_parameters: ClassVar[bool] = False
     KINDS: ClassVar[dict[str, type["Step"]]] = {}
 
+    @staticmethod
+    def _checked_timeout(name: str, timeout: object) -> float | None:
+        if timeout is None:
+            return None
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) \
+                or not 0 < timeout <= TIMEOUT_MAX:
+            raise PipelineError(f"step {name!r}: timeout must be a number of seconds above 0 and "
+                                f"at most {TIMEOUT_MAX:,} (30 days), not {timeout!r}; "
+                                f"leave it empty (null) for no timeout")
+        return timeout
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         Step.KINDS[cls.kind] = cls
@@ -50,11 +62,7 @@ class Step:
         self.inputs: list[Input] = [self._checked_input(i) for i in (inputs or [])]
         self.outputs: list[PipelineData] = [self._checked_output(o) for o in (outputs or [])]
         self.allow_reuse = bool(allow_reuse)
-        if timeout is not None and (isinstance(timeout, bool)
-                                    or not isinstance(timeout, (int, float)) or timeout <= 0):
-            raise PipelineError(f"step {name!r}: timeout must be a positive number of seconds, "
-                                f"not {timeout!r}")
-        self.timeout = timeout
+        self.timeout = self._checked_timeout(name, timeout)
         self.dependencies: list[str] = [self._checked_dependency(d) for d in dependencies or []]
         for out in self.outputs:
             out._add_producer(self)
@@ -107,6 +115,11 @@ class Step:
     def content_problem(self) -> str | None:
         """Why the source's content cannot run (checked once the file is there), or None."""
         return None
+
+    def clashing_parameters(self) -> list[str]:
+        """Parameter names that are also the names of its inputs or outputs (they would be
+        one variable)."""
+        return []
 
     def passed_references(self) -> list[Any]:
         """Model objects the step hands on besides its inputs (a script's arguments)."""

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..jsonfiles import loads
 from ..errors import PipelineError
 from ..parameter_types import check_parameters
 from ..pipeline_data import PipelineData, PipelineParameter
@@ -61,7 +62,7 @@ class NotebookStep(Step):
         if self.kernel_name:
             return self.kernel_name, None
         try:
-            nb = json.loads(self.notebook.read_text(encoding="utf-8"))
+            nb = loads(self.notebook.read_text(encoding="utf-8"))
             name = nb.get("metadata", {}).get("kernelspec", {}).get("name")
         except (OSError, ValueError, AttributeError):
             name = None
@@ -73,8 +74,8 @@ class NotebookStep(Step):
     def content_problem(self) -> str | None:
         """Why the file is not a usable notebook (a light nbformat 4 check), or None."""
         try:
-            nb = json.loads(self.notebook.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            nb = loads(self.notebook.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
             return f"is not a readable notebook ({type(err).__name__}: {err})"
         if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
             return "is not a notebook (no list of cells)"
@@ -89,7 +90,7 @@ class NotebookStep(Step):
     @staticmethod
     def _code_cells(raw: bytes) -> list[dict]:
         try:
-            nb = json.loads(raw)
+            nb = loads(raw)
         except ValueError:
             return []
         cells = nb.get("cells", []) if isinstance(nb, dict) else []
@@ -123,6 +124,11 @@ class NotebookStep(Step):
 
     def identity(self, values: Binding) -> dict[str, Any]:
         return {"parameters": self._own(values)}
+
+    def clashing_parameters(self) -> list[str]:
+        names = {d.name for d in [*self.input_data, *self.outputs]}
+        names |= {ds.name for ds in self.named_datasets}
+        return [key for key in self.parameters if key in names]
 
     def inject(self, values: Binding) -> tuple[dict[str, Any], list[str]]:
         injected = self._own(values)
