@@ -88,6 +88,11 @@ def main(argv: Sequence[str] | None = None, out=None) -> int:
     except PipelineError as err:
         print(f"error: {err}", file=err_out)
         return EXIT_BAD_INPUT
+    except OSError as err:  # the disk or the folders said no: the user's to fix, not a bug
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"error: {where}{err.strerror or err}; check that the folder exists and that "
+              f"you may read and write it, or pass --workspace DIR", file=err_out)
+        return EXIT_BAD_INPUT
     except SystemExit as exit_:  # --help
         return int(exit_.code or 0)
     except KeyboardInterrupt:  # before a run started (a started run cancels itself)

@@ -39,9 +39,24 @@ class Workspace:
         else:
             self.path = path
             self.root = path / WORKSPACE_DIRNAME
+        if self.path.exists() and not self.path.is_dir():
+            raise PipelineError(f"workspace {self.path} is a file, not a folder; pass the "
+                                f"project's folder (--workspace DIR)")
         if self.root.exists() and not self.root.is_dir():
             raise PipelineError(f"workspace folder {self.root} is a file; remove it or choose "
                                 f"another folder with --workspace")
+
+    def check_writable(self) -> None:
+        """Refuse a workspace that cannot be written before a run starts, not halfway."""
+        folders = [self.root, self.runs_dir, self.cache_dir, self.default_datastore_dir]
+        existing = [f for f in folders if f.exists()]
+        if not existing:   # nothing made yet: the nearest existing folder above must take it
+            existing = [next(p for p in self.root.parents if p.exists())]
+        for folder in existing:
+            if not os.access(folder, os.W_OK | os.X_OK):
+                raise PipelineError(f"cannot write to {folder}: runs keep their records and "
+                                    f"outputs there. Make it writable, or run in a project "
+                                    f"folder of your own (--workspace DIR)")
 
     # -- layout -------------------------------------------------------------
     @property

@@ -54,6 +54,7 @@ def submit(pipeline: PipelineModel, experiment_name: str,
     check_experiment_name(experiment_name)
     parameters = pipeline.resolve_parameters(pipeline_parameters)
     workspace = pipeline.workspace
+    workspace.check_writable()
     cache = ReuseCache(workspace)
     run_id = new_run_id(experiment_name)
     plan = build(pipeline, run_id, parameters, cache, regenerate_outputs)
