@@ -122,19 +122,25 @@ def cmd_validate(args, ws: Workspace, out) -> int:
 def cmd_runs(args, ws: Workspace, out) -> int:
     from ..run.records import list_runs
 
-    records = list_runs(ws)
+    records = list_runs(ws, include_damaged=True)
     if not records:
         print(f"no runs yet in {ws.root}", file=out)
         return EXIT_OK
     rows = []
     for r in records:
         steps = r.steps.values()
+        if r.damaged:
+            rows.append([r.run_id, "?", "DAMAGED", _fmt_time(r.start_time), "-", "-", "-"])
+            continue
         rows.append([r.run_id, r.pipeline_name, r.status.value, _fmt_time(r.start_time),
                      _fmt_duration(r.duration if r.end_time else None),
                      f"{sum(s.status == Status.FINISHED for s in steps)}/{len(steps)}",
                      str(sum(s.is_reused for s in steps))])
     print(_table(rows, ["RUN ID", "PIPELINE", "STATUS", "STARTED", "TOOK", "DONE", "REUSED"]),
           file=out)
+    for r in records:
+        if r.damaged:
+            print(f"damaged: {r.damaged}", file=out)
     return EXIT_OK
 
 

@@ -169,7 +169,25 @@ def test_damaged_workspace_files_are_named_or_rebuilt(tmp_path, used_project):
     res = cli("show", manifest.parent.name, cwd=project)
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert str(manifest) in res.stderr and "damaged" in res.stderr
-    res = cli("runs", cwd=project)  # the other runs are still listed
-    assert res.returncode == 0 and res.stdout.count("Finished") == 2
-    assert manifest.parent.name not in res.stdout
+    res = cli("runs", cwd=project)  # the other runs are still listed, the damaged one marked
+    assert res.returncode == 0 and res.stdout.count("Finished") == 2, res.stdout + res.stderr
+    (marked,) = [line for line in res.stdout.splitlines() if line.startswith(manifest.parent.name)]
+    assert "DAMAGED" in marked
+    assert f"damaged: {manifest} is damaged" in res.stdout
     assert manifest.read_text() == "{\"run_id\": "
+    manifest.write_text('{"run_id": "x", "steps": 5}')  # valid JSON, wrong shape
+    res = cli("runs", cwd=project)
+    assert res.returncode == 0 and "DAMAGED" in res.stdout and "Traceback" not in res.stderr
+
+
+def test_cache_files_of_the_wrong_shape_count_as_absent(tmp_path, used_project):
+    project = tmp_path / "project"
+    shutil.copytree(used_project, project)
+    entries = list((project / ".pipeline_widget").glob("cache/**/*.json"))
+    assert entries
+    for i, cached in enumerate(entries):
+        cached.write_text(json.dumps([[1], {"fingerprint": 3}, "x", {"steps": []}][i % 4]))
+    res = cli("run", "p.pipeline.json", cwd=project)
+    assert res.returncode == 0 and "(2 ran, 0 reused)" in res.stdout, res.stdout + res.stderr
+    res = cli("run", "p.pipeline.json", cwd=project)
+    assert res.returncode == 0 and "(0 ran, 2 reused)" in res.stdout, res.stdout + res.stderr

@@ -220,6 +220,7 @@ class RunRecord:
     host: str | None = None
     steps: dict[str, StepRecord] = field(default_factory=dict)
     interrupted: bool = False   # the runner stopped before the run ended (not stored)
+    damaged: str | None = None  # why its run.json could not be read (not stored)
 
     def __post_init__(self) -> None:
         self.status = _status(self.status)
@@ -237,7 +238,7 @@ class RunRecord:
         paths = PathCodec(project)
         d: dict[str, Any] = {}
         for f in fields(self):
-            if f.name == "interrupted":
+            if f.name in ("interrupted", "damaged"):
                 continue
             value = getattr(self, f.name)
             if f.name == "status":

@@ -105,14 +105,11 @@ def _pid_alive(pid: Any, host: Any, started: Any = None) -> bool:
 def load(workspace: Workspace, run_id: str) -> RunRecord:
     """The record of `run_id`, as it stands; a run whose runner died reads as Canceled."""
     path = run_dir(workspace, run_id) / MANIFEST
-    data = jsonfiles.read_json(path)
-    if not isinstance(data, dict) or not isinstance(data.get("run_id"), str):
-        if data is None:
-            raise PipelineError(f"no run {run_id!r} in {workspace.root}; list runs with "
-                                f"`pipeline-widget runs`")
-        raise PipelineError(f"{path} is damaged (not a run record); remove the folder "
-                            f"{path.parent} if you do not need that run")
-    return _with_liveness(RunRecord.from_dict(data, workspace.path), path)
+    record = _read_record(workspace, path)
+    if record is None:
+        raise PipelineError(f"no run {run_id!r} in {workspace.root}; list runs with "
+                            f"`pipeline-widget runs`")
+    return _with_liveness(record, path)
 
 
 def save(workspace: Workspace, record: RunRecord) -> None:
@@ -147,17 +144,47 @@ def _with_liveness(record: RunRecord, manifest: Path) -> RunRecord:
     return record
 
 
-def list_runs(workspace: Workspace, pipeline_name: str | None = None) -> list[RunRecord]:
-    """Every readable run record, oldest first."""
+def list_runs(workspace: Workspace, pipeline_name: str | None = None,
+              include_damaged: bool = False) -> list[RunRecord]:
+    """Every readable run record, oldest first; with `include_damaged`, a record that cannot
+    be read is listed too, by its folder's name, with `damaged` saying why."""
     found = []
     if workspace.runs_dir.is_dir():
         for d in workspace.runs_dir.iterdir():
-            data = jsonfiles.read_json_lenient(d / MANIFEST)  # a damaged one: see `show`
-            if isinstance(data, dict) and isinstance(data.get("run_id"), str):
-                if pipeline_name is None or data.get("pipeline_name") == pipeline_name:
-                    found.append(_with_liveness(RunRecord.from_dict(data, workspace.path),
-                                                d / MANIFEST))
+            path = d / MANIFEST
+            try:
+                record = _read_record(workspace, path)
+            except PipelineError as err:
+                if include_damaged and pipeline_name is None and d.is_dir():
+                    found.append(RunRecord(d.name, start_time=_mtime(d), damaged=str(err)))
+                continue
+            if record is not None and pipeline_name in (None, record.pipeline_name):
+                found.append(_with_liveness(record, path))
     return sorted(found, key=lambda r: (r.start_time or 0, r.run_id))
+
+
+def _read_record(workspace: Workspace, path: Path) -> RunRecord | None:
+    """The record at `path` (None: no run.json, e.g. a run being set up); PipelineError
+    naming the file when it is damaged."""
+    data = jsonfiles.read_json(path)
+    if data is None:
+        return None
+    if not isinstance(data, dict) or data.get("run_id") != path.parent.name \
+            or not isinstance(data.get("steps", {}), dict):
+        raise PipelineError(f"{path} is damaged (not the record of run {path.parent.name}); "
+                            f"remove the folder {path.parent} if you do not need that run")
+    try:
+        return RunRecord.from_dict(data, workspace.path)
+    except (TypeError, ValueError, KeyError, AttributeError) as err:
+        raise PipelineError(f"{path} is damaged ({err}); remove the folder {path.parent} if "
+                            f"you do not need that run") from None
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
 
 
 def new_record(run_id: str, **values: Any) -> RunRecord:
