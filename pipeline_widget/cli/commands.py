@@ -8,8 +8,8 @@ import time
 from typing import Any
 
 from ..core.errors import PipelineError
-from ..core.jsonfiles import loads
-from ..core.names import slug
+from ..core.names import experiment_name_for
+from ..core.parameter_types import from_text
 from ..core.workspace import Workspace
 from ..run.records.model import StepError
 from ..run.status import Status
@@ -18,15 +18,16 @@ from .exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 SUMMARY_OUTPUTS_MAX = 20  # a run summary lists output folders for pipelines up to this size
 
 
-def parse_param(text: str) -> tuple[str, Any]:
-    name, sep, raw = text.partition("=")
-    if not sep or not name:
-        raise PipelineError(f"--param {text!r} is not name=value; e.g. --param alpha=0.5")
-    try:
-        value = loads(raw)
-    except ValueError:
-        value = raw  # a bare word is a string
-    return name.strip(), value
+def parse_params(texts: list[str], current: dict[str, Any]) -> dict[str, Any]:
+    """--param NAME=VALUE options, each read as the type of the parameter's `current` value
+    allows (core.parameter_types.from_text)."""
+    values = {}
+    for text in texts:
+        name, sep, raw = text.partition("=")
+        if not sep or not name.strip():
+            raise PipelineError(f"--param {text!r} is not name=value; e.g. --param alpha=0.5")
+        values[name.strip()] = from_text(raw, current.get(name.strip()))
+    return values
 
 
 def _fmt_time(t: float | None) -> str:
@@ -96,8 +97,9 @@ def cmd_run(args, ws: Workspace, out) -> int:
     from ..run import Pipeline
 
     pipeline = Pipeline.load(args.file, workspace=ws)
-    params = dict(parse_param(p) for p in args.param)
-    run = pipeline.submit(args.experiment or slug(pipeline.name), pipeline_parameters=params,
+    params = parse_params(args.param, {n: p.default_value for n, p in pipeline.parameters.items()})
+    experiment = args.experiment or experiment_name_for(pipeline.name)
+    run = pipeline.submit(experiment, pipeline_parameters=params,
                           regenerate_outputs=args.no_reuse,
                           continue_on_step_failure=args.continue_on_failure,
                           max_parallel=args.max_parallel, executor=args.executor)
@@ -190,8 +192,10 @@ def _print_failure(step, out, tail_lines: int) -> None:
 
 def cmd_rerun(args, ws: Workspace, out) -> int:
     from ..run import rerun
+    from ..run.pipeline_run import PipelineRun
 
-    run = rerun(ws, args.run_id, dict(parse_param(p) for p in args.param),
+    earlier = PipelineRun.get(ws, args.run_id).parameters if args.param else {}
+    run = rerun(ws, args.run_id, parse_params(args.param, earlier),
                 regenerate_outputs=args.no_reuse, max_parallel=args.max_parallel,
                 executor=args.executor)
     return _wait(run, out)

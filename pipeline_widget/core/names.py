@@ -12,11 +12,13 @@ import keyword
 import re
 
 from .errors import PipelineError
+from .printable import has_unsafe, printable
 
 IDENTIFIER_RULE = "[A-Za-z_][A-Za-z0-9_]*"
 _IDENTIFIER = re.compile(rf"^{IDENTIFIER_RULE}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 STEP_NAME_MAX = 100
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
 def identifier_problem(name: object, what: str) -> str | None:
@@ -59,6 +61,11 @@ def step_name_problem(name: object) -> str | None:
     if "/" in name or "\\" in name or ".." in name or _CONTROL.search(name):
         return (f"step name {name!r} is not allowed: it must not contain '/', '\\', '..' "
                 f"or control characters (spaces are fine), e.g. {slug(name)!r}")
+    if has_unsafe(name):
+        visible = printable(name)
+        return (f"step name '{visible}' is not allowed: it holds invisible or "
+                f"direction-changing characters, so it could pass for another name; "
+                f"type it again, e.g. {printable(_INVISIBLE.sub('', name))!r}")
     return None
 
 
@@ -70,12 +77,18 @@ def check_step_name(name: object) -> str:
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_")[:40] or "step"
+    """A folder-safe form: never starting with '-' (a shell would read an option)."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_-")[:40] or "step"
+
+
+def experiment_name_for(pipeline_name: str) -> str:
+    """The experiment a pipeline's runs go to unless one is given: always a valid name."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", pipeline_name).strip("_.-")[:64] or "experiment"
 
 
 def step_slug(name: str) -> str:
     """A folder name for a step: readable, and distinct for distinct names."""
-    digest = hashlib.sha1(name.encode()).hexdigest()[:6]
+    digest = hashlib.sha1(name.encode()).hexdigest()[:12]
     return f"{slug(name)}-{digest}"
 
 
@@ -84,5 +97,5 @@ def check_experiment_name(name: object) -> str:
             or ".." in name:
         raise PipelineError(
             f"experiment name {name!r} is not allowed: use 1-64 letters, digits, '_', '-' or '.', "
-            f"starting with a letter or digit, e.g. {slug(str(name)) or 'experiment'!r}")
+            f"starting with a letter or digit, e.g. {experiment_name_for(str(name))!r}")
     return name

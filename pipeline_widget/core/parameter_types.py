@@ -27,6 +27,20 @@ def literal(text: str) -> Any:
         return text
 
 
+def from_text(text: str, like: Any = None) -> Any:
+    """A value typed as text (a command line's NAME=VALUE): JSON when it reads as JSON (3,
+    0.5, true, [1, 2], "quoted"), else the text itself. For a parameter whose value is a
+    str (`like`), unquoted text stays text: version=2024 means "2024", not 2024."""
+    from .jsonfiles import loads
+
+    if isinstance(like, str) and not text.lstrip().startswith('"'):
+        return text
+    try:
+        return loads(text)
+    except ValueError:
+        return text
+
+
 def type_of(default: Any) -> str:
     """The declared type a default value implies ("" when it says nothing, as None does)."""
     name = type(default).__name__

@@ -11,7 +11,7 @@ from typing import Any, Callable
 import ipywidgets as w
 
 from ..core import PipelineError
-from ..core.names import check_experiment_name, slug
+from ..core.names import check_experiment_name, experiment_name_for
 from ..core.parameter_types import type_of
 from ..run import Pipeline, PipelineRun, rerun, submit
 from ..run.events import StatusEvent
@@ -255,4 +255,4 @@ def _experiment_for(name: str) -> str:
     try:
         return check_experiment_name(name)
     except PipelineError:
-        return slug(name) or "experiment"
+        return experiment_name_for(name)

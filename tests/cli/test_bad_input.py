@@ -191,3 +191,23 @@ def test_cache_files_of_the_wrong_shape_count_as_absent(tmp_path, used_project):
     assert res.returncode == 0 and "(2 ran, 0 reused)" in res.stdout, res.stdout + res.stderr
     res = cli("run", "p.pipeline.json", cwd=project)
     assert res.returncode == 0 and "(0 ran, 2 reused)" in res.stdout, res.stdout + res.stderr
+
+
+def test_a_pipeline_named_with_a_leading_dash_runs_under_a_valid_experiment(project):
+    write_steps(project)
+    (project / "p.pipeline.json").write_text(json.dumps({**VALID, "name": "-prep"}))
+    res = cli("run", "p.pipeline.json", cwd=project)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "run prep_" in res.stdout
+
+
+def test_a_param_for_a_text_parameter_is_taken_as_text(project):
+    write_notebook(project / "v.ipynb", "version = 'v1'", "print(type(version).__name__, version)")
+    (project / "v.pipeline.json").write_text(json.dumps({
+        "schema_version": 1, "name": "v", "parameters": {"version": "v1"},
+        "steps": [{"type": "notebook", "name": "v", "notebook": "v.ipynb",
+                   "parameter_bindings": {"version": "version"}}]}))
+    res = cli("run", "v.pipeline.json", "--param", "version=2024", cwd=project)
+    assert res.returncode == 0, res.stdout + res.stderr
+    (executed,) = project.glob(".pipeline_widget/runs/*/steps/*/executed.ipynb")
+    assert "str 2024" in executed.read_text()

@@ -22,8 +22,14 @@ from .model import RunPlan, StepPlan
 __all__ = ["RunPlan", "StepPlan", "build"]
 
 
-def _layout(step: Step, run_id: str, upstream: list[str], workspace: Any) -> StepPlan:
-    slug = step_slug(step.name)
+def _layout(step: Step, run_id: str, upstream: list[str], workspace: Any,
+            taken: set[str]) -> StepPlan:
+    slug = base = step_slug(step.name)
+    n = 1
+    while slug in taken:   # two names with one digest: each step its own folder all the same
+        n += 1
+        slug = f"{base}-{n}"
+    taken.add(slug)
     plan = StepPlan(name=step.name, slug=slug, kind=step.kind, run_id=run_id,
                     step_run_id=f"{slug}_{secrets.token_hex(4)}", source=str(step.source),
                     cwd=str(step.cwd), record_dir=str(store.step_dir(workspace, run_id, slug)),
@@ -74,9 +80,10 @@ def build(pipeline: PipelineModel, run_id: str, parameters: dict[str, Any], cach
     by_name = {s.name: s for s in pipeline.steps}
     producer_of: dict[int, str] = {id(o): s.name for s in pipeline.steps for o in s.outputs}
     plans: dict[str, StepPlan] = {}
+    slugs: set[str] = set()
     for name in pipeline.topological_order():
         step = by_name[name]
-        plan = _layout(step, run_id, upstream[name], workspace)
+        plan = _layout(step, run_id, upstream[name], workspace, slugs)
         for d in step.input_data:
             producer = plans[producer_of[id(d)]]
             plan.inputs[d.name] = producer.outputs[d.name]
