@@ -10,6 +10,7 @@ import sys
 from typing import NoReturn, Sequence
 
 from ..core.errors import PipelineError
+from ..core.printable import printable
 from ..core.workspace import Workspace
 from . import terminal
 from .commands import cmd_rerun, cmd_run, cmd_runs, cmd_show, cmd_validate
@@ -81,6 +82,11 @@ def main(argv: Sequence[str] | None = None, out=None) -> int:
     # replaces this with a clean cancel)
     old_term = signal.signal(signal.SIGTERM, _interrupt)
     try:
+        argv = list(sys.argv[1:] if argv is None else argv)
+        for arg in argv:
+            if "\x00" in arg:
+                raise PipelineError(f"argument {printable(arg)!r} holds a NUL character, which no "
+                                    f"file name or value can hold; type it again")
         args = build_parser().parse_args(argv)
         if getattr(args, "max_parallel", None) is not None and args.max_parallel < 1:
             raise PipelineError("--max-parallel must be at least 1")

@@ -15,6 +15,11 @@ def make_executor(executor: str | Executor | None, max_parallel: int | None) -> 
         return LocalExecutor(max_parallel)
     if isinstance(executor, str) and (executor == "dask" or executor.startswith("dask://")
                                       or executor.startswith("tcp://")):
+        import importlib.util
+
+        if importlib.util.find_spec("distributed") is None:
+            raise PipelineError(f"executor {executor!r} needs Dask, which is not installed; "
+                                f"install it with: pip install \"pipeline-widget[dask]\"")
         from .dask_cluster import DaskExecutor
 
         return DaskExecutor(executor, max_parallel)

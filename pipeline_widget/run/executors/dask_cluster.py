@@ -24,7 +24,7 @@ import threading
 import time
 from collections import Counter, deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from typing import Any, Callable
 
 from ...core.errors import PipelineError
@@ -42,12 +42,44 @@ CANCEL_POLL = 0.5            # seconds between a running step's looks at the can
 
 
 def scheduler_address(address: str) -> str | None:
-    """None for a new LocalCluster ("dask"); a tcp:// address for a running scheduler."""
+    """None for a new LocalCluster ("dask"); a tcp:// address for a running scheduler.
+    A malformed address is refused here, with the form it must take."""
     if address == "dask":
         return None
-    if address.startswith("dask://"):
-        return "tcp://" + address[len("dask://"):]
-    return address
+    rest = address.split("://", 1)[1] if "://" in address else address
+    host, _, port = rest.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536 or "/" in host:
+        raise PipelineError(f"executor {address!r} is not a scheduler address; use "
+                            f"dask://HOST:PORT (e.g. dask://127.0.0.1:8786), or 'dask' for a "
+                            f"new local cluster")
+    return f"tcp://{rest}"
+
+
+@contextmanager
+def _workers_without_main():
+    """Worker processes start by spawn, which runs the user's __main__ again in each of
+    them; a script without an `if __name__ == "__main__":` guard would then submit its
+    pipeline from every worker, and no worker would start. The workers need nothing of
+    __main__, so while they start, spawn is told not to load it."""
+    import multiprocessing.spawn as spawn
+
+    original = spawn.get_preparation_data
+
+    def without_main(name: str) -> dict:
+        data = original(name)
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+        return data
+
+    with _spawn_lock:
+        spawn.get_preparation_data = without_main
+        try:
+            yield
+        finally:
+            spawn.get_preparation_data = original
+
+
+_spawn_lock = threading.Lock()
 
 
 def worker_label() -> str:
@@ -195,7 +227,8 @@ class DaskExecutor(Executor):
         if self._scheduler is None:
             # A step whose worker dies fails at once, rather than being retried on (and
             # perhaps killing) the next worker.
-            with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+            with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+                    _workers_without_main():
                 self._cluster = LocalCluster(n_workers=self.max_parallel, threads_per_worker=1,
                                              processes=True, host="127.0.0.1",
                                              dashboard_address="127.0.0.1:0",
@@ -204,7 +237,7 @@ class DaskExecutor(Executor):
         else:
             try:
                 self._client = Client(self._scheduler, timeout=CONNECT_TIMEOUT)
-            except (OSError, TimeoutError) as err:
+            except (OSError, TimeoutError, ValueError) as err:
                 raise PipelineError(f"could not connect to the Dask scheduler at "
                                     f"{self._scheduler} ({err}); start it (dask scheduler) "
                                     f"or check the address given as executor") from err
