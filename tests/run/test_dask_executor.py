@@ -196,8 +196,12 @@ def test_cancel_reaches_the_worker_and_stops_its_kernel(ws, project, dask_cluste
 def test_a_worker_that_dies_fails_its_step(ws, project, dask_cluster):
     """A step that kills its own worker process: the run reports it as a step failure.
     Last in this module: the nanny restarts the worker afterwards."""
+    # the script's parent is its supervisor; the supervisor's parent is the worker
     script = write_script(project / "die" / "die.py",
-                          "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n")
+                          "import os, signal\n"
+                          "with open(f'/proc/{os.getppid()}/stat') as f:\n"
+                          "    worker = int(f.read().rsplit(')', 1)[1].split()[1])\n"
+                          "os.kill(worker, signal.SIGKILL)\n")
     run = Pipeline(ws, [PythonScriptStep(name="die", source_directory=project / "die",
                                          script_name="die.py")]).submit("die",
                                                                          executor=dask_cluster)

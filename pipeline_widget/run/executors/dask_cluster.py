@@ -112,9 +112,19 @@ def _warm_worker(dask_worker) -> None:
 
         from ..step import notebook  # noqa: F401
 
-        dask_worker._get_client()
+        worker_client(dask_worker)
     except Exception:
         pass  # the step does the same and reports what fails
+
+
+_client_lock = threading.Lock()
+
+
+def worker_client(dask_worker):
+    """The worker's client, made once: the warm-up thread and a step's task both need it,
+    and distributed does not guard its creation against two threads at once."""
+    with _client_lock:
+        return dask_worker._get_client()
 
 
 def prestart_kernels(counts: dict[str, int], dask_worker=None) -> None:
@@ -144,7 +154,8 @@ def run_on_worker(plan: StepPlan, cancel_event: str, topic: str, spare: int) -> 
 
     worker = get_worker()
     cancel, done = CancelToken(), threading.Event()
-    event = Event(cancel_event)  # bound to the worker's client, usable from the watcher
+    # bound to the worker's client, usable from the watcher
+    event = Event(cancel_event, client=worker_client(worker))
     if event.is_set():
         cancel.cancel()
     kernel = None
