@@ -124,3 +124,25 @@ def test_a_kernel_that_cannot_enter_the_steps_folder_exits_instead_of_running_el
     finally:
         kernel.stop()
     assert pid is not None and not psutil.pid_exists(pid)
+
+
+def test_a_closing_pool_does_not_wait_for_a_kernel_that_never_answers(tmp_path, monkeypatch):
+    """A kernel that hangs while starting costs a closing run a few seconds, not the 60 s
+    start timeout; its starting thread stops it when it gives up."""
+    import sys
+    import time as clock
+
+    from pipeline_widget.run.step.kernels import STARTUP_TIMEOUT, KernelPool
+
+    spec = tmp_path / "kernels" / "hangs"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-c", "import time; time.sleep(600)", "{connection_file}"],
+        "display_name": "hangs", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    pool = KernelPool(1)
+    pool.want("hangs", 1)
+    clock.sleep(1)  # the kernel process is up, and silent
+    start = clock.monotonic()
+    pool.shutdown()
+    assert clock.monotonic() - start < STARTUP_TIMEOUT / 2  # a bound, not a measurement

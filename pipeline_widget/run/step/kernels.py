@@ -6,6 +6,7 @@ has answered, so a step starts executing code at once.
 """
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import subprocess
@@ -23,6 +24,10 @@ from .supervisor import wrap
 # No history database: parallel kernels would contend for one sqlite file.
 KERNEL_ARGS = ["--HistoryManager.enabled=False"]
 STARTUP_TIMEOUT = 60
+SHUTDOWN_WAIT = 5      # seconds a closing pool waits for kernels still starting; the rest
+                       # are stopped by their starting threads when they are up
+SLOW_START = 10        # seconds after which a kernel start is logged, with where it waited
+log = logging.getLogger(__name__)
 WELCOME_WAIT = 0.1  # seconds to wait for an IOPub welcome before asking for kernel_info
 _PYTHON_NAMES = {"python", f"python{sys.version_info[0]}", "python%i.%i" % sys.version_info[:2]}
 
@@ -187,6 +192,7 @@ def start_kernel(kernel_name: str, cwd: str | None = None,
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     kernel = Kernel(km)
     probe = km.client()
+    started = time.monotonic()
     try:
         probe.start_channels(iopub=False, stdin=False, hb=False, control=False)
         _wait_ready(probe, km, STARTUP_TIMEOUT)
@@ -195,6 +201,10 @@ def start_kernel(kernel_name: str, cwd: str | None = None,
         raise
     finally:
         probe.stop_channels()
+        took = time.monotonic() - started
+        if took > SLOW_START:
+            log.warning("kernel %s (pid %s) took %.1f s to answer its first request",
+                        kernel_name, kernel.pid, took)
     return kernel
 
 
@@ -289,7 +299,7 @@ class KernelPool:
     def shutdown(self) -> None:
         with self._cond:
             self._closed = True
-            self._cond.wait_for(lambda: not any(self._starting.values()), timeout=STARTUP_TIMEOUT)
+            self._cond.wait_for(lambda: not any(self._starting.values()), timeout=SHUTDOWN_WAIT)
             idle = [k for ks in self._idle.values() for k in ks]
             self._idle.clear()
         for kernel in idle:
