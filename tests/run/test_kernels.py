@@ -146,3 +146,18 @@ def test_a_closing_pool_does_not_wait_for_a_kernel_that_never_answers(tmp_path, 
     start = clock.monotonic()
     pool.shutdown()
     assert clock.monotonic() - start < STARTUP_TIMEOUT / 2  # a bound, not a measurement
+
+
+def test_a_step_does_not_wait_for_a_prestarted_kernel_that_never_answers(monkeypatch):
+    import time as clock
+
+    from pipeline_widget.run.step import kernels
+
+    started = []
+    monkeypatch.setattr(kernels, "start_kernel", lambda *a: started.append(a) or "fresh")
+    pool = kernels.KernelPool(1)
+    with pool._cond:  # a start under way that never ends
+        pool._starting["hangs"] = 1
+    begin = clock.monotonic()
+    assert pool.acquire("hangs") == "fresh"  # its own kernel, after a bounded wait
+    assert clock.monotonic() - begin < kernels.STARTUP_TIMEOUT / 2

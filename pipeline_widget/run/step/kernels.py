@@ -284,16 +284,19 @@ class KernelPool:
             self._cond.notify_all()
 
     def acquire(self, kernel_name: str) -> Kernel:
-        """A ready kernel, waiting for one being started, or starting one now."""
+        """A ready kernel, waiting for one being started (up to SLOW_START: a start that
+        hangs must not hold the step), or starting one now."""
+        deadline = time.monotonic() + SLOW_START
         with self._cond:
             while True:
                 if self._idle.get(kernel_name):
                     return self._idle[kernel_name].pop(0)
                 if kernel_name in self._errors:
                     raise self._errors.pop(kernel_name)
-                if not self._starting.get(kernel_name):
+                left = deadline - time.monotonic()
+                if not self._starting.get(kernel_name) or left <= 0:
                     break
-                self._cond.wait()
+                self._cond.wait(timeout=left)
         return start_kernel(kernel_name, self.cwd, self.connection_dir)
 
     def shutdown(self) -> None:
