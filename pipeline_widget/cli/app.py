@@ -13,7 +13,7 @@ from ..core.errors import PipelineError
 from ..core.printable import printable
 from ..core.workspace import Workspace
 from . import terminal
-from .commands import cmd_rerun, cmd_run, cmd_runs, cmd_show, cmd_validate
+from .commands import cmd_azureml, cmd_rerun, cmd_run, cmd_runs, cmd_show, cmd_validate
 from .exit_codes import EXIT_BAD_INPUT, EXIT_INTERRUPTED
 
 
@@ -53,14 +53,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rerun", help="run an earlier run's pipeline again with its parameters")
     p.add_argument("run_id")
     run_options(p)
-    for name in ("run", "validate", "runs", "show", "rerun"):
+    p = sub.add_parser("azureml", help="run an Azure ML SDK v1 pipeline script here, its "
+                       "azureml imports served locally (--export FILE: save its pipeline instead)")
+    p.add_argument("script")
+    p.add_argument("args", nargs=argparse.REMAINDER,
+                   help="the script's own arguments; --export FILE.pipeline.json among them "
+                        "saves the pipeline the script builds, without running it")
+    for name in ("run", "validate", "runs", "show", "rerun", "azureml"):
         sub.choices[name].add_argument("--workspace", default=argparse.SUPPRESS,
                                        help=argparse.SUPPRESS)
     return parser
 
 
 COMMANDS = {"run": cmd_run, "validate": cmd_validate, "runs": cmd_runs, "show": cmd_show,
-            "rerun": cmd_rerun}
+            "rerun": cmd_rerun, "azureml": cmd_azureml}
 
 
 def _skip_unused_grammar() -> None:

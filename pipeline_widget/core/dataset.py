@@ -32,8 +32,8 @@ class Dataset:
     kind: str = "file"
     name: str | None = None  # set once registered
 
-    File: ClassVar[type]
-    Tabular: ClassVar[type]
+    File: ClassVar[type["_FileFactory"]]
+    Tabular: ClassVar[type["_TabularFactory"]]
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -79,7 +79,9 @@ class Dataset:
             else pd.read_csv(files[0])
 
     # -- registry ---------------------------------------------------------------
-    def register(self, workspace: Workspace, name: str, create_new_version: bool = False) -> "Dataset":
+    def register(self, workspace: Workspace, name: str, create_new_version: bool = False,
+                 description: str | None = None, tags: dict | None = None) -> "Dataset":
+        """Register under `name` (description and tags: accepted as Azure ML does, not kept)."""
         check_identifier(name, "dataset")
         workspace.ensure()
         with locks.lock(workspace.datasets_file):
@@ -139,3 +141,10 @@ class DatasetConsumptionConfig:
 
     name: str
     dataset: Dataset = field(compare=True)
+
+    def as_mount(self, path_on_compute: str | None = None) -> "DatasetConsumptionConfig":
+        """Azure ML's ways to hand a dataset over; locally the data is already a folder."""
+        return self
+
+    def as_download(self, path_on_compute: str | None = None) -> "DatasetConsumptionConfig":
+        return self

@@ -55,18 +55,57 @@ class Run:
         with open(self._metrics_file, "a", encoding="utf-8") as f:  # type: ignore[arg-type]
             f.write(line + "\n")
 
+    def log_list(self, name: str, value: list, description: str = "") -> None:
+        self.log(name, list(value), description)
+
+    def log_row(self, name: str, description: str = "", **values: Any) -> None:
+        self.log(name, dict(values), description)
+
+    def get_metrics(self, name: str | None = None) -> dict[str, Any]:
+        """What this step logged so far: name -> value (a repeated name: its values)."""
+        values: dict[str, list[Any]] = {}
+        for m in read_metrics(self._metrics_file) if self._metrics_file else []:
+            if name is None or m.name == name:
+                values.setdefault(m.name, []).append(m.value)
+        return {n: v[0] if len(v) == 1 else v for n, v in values.items()}
+
+    def complete(self) -> None:
+        """The runner ends the step when its code ends; nothing to do."""
+
+    @property
+    def parent(self) -> "_RunRef":
+        """The pipeline run this step belongs to."""
+        return _RunRef(self.run_id)
+
+    @property
+    def experiment(self) -> "_RunRef":
+        return _RunRef(self.run_id.rsplit("_", 3)[0] if self.run_id else "")
+
     def __repr__(self) -> str:
         return f"Run(step={self.step_name!r}, run_id={self.run_id!r})"
 
 
+class _RunRef:
+    """A name to print and compare (`run.parent.id`, `run.experiment.name`)."""
+
+    def __init__(self, name: str) -> None:
+        self.id = self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
 class OfflineRun(Run):
-    """Outside a pipeline: empty inputs, and `log` prints instead of recording."""
+    """Outside a pipeline, as Azure ML's offline run: empty inputs, an id that starts with
+    OfflineRun_, and `log` prints instead of recording."""
 
     def __init__(self) -> None:
-        super().__init__({"step_run_id": "OfflineRun"})
+        import uuid
+
+        super().__init__({"step_run_id": f"OfflineRun_{uuid.uuid4()}"})
 
     def log(self, name: str, value: Any, description: str = "") -> None:
-        print(f"[offline run] {name} = {value!r}")
+        print(f"Attempted to log scalar metric {name}:\n{value}")
 
 
 def read_metrics(path: str) -> list[Metric]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from queue import Empty
 from typing import Any
 
+from .azureml_imports import step_environment
 from .supervisor import stop as stop_process
 from .supervisor import wrap
 
@@ -188,7 +189,7 @@ def start_kernel(kernel_name: str, cwd: str | None = None,
         km.connection_file = os.path.join(connection_dir, f"kernel-{uuid.uuid4().hex}.json")
     # Cell output arrives over the kernel's channels; its own stderr is start-up noise.
     km.start_kernel(cwd=cwd or os.getcwd(), extra_arguments=KERNEL_ARGS,
-                    env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+                    env=step_environment({**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}),
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     kernel = Kernel(km)
     probe = km.client()

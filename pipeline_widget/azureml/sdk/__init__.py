@@ -1,0 +1,1 @@
+"""`azureml`: the local stand-in for Azure ML SDK v1 (see pipeline_widget.azureml)."""
