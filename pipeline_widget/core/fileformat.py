@@ -38,7 +38,7 @@ def _abs(stored: str, base: Path) -> Path:
 
 _FIELD_ORDER = ["type", "name", "notebook", "script_name", "source_directory", "arguments",
                 "inputs", "outputs", "parameters", "parameter_bindings", "kernel_name",
-                "allow_reuse", "timeout", "dependencies"]
+                "allow_reuse", "timeout", "dependencies", "snapshot"]
 
 
 @dataclass

@@ -18,6 +18,11 @@ def test_a_two_step_pipeline_with_a_dataset_and_an_estimator_runs(v1_project):
     (record,) = (v1_project / ".pipeline_widget" / "runs").glob("*/run.json")
     steps = json.loads(record.read_text())["steps"]
     assert {n: s["status"] for n, s in steps.items()} == {"clean": "Finished", "fit": "Finished"}
+    # ./outputs and ./logs stay with the step run, as v1 keeps them; the code folder is clean
+    (model,) = (v1_project / ".pipeline_widget" / "runs").glob("*/steps/fit-*/snapshot/outputs/*")
+    assert model.name == "model.txt" and model.read_text() == "2"
+    assert list((v1_project / ".pipeline_widget" / "runs").glob("*/steps/fit-*/snapshot/logs"))
+    assert not (v1_project / "code" / "outputs").exists()
 
 
 def test_output_file_dataset_configs_and_pipeline_parameters(v1_project):
@@ -47,19 +52,21 @@ def test_output_file_dataset_configs_and_pipeline_parameters(v1_project):
 
 def test_a_step_sequence_keeps_its_order(v1_project):
     (v1_project / "code" / "mark.py").write_text(
-        "import sys, time\nopen('order.txt', 'a').write(sys.argv[1] + '\\n')\n")
+        "import sys\nopen(sys.argv[2], 'a').write(sys.argv[1] + '\\n')\n")
+    order = v1_project / "order.txt"
     (v1_project / "sequence.py").write_text(
         "from azureml.core import Experiment, Workspace\n"
         "from azureml.pipeline.core import Pipeline, StepSequence\n"
         "from azureml.pipeline.steps import PythonScriptStep\n"
         "ws = Workspace.from_config()\n"
         "steps = [PythonScriptStep(name=f's{i}', script_name='mark.py', source_directory='code',\n"
-        "                          arguments=[str(i)], allow_reuse=False) for i in range(4)]\n"
+        f"                          arguments=[str(i), {str(order)!r}], allow_reuse=False)\n"
+        "         for i in range(4)]\n"
         "run = Experiment(ws, 'seq').submit(Pipeline(ws, StepSequence(steps=steps)))\n"
         "print('STATUS', run.wait_for_completion(show_output=False))\n")
     res = azureml_cli(v1_project, "sequence.py")
     assert res.returncode == 0 and "STATUS Finished" in res.stdout, res.stdout + res.stderr
-    assert (v1_project / "code" / "order.txt").read_text().split() == ["0", "1", "2", "3"]
+    assert order.read_text().split() == ["0", "1", "2", "3"]
 
 
 def test_export_then_run_gives_the_same_outputs(v1_project):
@@ -69,6 +76,7 @@ def test_export_then_run_gives_the_same_outputs(v1_project):
     assert not (v1_project / ".pipeline_widget" / "runs").exists()
     exported = json.loads((v1_project / "people.pipeline.json").read_text())
     assert [s["name"] for s in exported["steps"]] == ["clean", "fit"]
+    assert all(s["snapshot"] is True for s in exported["steps"])
     ran = subprocess.run([PYTHON, "-m", "pipeline_widget", "run", "people.pipeline.json"],
                          cwd=v1_project, capture_output=True, text=True, timeout=300)
     assert ran.returncode == 0, ran.stdout + ran.stderr
@@ -86,3 +94,13 @@ def test_a_failing_step_fails_the_script_with_the_cause_and_exit_1(v1_project):
     res = azureml_cli(v1_project, "two_steps.py")
     assert res.returncode == 1, res.stdout + res.stderr
     assert "no measurements today" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_compute_target_names_map_to_executors_in_the_workspace(v1_project):
+    (v1_project / ".pipeline_widget").mkdir()
+    (v1_project / ".pipeline_widget" / "compute_targets.json").write_text(
+        '{"cpu-cluster": "dask://not-an-address"}')
+    res = azureml_cli(v1_project, "two_steps.py")
+    assert res.returncode == 2, res.stdout + res.stderr  # the mapped executor was used
+    assert "'dask://not-an-address' is not a scheduler address" in res.stderr
+    assert "Traceback" not in res.stderr

@@ -39,6 +39,7 @@ class Step:
     suffix: ClassVar[str] = ""            # the source file's suffix
     takes_parameters: ClassVar[bool] = False
     KINDS: ClassVar[dict[str, type["Step"]]] = {}
+    snapshot: bool = False   # run in a working copy of its folder (script steps may)
 
     @staticmethod
     def _checked_timeout(name: str, timeout: object) -> float | None:

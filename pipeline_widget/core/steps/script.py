@@ -31,8 +31,12 @@ class PythonScriptStep(Step):
                  arguments: Iterable[Any] | None = None, inputs: Iterable[Input] | None = None,
                  outputs: Iterable[PipelineData] | None = None, allow_reuse: bool = True,
                  timeout: float | None = None,
-                 dependencies: Iterable[str | os.PathLike] | None = None) -> None:
+                 dependencies: Iterable[str | os.PathLike] | None = None,
+                 snapshot: bool = False) -> None:
+        """snapshot: run in a working copy of source_directory (links to its files) whose
+        ./outputs and ./logs are kept with the step run, as Azure ML runs a script."""
         super().__init__(name, inputs, outputs, allow_reuse, timeout, dependencies)
+        self.snapshot = bool(snapshot)
         self.source_directory = Path(source_directory).expanduser().absolute()
         self.script_name = str(script_name)
         self.arguments = list(arguments or [])
@@ -72,7 +76,8 @@ class PythonScriptStep(Step):
         return {"script": self.script_name,
                 "parameters": {p.name: values.parameter(p.name)
                                for p in self.pipeline_parameters()},
-                "arguments": [symbol(a) for a in self.arguments]}
+                "arguments": [symbol(a) for a in self.arguments],
+                **({"snapshot": True} if self.snapshot else {})}
 
     def inject(self, values: Binding) -> tuple[dict[str, Any], list[str]]:
         def argument(arg: Any) -> str:
@@ -90,7 +95,8 @@ class PythonScriptStep(Step):
         return {"script_name": self.script_name,
                 "source_directory": rel(self.source_directory),
                 "arguments": [({"input": a.name} if isinstance(a, DatasetConsumptionConfig)
-                               else ref(a)) for a in self.arguments]}
+                               else ref(a)) for a in self.arguments],
+                **({"snapshot": True} if self.snapshot else {})}
 
     @classmethod
     def from_fields(cls, s: dict, common: dict, absolute: Any, refs: Any) -> "PythonScriptStep":
@@ -110,4 +116,4 @@ class PythonScriptStep(Step):
                 args.append(a)
         return cls(script_name=s["script_name"],
                    source_directory=absolute(s.get("source_directory", ".")),
-                   arguments=args, **common)
+                   arguments=args, snapshot=s.get("snapshot", False), **common)

@@ -33,7 +33,8 @@ def _layout(step: Step, run_id: str, upstream: list[str], workspace: Any,
     plan = StepPlan(name=step.name, slug=slug, kind=step.kind, run_id=run_id,
                     step_run_id=f"{slug}_{secrets.token_hex(4)}", source=str(step.source),
                     cwd=str(step.cwd), record_dir=str(store.step_dir(workspace, run_id, slug)),
-                    timeout=step.timeout, upstream=upstream, allow_reuse=step.allow_reuse)
+                    timeout=step.timeout, upstream=upstream, allow_reuse=step.allow_reuse,
+                    snapshot=step.snapshot)
     plan.kernel_name, note = step.kernel()
     if note:
         plan.notes.append(note)

@@ -26,6 +26,7 @@ class StepPlan:
     parameters: dict[str, Any] = field(default_factory=dict)   # injected into a notebook
     arguments: list[str] = field(default_factory=list)         # passed to a script
     kernel_name: str | None = None   # set for steps that run in a kernel
+    snapshot: bool = False           # run in a working copy of cwd (step/snapshot.py)
     timeout: float | None = None
     inputs: dict[str, str] = field(default_factory=dict)       # PipelineData name -> folder
     outputs: dict[str, str] = field(default_factory=dict)      # PipelineData name -> folder

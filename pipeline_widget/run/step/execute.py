@@ -11,6 +11,7 @@ from ..plan.model import StepPlan
 from ..records import store as records
 from ..status import Status
 from .outcome import StepError, StepOutcome
+from .snapshot import working_copy
 from .staging import Staging
 
 
@@ -34,6 +35,8 @@ def execute_step(plan: StepPlan, cancel: CancelToken, kernel=None) -> StepOutcom
         plan = staging.plan
     try:
         prepare(plan)
+        if plan.snapshot:
+            plan = working_copy(plan)
         if cancel.is_set():
             return StepOutcome(Status.CANCELED, start, time.time())
         if staging is not None:

@@ -76,7 +76,7 @@ class PythonScriptStep:
         folder = self.source_directory or Path(default_source_directory or ".").absolute()
         return LocalScriptStep(name=self.name, script_name=self.script_name,
                                source_directory=folder, arguments=arguments, inputs=inputs,
-                               outputs=outputs, allow_reuse=self.allow_reuse)
+                               outputs=outputs, allow_reuse=self.allow_reuse, snapshot=True)
 
 
 class EstimatorStep(PythonScriptStep):
