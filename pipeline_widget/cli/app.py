@@ -13,7 +13,15 @@ from ..core.errors import PipelineError
 from ..core.printable import printable
 from ..core.workspace import Workspace
 from . import terminal
-from .commands import cmd_azureml, cmd_rerun, cmd_run, cmd_runs, cmd_show, cmd_validate
+from .commands import (
+    cmd_azureml,
+    cmd_rerun,
+    cmd_run,
+    cmd_runs,
+    cmd_show,
+    cmd_status,
+    cmd_validate,
+)
 from .exit_codes import EXIT_BAD_INPUT, EXIT_INTERRUPTED
 
 
@@ -53,20 +61,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rerun", help="run an earlier run's pipeline again with its parameters")
     p.add_argument("run_id")
     run_options(p)
+    p = sub.add_parser("status", help="what a run would do now, without running: each step "
+                       "reused or run, and why")
+    p.add_argument("file")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="a pipeline parameter's value, as for run")
+    p.add_argument("--json", action="store_true", help="one JSON object per step")
     p = sub.add_parser("azureml", help="run an Azure ML SDK v1 pipeline script here, its "
                        "azureml imports served locally (--export FILE: save its pipeline instead)")
     p.add_argument("script")
     p.add_argument("args", nargs=argparse.REMAINDER,
                    help="the script's own arguments; --export FILE.pipeline.json among them "
                         "saves the pipeline the script builds, without running it")
-    for name in ("run", "validate", "runs", "show", "rerun", "azureml"):
+    for name in ("run", "validate", "runs", "show", "rerun", "status", "azureml"):
         sub.choices[name].add_argument("--workspace", default=argparse.SUPPRESS,
                                        help=argparse.SUPPRESS)
     return parser
 
 
 COMMANDS = {"run": cmd_run, "validate": cmd_validate, "runs": cmd_runs, "show": cmd_show,
-            "rerun": cmd_rerun, "azureml": cmd_azureml}
+            "rerun": cmd_rerun, "status": cmd_status, "azureml": cmd_azureml}
 
 
 def _skip_unused_grammar() -> None:

@@ -214,3 +214,23 @@ def cmd_azureml(args, ws: Workspace, out) -> int:
         export_to = rest[at + 1]
         del rest[at:at + 2]
     return run_script(args.script, rest, export_to)
+
+
+def cmd_status(args, ws: Workspace, out) -> int:
+    from ..run import Pipeline
+
+    pipeline = Pipeline.load(args.file, workspace=ws)
+    params = parse_params(args.param, {n: p.default_value for n, p in pipeline.parameters.items()})
+    steps = pipeline.status(params)
+    if args.json:
+        print(json.dumps([s.to_dict() for s in steps], indent=2), file=out)
+        return EXIT_OK
+    width = max(len(s.name) for s in steps)
+    for s in steps:
+        if s.would_run:
+            print(f"run    {s.name:<{width}}  {'; '.join(s.reasons)}", file=out)
+        else:
+            print(f"reuse  {s.name:<{width}}  from run {s.reused_from}", file=out)
+    ran = sum(s.would_run for s in steps)
+    print(f"{ran} would run, {len(steps) - ran} would be reused", file=out)
+    return EXIT_OK

@@ -6,8 +6,9 @@ from .context import Run
 from .events import EventBus, StatusEvent
 from .parameters_cell import NotebookParameter, notebook_parameters
 from .pipeline_run import PipelineRun, StepRun
+from .plan.status import StepStatus
 from .status import Status
 from .submission import Pipeline, rerun, submit
 
 __all__ = ["Run", "EventBus", "Status", "StatusEvent", "Pipeline", "rerun", "submit", "PipelineRun",
-           "StepRun", "NotebookParameter", "notebook_parameters"]
+           "StepRun", "StepStatus", "NotebookParameter", "notebook_parameters"]

@@ -15,6 +15,7 @@ from .executors import Executor, make_executor
 from .pipeline_run import PipelineRun
 from .plan.build import build
 from .plan.model import RunPlan
+from .plan.status import StepStatus, status
 from .records import store
 from .records.store import new_record, new_run_id
 from .reuse.cache import ReuseCache
@@ -26,6 +27,16 @@ class Pipeline(PipelineModel):
         """Every problem found without running, warnings included; the same checks refuse a
         submission. executor: "local", or a Dask one (a missing kernel is then a warning)."""
         return checks.problems(self, executor=executor)
+
+    def status(self, pipeline_parameters: dict[str, Any] | None = None,
+               regenerate_outputs: bool = False) -> list[StepStatus]:
+        """What a run would do now, without running or writing anything: for each step,
+        whether it would be reused (and from which run) or run, and why.
+
+        pipeline_parameters: values for PipelineParameters, as for submit.
+        """
+        self.check()
+        return status(self, self.resolve_parameters(pipeline_parameters), regenerate_outputs)
 
     def submit(self, experiment_name: str, pipeline_parameters: dict[str, Any] | None = None,
                regenerate_outputs: bool = False, continue_on_step_failure: bool = False,
