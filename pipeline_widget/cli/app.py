@@ -47,8 +47,16 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--executor", default=None,
                        help="local (default), dask (a new local cluster) or dask://host:8786")
 
+    def selection(p: argparse.ArgumentParser) -> None:
+        for flag, dest, what in (("--only", "only", "this step"),
+                                 ("--from", "from_steps", "this step and everything downstream"),
+                                 ("--to", "to_steps", "this step and everything upstream")):
+            p.add_argument(flag, dest=dest, action="append", default=[], metavar="STEP",
+                           help=f"a partial run: {what} (repeatable)")
+
     p = sub.add_parser("run", help="run a .pipeline.json file")
     p.add_argument("file")
+    selection(p)
     p.add_argument("--experiment", default=None, help="experiment name (default: the pipeline's)")
     p.add_argument("--continue-on-failure", action="store_true",
                    help="keep running branches that do not depend on a failed step")
@@ -67,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="a pipeline parameter's value, as for run")
     p.add_argument("--json", action="store_true", help="one JSON object per step")
+    selection(p)
     p = sub.add_parser("azureml", help="run an Azure ML SDK v1 pipeline script here, its "
                        "azureml imports served locally (--export FILE: save its pipeline instead)")
     p.add_argument("script")

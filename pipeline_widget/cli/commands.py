@@ -102,7 +102,8 @@ def cmd_run(args, ws: Workspace, out) -> int:
     run = pipeline.submit(experiment, pipeline_parameters=params,
                           regenerate_outputs=args.no_reuse,
                           continue_on_step_failure=args.continue_on_failure,
-                          max_parallel=args.max_parallel, executor=args.executor)
+                          max_parallel=args.max_parallel, executor=args.executor,
+                          only=args.only, from_steps=args.from_steps, to_steps=args.to_steps)
     return _wait(run, out)
 
 
@@ -221,16 +222,22 @@ def cmd_status(args, ws: Workspace, out) -> int:
 
     pipeline = Pipeline.load(args.file, workspace=ws)
     params = parse_params(args.param, {n: p.default_value for n, p in pipeline.parameters.items()})
-    steps = pipeline.status(params)
+    steps = pipeline.status(params, only=args.only, from_steps=args.from_steps,
+                            to_steps=args.to_steps)
     if args.json:
         print(json.dumps([s.to_dict() for s in steps], indent=2), file=out)
         return EXIT_OK
     width = max(len(s.name) for s in steps)
     for s in steps:
-        if s.would_run:
+        if not s.selected:
+            print(f"-      {s.name:<{width}}  {'; '.join(s.reasons)}", file=out)
+        elif s.would_run:
             print(f"run    {s.name:<{width}}  {'; '.join(s.reasons)}", file=out)
         else:
             print(f"reuse  {s.name:<{width}}  from run {s.reused_from}", file=out)
     ran = sum(s.would_run for s in steps)
-    print(f"{ran} would run, {len(steps) - ran} would be reused", file=out)
+    reused = sum(s.selected and not s.would_run for s in steps)
+    left = len(steps) - ran - reused
+    print(f"{ran} would run, {reused} would be reused" + (f", {left} not selected" if left else ""),
+          file=out)
     return EXIT_OK

@@ -14,6 +14,7 @@ from .events import EventBus, StatusEvent
 from .executors import Executor
 from .plan import identity
 from .plan.model import RunPlan, StepPlan
+from .plan.selection import NOT_SELECTED
 from .records import store
 from .records.model import Metric, RunRecord, StepRecord
 from .records.store import BackgroundSaver
@@ -96,6 +97,8 @@ class Scheduler:
                 blocked = [u for u in step.upstream if self.status[u] != Status.FINISHED]
                 if self.cancel.is_set():
                     self._set(name, Status.CANCELED, reason="the run was canceled")
+                elif not step.selected:
+                    self._set(name, Status.NOT_SELECTED, save=False, reason=NOT_SELECTED)
                 elif blocked:
                     self._set(name, Status.SKIPPED,
                               reason=f"upstream step {blocked[0]!r} did not finish")

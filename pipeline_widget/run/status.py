@@ -12,6 +12,7 @@ class Status(str, Enum):
     FAILED = "Failed"
     SKIPPED = "Skipped"
     CANCELED = "Canceled"
+    NOT_SELECTED = "NotSelected"   # left out of a partial run (--only/--from/--to)
 
     def __str__(self) -> str:
         return self.value
@@ -21,4 +22,5 @@ class Status(str, Enum):
         return self in TERMINAL
 
 
-TERMINAL = frozenset({Status.FINISHED, Status.FAILED, Status.SKIPPED, Status.CANCELED})
+TERMINAL = frozenset({Status.FINISHED, Status.FAILED, Status.SKIPPED, Status.CANCELED,
+                      Status.NOT_SELECTED})

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, Iterable
 
 from ..core.names import check_experiment_name
 from ..core.pipeline import PipelineModel
@@ -15,6 +15,7 @@ from .executors import Executor, make_executor
 from .pipeline_run import PipelineRun
 from .plan.build import build
 from .plan.model import RunPlan
+from .plan.selection import selected_steps
 from .plan.status import StepStatus, status
 from .records import store
 from .records.store import new_record, new_run_id
@@ -29,18 +30,23 @@ class Pipeline(PipelineModel):
         return checks.problems(self, executor=executor)
 
     def status(self, pipeline_parameters: dict[str, Any] | None = None,
-               regenerate_outputs: bool = False) -> list[StepStatus]:
+               regenerate_outputs: bool = False, only: Iterable[str] = (),
+               from_steps: Iterable[str] = (), to_steps: Iterable[str] = ()) -> list[StepStatus]:
         """What a run would do now, without running or writing anything: for each step,
         whether it would be reused (and from which run) or run, and why.
 
-        pipeline_parameters: values for PipelineParameters, as for submit.
+        pipeline_parameters, regenerate_outputs, only, from_steps, to_steps: as for submit.
         """
         self.check()
-        return status(self, self.resolve_parameters(pipeline_parameters), regenerate_outputs)
+        chosen = selected_steps(self, only, from_steps, to_steps)
+        return status(self, self.resolve_parameters(pipeline_parameters), regenerate_outputs,
+                      chosen)
 
     def submit(self, experiment_name: str, pipeline_parameters: dict[str, Any] | None = None,
                regenerate_outputs: bool = False, continue_on_step_failure: bool = False,
-               max_parallel: int | None = None, executor: str | Executor | None = None) -> PipelineRun:
+               max_parallel: int | None = None, executor: str | Executor | None = None,
+               only: Iterable[str] = (), from_steps: Iterable[str] = (),
+               to_steps: Iterable[str] = ()) -> PipelineRun:
         """Start a run in the background and return its handle at once.
 
         Everything that can be wrong with the input is checked first, so a
@@ -53,22 +59,28 @@ class Pipeline(PipelineModel):
         max_parallel: steps run at once (default: the CPU count).
         executor: "local" (default), "dask" (a new local cluster), "dask://host:port",
             or an Executor.
+        only, from_steps, to_steps: a partial run of these steps, of these and everything
+            downstream, of these and everything upstream (together: their union). Steps
+            upstream of the selection are reused; without a result to reuse the run is
+            refused. The others are recorded as not selected.
         """
         return submit(self, experiment_name, pipeline_parameters, regenerate_outputs,
-                      continue_on_step_failure, max_parallel, executor)
+                      continue_on_step_failure, max_parallel, executor,
+                      selected=selected_steps(self, only, from_steps, to_steps))
 
 
 def submit(pipeline: PipelineModel, experiment_name: str,
            pipeline_parameters: dict[str, Any] | None = None, regenerate_outputs: bool = False,
            continue_on_step_failure: bool = False, max_parallel: int | None = None,
-           executor: str | Executor | None = None, rerun_of: str | None = None) -> PipelineRun:
+           executor: str | Executor | None = None, rerun_of: str | None = None,
+           selected: set[str] | None = None) -> PipelineRun:
     check_experiment_name(experiment_name)
     parameters = pipeline.resolve_parameters(pipeline_parameters)
     workspace = pipeline.workspace
     workspace.check_writable()
     cache = ReuseCache(workspace)
     run_id = new_run_id(experiment_name)
-    plan = build(pipeline, run_id, parameters, cache, regenerate_outputs)
+    plan = build(pipeline, run_id, parameters, cache, regenerate_outputs, selected)
     chosen = make_executor(executor, max_parallel)
     unstarted = store.Unstarted(workspace, run_id)
     try:

@@ -18,6 +18,7 @@ STATUS_COLOURS: dict[str, str] = {
     Status.FAILED.value: "#d62728",
     Status.SKIPPED.value: "#a58dc6",
     Status.CANCELED.value: "#7f7f7f",
+    Status.NOT_SELECTED.value: "#e8eaed",
 }
 
 LEGEND_LABELS: dict[str, str] = {
@@ -29,6 +30,7 @@ LEGEND_LABELS: dict[str, str] = {
     Status.FAILED.value: "failed",
     Status.SKIPPED.value: "skipped",
     Status.CANCELED.value: "canceled",
+    Status.NOT_SELECTED.value: "not selected",
 }
 
 # Top to bottom: producers above their consumers. Computed by the front end, never stored.

@@ -16,7 +16,7 @@ from ..records import store
 from ..reuse.cache import ReuseCache
 from ..reuse.explain import explain
 from ..step.staging import storage_for
-from . import identity
+from . import identity, selection
 from .model import RunPlan, StepPlan
 
 __all__ = ["RunPlan", "StepPlan", "build"]
@@ -72,7 +72,9 @@ def _inject(step: Step, plan: StepPlan, values: identity.Values) -> None:
 
 
 def build(pipeline: PipelineModel, run_id: str, parameters: dict[str, Any], cache: ReuseCache,
-          regenerate_outputs: bool = False) -> RunPlan:
+          regenerate_outputs: bool = False, selected: set[str] | None = None) -> RunPlan:
+    """The run's plan; `selected`: the steps of a partial run (selection.selected_steps),
+    None for all. Outputs are regenerated for selected steps only."""
     pipeline.check()
     workspace = pipeline.workspace
     project = Path(workspace.path)
@@ -97,7 +99,7 @@ def build(pipeline: PipelineModel, run_id: str, parameters: dict[str, Any], cach
             {d: plans[p] for d, p in plan.producers.items()})
         plan.fingerprint = identity.fingerprint(plan.components)
         _decide_reuse(plan, cache, pipeline.name, all(plans[u].reused for u in plan.upstream),
-                      regenerate_outputs)
+                      regenerate_outputs and (selected is None or name in selected))
         if not plan.reused:
             for o in step.outputs:
                 store_ = o.datastore or default_store
@@ -105,5 +107,7 @@ def build(pipeline: PipelineModel, run_id: str, parameters: dict[str, Any], cach
         plan.storage = storage_for(workspace, [*plan.inputs.values(), *plan.outputs.values()])
         _inject(step, plan, values)
         plans[name] = plan
-    return RunPlan(run_id, pipeline.name, parameters, plans, upstream,
-                   kernels_dir=str(store.kernels_dir(workspace, run_id)))
+    plan_ = RunPlan(run_id, pipeline.name, parameters, plans, upstream,
+                    kernels_dir=str(store.kernels_dir(workspace, run_id)))
+    selection.apply(plan_, selected)
+    return plan_

@@ -27,6 +27,7 @@ class StepPlan:
     arguments: list[str] = field(default_factory=list)         # passed to a script
     kernel_name: str | None = None   # set for steps that run in a kernel
     snapshot: bool = False           # run in a working copy of cwd (step/snapshot.py)
+    selected: bool = True            # False: left out of a partial run
     timeout: float | None = None
     inputs: dict[str, str] = field(default_factory=dict)       # PipelineData name -> folder
     outputs: dict[str, str] = field(default_factory=dict)      # PipelineData name -> folder
@@ -68,4 +69,4 @@ class RunPlan:
 
     @property
     def to_execute(self) -> list[StepPlan]:
-        return [s for s in self.steps.values() if not s.reused]
+        return [s for s in self.steps.values() if not s.reused and s.selected]
