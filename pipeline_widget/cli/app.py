@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--max-parallel", type=int, default=None, metavar="N",
                        help="steps run at once (default: CPU count)")
         p.add_argument("--no-reuse", action="store_true", help="run every step again")
+        p.add_argument("--retries", type=int, default=None, metavar="N",
+                       help="attempts after a failure, for steps that set none (default 0)")
         p.add_argument("--executor", default=None,
                        help="local (default), dask (a new local cluster) or dask://host:8786")
 

@@ -103,7 +103,8 @@ def cmd_run(args, ws: Workspace, out) -> int:
                           regenerate_outputs=args.no_reuse,
                           continue_on_step_failure=args.continue_on_failure,
                           max_parallel=args.max_parallel, executor=args.executor,
-                          only=args.only, from_steps=args.from_steps, to_steps=args.to_steps)
+                          only=args.only, from_steps=args.from_steps, to_steps=args.to_steps,
+                          retries=args.retries)
     return _wait(run, out)
 
 
@@ -171,6 +172,10 @@ def cmd_show(args, ws: Workspace, out) -> int:
             print(f"  stdout: {s.stdout}\n  stderr: {s.stderr}", file=out)
         for name, value in s.get_metrics().items():
             print(f"  metric {name} = {value}", file=out)
+        for attempt in s.attempts:
+            error = StepError.from_dict(attempt.get("error"))
+            print(f"  attempt {attempt.get('attempt')} failed: "
+                  f"{error.headline() if error else 'failed'}", file=out)
         if s.reason:
             print(f"  {s.reason}", file=out)
         if s.error:
@@ -198,7 +203,7 @@ def cmd_rerun(args, ws: Workspace, out) -> int:
     earlier = PipelineRun.get(ws, args.run_id).parameters if args.param else {}
     run = rerun(ws, args.run_id, parse_params(args.param, earlier),
                 regenerate_outputs=args.no_reuse, max_parallel=args.max_parallel,
-                executor=args.executor)
+                executor=args.executor, retries=args.retries)
     return _wait(run, out)
 
 

@@ -20,6 +20,7 @@ from .parameter_types import check_parameters
 from .pipeline import PipelineModel
 from .pipeline_data import PipelineData
 from .steps import NotebookStep, PythonScriptStep, Step, step_for_source
+from .steps.base import checked_retries
 
 
 def snapshot(pipeline: PipelineModel) -> list[Step]:
@@ -191,6 +192,10 @@ def clear_parameter(pipeline: PipelineModel, step_name: str, key: str) -> None:
 
 def set_allow_reuse(pipeline: PipelineModel, step_name: str, allow: bool) -> None:
     _step(pipeline, step_name).allow_reuse = bool(allow)
+
+
+def set_retries(pipeline: PipelineModel, step_name: str, retries: int | None) -> None:
+    _step(pipeline, step_name).retries = checked_retries(retries, f"step {step_name!r}: ")
 
 
 def add_dataset_input(pipeline: PipelineModel, step_name: str, dataset: Dataset, as_name: str) -> None:

@@ -38,7 +38,7 @@ def _abs(stored: str, base: Path) -> Path:
 
 _FIELD_ORDER = ["type", "name", "notebook", "script_name", "source_directory", "arguments",
                 "inputs", "outputs", "parameters", "parameter_bindings", "kernel_name",
-                "allow_reuse", "timeout", "dependencies", "snapshot"]
+                "allow_reuse", "timeout", "retries", "dependencies", "snapshot"]
 
 
 @dataclass
@@ -85,6 +85,8 @@ def to_dict(name: str, description: str, steps: list[Step], base: Path,
         d["outputs"] = [o.name for o in s.outputs]
         d["allow_reuse"] = s.allow_reuse
         d["timeout"] = s.timeout
+        if s.retries is not None:
+            d["retries"] = s.retries
         if s.dependencies:
             d["dependencies"] = [_rel(dep, base) for dep in s.dependencies]
         out_steps.append({k: d[k] for k in sorted(d, key=_FIELD_ORDER.index)})
@@ -237,6 +239,7 @@ def from_dict(data: Any, base: Path, datastore_for,
         common = dict(name=s["name"], inputs=inputs,
                       outputs=[refs.data(n) for n in s.get("outputs", [])],
                       allow_reuse=s.get("allow_reuse", True), timeout=s.get("timeout"),
+                      retries=s.get("retries"),
                       dependencies=[_abs(d, base) for d in s.get("dependencies", [])])
         try:
             steps.append(Step.KINDS[s["type"]].from_fields(s, common, lambda p: _abs(p, base),

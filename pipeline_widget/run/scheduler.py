@@ -23,6 +23,8 @@ from .reuse.cache import ReuseCache
 from .status import Status
 from .step.outcome import StepError, StepOutcome
 
+RETRY_DELAY = 1.0   # seconds before the first retry; doubled for each one after
+
 
 class Scheduler:
     def __init__(self, workspace: Workspace, plan: RunPlan, record: RunRecord, bus: EventBus,
@@ -122,10 +124,55 @@ class Scheduler:
             for future in done:
                 name = running.pop(future)
                 outcome = self._outcome(future)
-                self._finish(self.plan.steps[name], outcome)
+                step = self.plan.steps[name]
+                if self._retry(step, outcome):
+                    running[self._later(step, self._backoff(step))] = name
+                    continue
+                self._finish(step, outcome)
                 if outcome.status == Status.FAILED and not self.continue_on_step_failure:
                     stop_new = True
                 sorter.done(name)
+
+    # -- retries ----------------------------------------------------------------------
+    def _retry(self, step: StepPlan, outcome: StepOutcome) -> bool:
+        """After a failed attempt with attempts left: record it, clear what it left, and say
+        that the step goes again."""
+        entry = self.record.steps[step.name]
+        if outcome.status != Status.FAILED or self.cancel.is_set() \
+                or len(entry.attempts) >= step.retries:
+            return False
+        metrics = read_metrics(f"{step.record_dir}/{store.METRICS}")
+        entry.attempts.append({
+            "attempt": len(entry.attempts) + 1, "start_time": outcome.start_time,
+            "end_time": outcome.end_time, "error": outcome.error.to_dict() if outcome.error else None,
+            "metrics": [m.to_dict() for m in metrics]})
+        results.clear_attempt(step)
+        delay = self._backoff(step)
+        self._set(step.name, Status.QUEUED, reason=f"attempt {len(entry.attempts)} of "
+                  f"{step.retries + 1} failed ({outcome.error.headline() if outcome.error else 'failed'}); "
+                  f"trying again in {delay:g} s")
+        return True
+
+    def _backoff(self, step: StepPlan) -> float:
+        """Seconds before the next attempt: RETRY_DELAY, doubling with each attempt."""
+        return RETRY_DELAY * 2 ** (len(self.record.steps[step.name].attempts) - 1)
+
+    def _later(self, step: StepPlan, delay: float) -> Future:
+        """The step submitted again after `delay` seconds (at once if the run is canceled)."""
+        later: Future = Future()
+
+        def submit() -> None:
+            self.cancel.wait(delay)
+            try:
+                inner = self.executor.submit(step, self.cancel, self._on_running(step.name))
+            except BaseException as err:
+                later.set_exception(err)
+                return
+            inner.add_done_callback(lambda f: later.set_exception(f.exception())
+                                    if f.exception() else later.set_result(f.result()))
+
+        threading.Thread(target=submit, name=f"retry-{step.slug}", daemon=True).start()
+        return later
 
     def _on_running(self, name: str):
         def on_running() -> None:

@@ -6,6 +6,7 @@ from typing import Any, Iterable
 
 from ..core.names import check_experiment_name
 from ..core.pipeline import PipelineModel
+from ..core.steps.base import checked_retries
 from ..core.validation import Problem
 from ..core.workspace import Workspace
 from . import checks
@@ -46,7 +47,7 @@ class Pipeline(PipelineModel):
                regenerate_outputs: bool = False, continue_on_step_failure: bool = False,
                max_parallel: int | None = None, executor: str | Executor | None = None,
                only: Iterable[str] = (), from_steps: Iterable[str] = (),
-               to_steps: Iterable[str] = ()) -> PipelineRun:
+               to_steps: Iterable[str] = (), retries: int | None = None) -> PipelineRun:
         """Start a run in the background and return its handle at once.
 
         Everything that can be wrong with the input is checked first, so a
@@ -63,24 +64,26 @@ class Pipeline(PipelineModel):
             downstream, of these and everything upstream (together: their union). Steps
             upstream of the selection are reused; without a result to reuse the run is
             refused. The others are recorded as not selected.
+        retries: attempts after a failure for steps that set none of their own (default 0).
         """
         return submit(self, experiment_name, pipeline_parameters, regenerate_outputs,
                       continue_on_step_failure, max_parallel, executor,
-                      selected=selected_steps(self, only, from_steps, to_steps))
+                      selected=selected_steps(self, only, from_steps, to_steps), retries=retries)
 
 
 def submit(pipeline: PipelineModel, experiment_name: str,
            pipeline_parameters: dict[str, Any] | None = None, regenerate_outputs: bool = False,
            continue_on_step_failure: bool = False, max_parallel: int | None = None,
            executor: str | Executor | None = None, rerun_of: str | None = None,
-           selected: set[str] | None = None) -> PipelineRun:
+           selected: set[str] | None = None, retries: int | None = None) -> PipelineRun:
+    checked_retries(retries)
     check_experiment_name(experiment_name)
     parameters = pipeline.resolve_parameters(pipeline_parameters)
     workspace = pipeline.workspace
     workspace.check_writable()
     cache = ReuseCache(workspace)
     run_id = new_run_id(experiment_name)
-    plan = build(pipeline, run_id, parameters, cache, regenerate_outputs, selected)
+    plan = build(pipeline, run_id, parameters, cache, regenerate_outputs, selected, retries or 0)
     chosen = make_executor(executor, max_parallel)
     unstarted = store.Unstarted(workspace, run_id)
     try:
@@ -96,7 +99,8 @@ def submit(pipeline: PipelineModel, experiment_name: str,
                     plan.steps[step].notes.append(problem.message)
             note_unusual_cells(pipeline, plan)
         return _start(pipeline, plan, chosen, cache, experiment_name, parameters,
-                      regenerate_outputs, continue_on_step_failure, max_parallel, rerun_of)
+                      regenerate_outputs, continue_on_step_failure, max_parallel, rerun_of,
+                      retries)
     except BaseException:  # refused or interrupted before the run started: no kernel stays
         chosen.close()
         unstarted.discard()
@@ -106,7 +110,7 @@ def submit(pipeline: PipelineModel, experiment_name: str,
 def _start(pipeline: PipelineModel, plan: RunPlan, chosen: Executor, cache: ReuseCache,
            experiment_name: str, parameters: dict[str, Any], regenerate_outputs: bool,
            continue_on_step_failure: bool, max_parallel: int | None,
-           rerun_of: str | None) -> PipelineRun:
+           rerun_of: str | None, retries: int | None) -> PipelineRun:
     run_id, workspace = plan.run_id, pipeline.workspace
     workspace.ensure()
     record = new_record(
@@ -116,6 +120,7 @@ def _start(pipeline: PipelineModel, plan: RunPlan, chosen: Executor, cache: Reus
         options={"regenerate_outputs": regenerate_outputs,
                  "continue_on_step_failure": continue_on_step_failure,
                  "max_parallel": getattr(chosen, "max_parallel", max_parallel),
+                 "retries": retries,
                  "executor": chosen.name},
         rerun_of=rerun_of, steps={name: step_entry(s) for name, s in plan.steps.items()})
     store.save(workspace, record)
@@ -130,7 +135,7 @@ def _start(pipeline: PipelineModel, plan: RunPlan, chosen: Executor, cache: Reus
 
 def rerun(workspace: Workspace, run_id: str, parameters: dict[str, Any] | None = None,
           regenerate_outputs: bool = False, max_parallel: int | None = None,
-          executor: str | Executor | None = None) -> PipelineRun:
+          executor: str | Executor | None = None, retries: int | None = None) -> PipelineRun:
     """Run an earlier run's pipeline again, with its parameters and options.
 
     parameters: values that replace the earlier run's pipeline parameters.
@@ -142,4 +147,5 @@ def rerun(workspace: Workspace, run_id: str, parameters: dict[str, Any] | None =
     return submit(old.get_pipeline(), old.experiment_name or "rerun", params,
                   regenerate_outputs=regenerate_outputs,
                   continue_on_step_failure=bool(options.get("continue_on_step_failure", False)),
-                  max_parallel=max_parallel, executor=executor, rerun_of=old.id)
+                  max_parallel=max_parallel, executor=executor, rerun_of=old.id,
+                  retries=retries if retries is not None else options.get("retries"))

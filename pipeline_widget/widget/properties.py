@@ -31,6 +31,10 @@ class PropertiesPanel(w.VBox):
         self.reuse_box = w.Checkbox(description="allow reuse", indent=False)
         self.reuse_box.add_class("pw-prop-reuse")
         self.reuse_box.observe(self._reuse, "value")
+        self.retries_field = w.BoundedIntText(description="retries", min=0, max=10,
+                                              layout=w.Layout(width="160px"))
+        self.retries_field.add_class("pw-prop-retries")
+        self.retries_field.observe(self._retries, "value")
         self.fields: dict[str, w.Text] = {}
         self.dataset_pick = w.Dropdown(description="dataset", options=[])
         self.dataset_pick.add_class("pw-dataset")
@@ -55,12 +59,13 @@ class PropertiesPanel(w.VBox):
             self.name_field.description = "step"
             self.name_field.value = step.name
             self.reuse_box.value = step.allow_reuse
+            self.retries_field.value = step.retries or 0
         finally:
             self._quiet = False
         source = step.source
         rows: list[w.Widget] = [
             w.HTML(f"<b>{type(step).__name__}</b> <code>{source.name}</code>"),
-            self.name_field, self.reuse_box]
+            self.name_field, w.HBox([self.reuse_box, self.retries_field])]
         rows += self._parameter_rows(step)
         rows.append(self._dependencies_row(step))
         datasets = sorted(pipeline.workspace.datasets)
@@ -98,6 +103,7 @@ class PropertiesPanel(w.VBox):
         self._quiet = True
         try:
             self.reuse_box.value = step.allow_reuse
+            self.retries_field.value = step.retries or 0
             if step.takes_parameters:
                 for name, field in self.fields.items():
                     field.value = _field_text(step.parameters.get(name, _UNSET))  # type: ignore[attr-defined]
@@ -163,6 +169,14 @@ class PropertiesPanel(w.VBox):
         name, value = self.step_name, bool(change["new"])
         self._edit(f"allow_reuse of {name!r}",
                    lambda: editing.set_allow_reuse(self._pipeline(), name, value))
+
+    def _retries(self, change) -> None:
+        if self._quiet or not self.step_name:
+            return
+        name, value = self.step_name, int(change["new"])
+        if self._edit(f"retries of {name!r}",
+                      lambda: editing.set_retries(self._pipeline(), name, value)):
+            self._say(f"step {name!r}: {value} retr{'y' if value == 1 else 'ies'} after a failure")
 
     def _set_parameter(self, p, text: str) -> None:
         if self._quiet or not self.step_name:

@@ -250,6 +250,17 @@ def test_allow_reuse_checkbox(designer):
     assert model(designer)["steps"][0]["allow_reuse"] is False
 
 
+def test_retries_field(designer):
+    add_step(designer, "source.ipynb", "make")
+    click(designer, "make")
+    designer.properties.retries_field.value = 2
+    assert designer.pipeline.step("make").retries == 2
+    assert model(designer)["steps"][0]["retries"] == 2
+    assert designer.message == "step 'make': 2 retries after a failure"
+    designer.undo_button.click()
+    assert designer.pipeline.step("make").retries is None
+
+
 def test_remove_step_takes_its_links(designer):
     draw_fan_out(designer)
     click(designer, "make")

@@ -17,6 +17,7 @@ from ..pipeline_data import PipelineData, PipelineParameter
 
 Input = PipelineData | DatasetConsumptionConfig | PipelineParameter
 DEFAULT_KERNEL = "python3"
+RETRIES_MAX = 10
 TIMEOUT_MAX = 30 * 24 * 3600   # seconds; beyond, timers overflow and nothing is gained
 # Cell tags that change what executing a notebook does (papermill and nbclient honour them).
 EXECUTION_TAGS = frozenset({"parameters", "injected-parameters", "raises-exception",
@@ -29,6 +30,15 @@ class Binding(Protocol):
     def data(self, name: str) -> str: ...          # a PipelineData's folder
     def dataset(self, name: str) -> str: ...       # a named dataset input's path
     def parameter(self, name: str) -> Any: ...     # a pipeline parameter's value
+
+
+def checked_retries(retries: object, where: str = "") -> int | None:
+    """The one rule for retries: None (the run's default) or a whole number 0-RETRIES_MAX."""
+    if retries is not None and (isinstance(retries, bool) or not isinstance(retries, int)
+                                or not 0 <= retries <= RETRIES_MAX):
+        raise PipelineError(f"{where}retries must be a whole number from 0 to {RETRIES_MAX}, "
+                            f"not {retries!r}")
+    return retries  # type: ignore[return-value]
 
 
 class Step:
@@ -58,12 +68,14 @@ class Step:
 
     def __init__(self, name: str, inputs: Iterable[Input] | None,
                  outputs: Iterable[PipelineData] | None, allow_reuse: bool,
-                 timeout: float | None, dependencies: Iterable[str | os.PathLike] | None) -> None:
+                 timeout: float | None, dependencies: Iterable[str | os.PathLike] | None,
+                 retries: int | None = None) -> None:
         self.name = check_step_name(name)
         self.inputs: list[Input] = [self._checked_input(i) for i in (inputs or [])]
         self.outputs: list[PipelineData] = [self._checked_output(o) for o in (outputs or [])]
         self.allow_reuse = bool(allow_reuse)
         self.timeout = self._checked_timeout(name, timeout)
+        self.retries = checked_retries(retries, f"step {name!r}: ")   # None: the run's default
         self.dependencies: list[str] = [self._checked_dependency(d) for d in dependencies or []]
         for out in self.outputs:
             out._add_producer(self)

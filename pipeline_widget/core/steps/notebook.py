@@ -32,6 +32,8 @@ class NotebookStep(Step):
     kernel_name: the kernel to run in (default: the notebook's own, else python3).
     timeout: seconds after which the step is stopped.
     dependencies: extra files (paths or globs) whose change must re-run the step.
+    retries: attempts after a failure (0-10), with exponential backoff; None: the run's
+        default.
     """
 
     kind = "notebook"
@@ -44,8 +46,9 @@ class NotebookStep(Step):
                  outputs: Iterable[PipelineData] | None = None, parameters: dict | None = None,
                  allow_reuse: bool = True, kernel_name: str | None = None,
                  timeout: float | None = None,
-                 dependencies: Iterable[str | os.PathLike] | None = None) -> None:
-        super().__init__(name, inputs, outputs, allow_reuse, timeout, dependencies)
+                 dependencies: Iterable[str | os.PathLike] | None = None,
+                 retries: int | None = None) -> None:
+        super().__init__(name, inputs, outputs, allow_reuse, timeout, dependencies, retries)
         self.notebook = Path(notebook).expanduser().absolute()
         self.parameters = check_parameters(name, parameters)
         self.kernel_name = kernel_name

@@ -32,10 +32,12 @@ class PythonScriptStep(Step):
                  outputs: Iterable[PipelineData] | None = None, allow_reuse: bool = True,
                  timeout: float | None = None,
                  dependencies: Iterable[str | os.PathLike] | None = None,
+                 retries: int | None = None,
                  snapshot: bool = False) -> None:
-        """snapshot: run in a working copy of source_directory (links to its files) whose
+        """retries: attempts after a failure (0-10), with exponential backoff; None: the run's
+        default. snapshot: run in a working copy of source_directory (links to its files) whose
         ./outputs and ./logs are kept with the step run, as Azure ML runs a script."""
-        super().__init__(name, inputs, outputs, allow_reuse, timeout, dependencies)
+        super().__init__(name, inputs, outputs, allow_reuse, timeout, dependencies, retries)
         self.snapshot = bool(snapshot)
         self.source_directory = Path(source_directory).expanduser().absolute()
         self.script_name = str(script_name)

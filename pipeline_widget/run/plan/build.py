@@ -72,7 +72,8 @@ def _inject(step: Step, plan: StepPlan, values: identity.Values) -> None:
 
 
 def build(pipeline: PipelineModel, run_id: str, parameters: dict[str, Any], cache: ReuseCache,
-          regenerate_outputs: bool = False, selected: set[str] | None = None) -> RunPlan:
+          regenerate_outputs: bool = False, selected: set[str] | None = None,
+          retries: int = 0) -> RunPlan:
     """The run's plan; `selected`: the steps of a partial run (selection.selected_steps),
     None for all. Outputs are regenerated for selected steps only."""
     pipeline.check()
@@ -87,6 +88,7 @@ def build(pipeline: PipelineModel, run_id: str, parameters: dict[str, Any], cach
     for name in pipeline.topological_order():
         step = by_name[name]
         plan = _layout(step, run_id, upstream[name], workspace, slugs)
+        plan.retries = step.retries if step.retries is not None else retries
         for d in step.input_data:
             producer = plans[producer_of[id(d)]]
             plan.inputs[d.name] = producer.outputs[d.name]

@@ -28,6 +28,7 @@ class StepPlan:
     kernel_name: str | None = None   # set for steps that run in a kernel
     snapshot: bool = False           # run in a working copy of cwd (step/snapshot.py)
     selected: bool = True            # False: left out of a partial run
+    retries: int = 0                 # attempts after a failure
     timeout: float | None = None
     inputs: dict[str, str] = field(default_factory=dict)       # PipelineData name -> folder
     outputs: dict[str, str] = field(default_factory=dict)      # PipelineData name -> folder

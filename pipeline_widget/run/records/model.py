@@ -135,6 +135,7 @@ class StepRecord:
     metrics: list[Metric] = field(default_factory=list)
     worker: str | None = None
     reason: str | None = None
+    attempts: list[dict] = field(default_factory=list)   # failed attempts before the last
 
     def __post_init__(self) -> None:
         self.status = _status(self.status)

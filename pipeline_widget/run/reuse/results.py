@@ -9,6 +9,7 @@ dataset it read changed while it ran (the result stays, but is not cached).
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -85,3 +86,20 @@ def hint_for_permission_error(step: StepPlan, error: StepError | None) -> None:
             error.message += (f" (input {name!r} is another step's finished output and is "
                               f"read-only: write to the step's outputs instead)")
             return
+
+
+def clear_attempt(step: StepPlan) -> None:
+    """Before a step's next attempt: nothing the failed one wrote to its outputs or
+    metrics may count for the next (outputs on object storage are only uploaded when an
+    attempt succeeds)."""
+    import shutil
+
+    from ..records import store
+
+    for folder in step.outputs.values():
+        if os.path.isdir(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+    try:
+        os.remove(os.path.join(step.record_dir, store.METRICS))
+    except OSError:
+        pass
