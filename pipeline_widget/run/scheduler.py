@@ -177,7 +177,7 @@ class Scheduler:
     def _on_running(self, name: str):
         def on_running() -> None:
             if not self.cancel.is_set():
-                self._set(name, Status.RUNNING, start_time=time.time())
+                self._set(name, Status.RUNNING, start_time=time.time(), reason=None)
         return on_running
 
     @staticmethod

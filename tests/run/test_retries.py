@@ -76,4 +76,5 @@ def test_the_cli_retries_steps_that_set_none(project):
     assert len(json.loads(record.read_text())["steps"]["flaky"]["attempts"]) == 1
     shown = subprocess.run([PYTHON, "-m", "pipeline_widget", "show", record.parent.name],
                            cwd=project, capture_output=True, text=True, timeout=120)
-    assert "attempt 1 failed: RuntimeError: flaky failure 1" in shown.stdout
+    assert "attempt 1 failed: error: RuntimeError: flaky failure 1" in shown.stdout
+    assert "trying again" not in shown.stdout  # said while it waited, not after
