@@ -62,10 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--experiment", default=None, help="experiment name (default: the pipeline's)")
     p.add_argument("--continue-on-failure", action="store_true",
                    help="keep running branches that do not depend on a failed step")
+    p.add_argument("--sweep", action="append", default=[], metavar="NAME=V1,V2,...",
+                   help="one run per combination of values (repeatable); steps the values do "
+                        "not reach run once and are reused by the other runs")
     run_options(p)
     p = sub.add_parser("validate", help="check a .pipeline.json file without running it")
     p.add_argument("file")
-    sub.add_parser("runs", help="list the runs of the workspace")
+    p = sub.add_parser("runs", help="list the runs of the workspace")
+    p.add_argument("--metrics", action="store_true",
+                   help="a column for each parameter and each logged metric (step.metric)")
     p = sub.add_parser("show", help="describe one run: steps, statuses, outputs, notebooks")
     p.add_argument("run_id")
     p = sub.add_parser("rerun", help="run an earlier run's pipeline again with its parameters")

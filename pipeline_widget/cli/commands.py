@@ -99,13 +99,41 @@ def cmd_run(args, ws: Workspace, out) -> int:
     pipeline = Pipeline.load(args.file, workspace=ws)
     params = parse_params(args.param, {n: p.default_value for n, p in pipeline.parameters.items()})
     experiment = args.experiment or experiment_name_for(pipeline.name)
-    run = pipeline.submit(experiment, pipeline_parameters=params,
-                          regenerate_outputs=args.no_reuse,
-                          continue_on_step_failure=args.continue_on_failure,
-                          max_parallel=args.max_parallel, executor=args.executor,
-                          only=args.only, from_steps=args.from_steps, to_steps=args.to_steps,
-                          retries=args.retries)
-    return _wait(run, out)
+    grid = sweep_grid(args.sweep, {n: p.default_value for n, p in pipeline.parameters.items()})
+    codes = []
+    for i, values in enumerate(grid, 1):
+        if len(grid) > 1:
+            print(f"\nsweep {i}/{len(grid)}: " + ", ".join(f"{k}={v!r}" for k, v in values.items()),
+                  file=out)
+        run = pipeline.submit(experiment, pipeline_parameters={**params, **values},
+                              regenerate_outputs=args.no_reuse,
+                              continue_on_step_failure=args.continue_on_failure,
+                              max_parallel=args.max_parallel, executor=args.executor,
+                              only=args.only, from_steps=args.from_steps,
+                              to_steps=args.to_steps, retries=args.retries)
+        codes.append(_wait(run, out))
+        if codes[-1] == EXIT_INTERRUPTED:
+            return EXIT_INTERRUPTED
+    return max(codes)
+
+
+def sweep_grid(texts: list[str], current: dict[str, Any]) -> list[dict[str, Any]]:
+    """--sweep NAME=V1,V2,... options: one set of values per combination ([{}] for none);
+    each value read as the parameter's type allows (core.parameter_types.from_text)."""
+    import itertools
+
+    axes: dict[str, list[Any]] = {}
+    for text in texts:
+        name, sep, raw = text.partition("=")
+        name = name.strip()
+        if not sep or not name or not raw.strip():
+            raise PipelineError(f"--sweep {text!r} is not name=value,value,...; e.g. "
+                                f"--sweep alpha=0.1,0.5,0.9")
+        if name not in current:
+            raise PipelineError(f"--sweep: there is no pipeline parameter {name!r}; the pipeline "
+                                f"has {', '.join(map(repr, current)) or 'no parameters'}")
+        axes[name] = [from_text(v.strip(), current[name]) for v in raw.split(",")]
+    return [dict(zip(axes, combo)) for combo in itertools.product(*axes.values())]
 
 
 def cmd_validate(args, ws: Workspace, out) -> int:
@@ -123,9 +151,32 @@ def cmd_validate(args, ws: Workspace, out) -> int:
     return EXIT_OK
 
 
+def _value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return json.dumps(value) if not isinstance(value, str) else value
+
+
+def _runs_with_metrics(ws: Workspace, out) -> int:
+    from ..run.compare import columns, summaries
+
+    runs = summaries(ws)
+    if not runs:
+        print(f"no runs yet in {ws.root}", file=out)
+        return EXIT_OK
+    params, metrics = columns(runs)
+    rows = [[r.run_id, r.status, *(_value(r.parameters[p]) if p in r.parameters else "-"
+                                   for p in params),
+             *(_value(r.metrics[m]) if m in r.metrics else "-" for m in metrics)] for r in runs]
+    print(_table(rows, ["RUN ID", "STATUS", *params, *metrics]), file=out)
+    return EXIT_OK
+
+
 def cmd_runs(args, ws: Workspace, out) -> int:
     from ..run.records import list_runs
 
+    if args.metrics:
+        return _runs_with_metrics(ws, out)
     records = list_runs(ws, include_damaged=True)
     if not records:
         print(f"no runs yet in {ws.root}", file=out)

@@ -1,0 +1,44 @@
+"""Runs side by side: each run's parameters and the metrics its steps logged, for tables
+(`pipeline-widget runs --metrics`, the designer's runs panel) and plots."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.workspace import Workspace
+from .records import store
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    pipeline_name: str
+    status: str
+    start_time: float | None
+    parameters: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)   # "step.metric" -> its last value
+
+
+def summaries(workspace: Workspace, pipeline_name: str | None = None) -> list[RunSummary]:
+    """Every readable run, oldest first."""
+    found = []
+    for r in store.list_runs(workspace, pipeline_name):
+        metrics = {f"{s.name}.{name}": value for s in r.steps.values()
+                   for name, value in s.get_metrics().items()}
+        found.append(RunSummary(r.run_id, r.pipeline_name, r.status.value, r.start_time,
+                                dict(r.parameters), metrics))
+    return found
+
+
+def columns(runs: list[RunSummary]) -> tuple[list[str], list[str]]:
+    """The parameter names and the metric names any of the runs has, in first-seen order."""
+    params = list(dict.fromkeys(k for r in runs for k in r.parameters))
+    metrics = list(dict.fromkeys(k for r in runs for k in r.metrics))
+    return params, metrics
+
+
+def series(runs: list[RunSummary], metric: str) -> list[tuple[str, float]]:
+    """(run id, value) of one numeric metric across runs, for a plot."""
+    return [(r.run_id, float(r.metrics[metric])) for r in runs
+            if isinstance(r.metrics.get(metric), (int, float))
+            and not isinstance(r.metrics.get(metric), bool)]
