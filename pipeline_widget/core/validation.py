@@ -126,15 +126,18 @@ def parameter_clash(steps: list[Step]) -> Iterator[Problem]:
 
 
 def builtin_data_name(steps: list[Step]) -> Iterator[Problem]:
+    users: dict[str, list[str]] = {}
     for s in steps:
-        if not s.takes_parameters:
-            continue
-        for d in dict.fromkeys([*s.input_data, *s.outputs]):
-            if shadows_builtin(d.name):
-                yield Problem("builtin_data_name", f"PipelineData {d.name!r} becomes a variable "
-                              f"in notebook step {s.name!r} and hides Python's own {d.name!r} "
-                              f"there; rename it, e.g. {d.name.strip('_') + '_data'!r}",
-                              (s.name,), (d.name,), warning=True)
+        if s.takes_parameters:
+            for d in dict.fromkeys([*s.input_data, *s.outputs]):
+                if shadows_builtin(d.name):
+                    users.setdefault(d.name, []).append(s.name)
+    for name, found in users.items():
+        where = "notebook step" if len(found) == 1 else "notebook steps"
+        yield Problem("builtin_data_name", f"PipelineData {name!r} becomes a variable in "
+                      f"{where} {', '.join(map(repr, found))} and hides Python's own {name!r} "
+                      f"there; rename it, e.g. {name.strip('_') + '_data'!r}",
+                      tuple(found), (name,), warning=True)
 
 
 def argument_not_declared(steps: list[Step]) -> Iterator[Problem]:

@@ -43,7 +43,8 @@ class PipelineCanvas(CytoscapeWidget):
         self._edges: dict[str, Edge] = {}
         self._statuses: dict[str, str] = {}
         self._marks: dict[str, set[str]] = {}   # element id -> extra classes (picked, connecting)
-        self._problem_ids: set[str] = set()
+        self._base: dict[str, str] = {}   # element id -> classes from the model (problem, warning)
+        self.stale: dict[str, str] = {}   # step -> why the next run would run it
         self._pick_handlers: list[PickHandler] = []
         self._retired: list = []  # the widgets replaced by the last rebuild, closed at the next
         self._lock = threading.RLock()  # status events arrive on the runner's thread
@@ -62,13 +63,15 @@ class PipelineCanvas(CytoscapeWidget):
             handler(kind, element_id)
 
     # -- drawing --------------------------------------------------------------------
-    def show(self, pipeline: Pipeline, problems: Iterable[Problem] = ()) -> None:
+    def show(self, pipeline: Pipeline, problems: Iterable[Problem] = (),
+             stale: dict[str, str] | None = None) -> None:
         """Draw `pipeline`: update in place, append what is new, and rebuild every element
-        only when something was removed or renamed."""
+        only when something was removed or renamed. `stale`: the steps the next run would
+        run, and why (marked until a run paints its statuses)."""
         with self._lock:
-            nodes, edges = elements.build(pipeline, self._statuses, problems)
-            self._problem_ids = {n["data"]["id"] for n in nodes if n["classes"]} | \
-                                {e["data"]["id"] for e in edges if e["classes"]}
+            self.stale = dict(stale or {})
+            nodes, edges = elements.build(pipeline, self._statuses, problems, self.stale)
+            self._base = {s["data"]["id"]: s["classes"] for s in [*nodes, *edges]}
             names = {n["data"]["id"] for n in nodes}
             links = {e["data"]["id"] for e in edges}
             drawn = names | links
@@ -134,7 +137,7 @@ class PipelineCanvas(CytoscapeWidget):
     def _restyle(self, element_id: str) -> None:
         widget = self._nodes.get(element_id) or self._edges.get(element_id)
         if widget is not None:
-            base = "problem" if element_id in self._problem_ids else ""
+            base = self._base.get(element_id, "")
             classes = " ".join(sorted({*base.split(), *self._marks.get(element_id, set())}))
             if widget.classes != classes:
                 widget.classes = classes

@@ -47,6 +47,7 @@ class PipelineDesigner(w.VBox):
         self.history = edits.EditHistory(pipeline)
         self.steps_dir = Path(steps_dir).absolute() if steps_dir else _guess_steps_dir(pipeline)
         self.problems: list[Problem] = []
+        self.stale: dict[str, str] = {}   # step -> why the next run would run it
         self.selected: tuple[str, str] | None = None   # ("node", step) or ("edge", edge id)
         self._message = ""
         self.message_is_error = False
@@ -62,6 +63,7 @@ class PipelineDesigner(w.VBox):
         self.runs = self.runs_panel.runs
         self.rerun_button = self.runs_panel.rerun_button
         self.step_details = self.runs_panel.details
+        self.runs_panel.on_end = self._after_run
         self._build_controls()
         self.refresh()
 
@@ -88,6 +90,8 @@ class PipelineDesigner(w.VBox):
         self.relayout_button = self._button("Layout", "pw-relayout", self.relayout,
                                             icon="sitemap")
         self.clear_button = self._button("Clear", "pw-clear", self.clear, icon="eraser")
+        self.refresh_button = self._button("Refresh", "pw-refresh", self.refresh_status,
+                                           icon="refresh")
         self.problem_list = w.HTML()
         self.problem_list.add_class("pw-problems")
         self.path = w.Text(description="file", layout=w.Layout(width="360px"),
@@ -103,7 +107,8 @@ class PipelineDesigner(w.VBox):
             w.HBox([self.step_source, self.step_path, self.step_name, self.add_button],
                    layout=w.Layout(flex_flow="row wrap")),
             w.HBox([self.connect_button, self.data_name, self.remove_button, self.undo_button,
-                    self.validate_button, self.relayout_button, self.clear_button],
+                    self.validate_button, self.refresh_button, self.relayout_button,
+                    self.clear_button],
                    layout=w.Layout(flex_flow="row wrap")),
             self.message_line,
             w.HBox([w.Box([self.canvas], layout=w.Layout(width="60%")), side]),
@@ -180,9 +185,13 @@ class PipelineDesigner(w.VBox):
         return True
 
     def refresh(self) -> None:
-        """Redraw the canvas and the panels from the model and list its problems."""
+        """Redraw the canvas and the panels from the model, list its problems, and mark
+        the steps the next run would run."""
         self.problems = self._pipeline.validate()
-        self.canvas.show(self._pipeline, self.problems)
+        self.stale = self._stale()
+        self.canvas.show(self._pipeline, self.problems, self.stale)
+        ok = bool(self._pipeline.steps) and not any(not p.warning for p in self.problems)
+        self.runs_panel.stale = self.stale if ok else None
         self._show_problems()
         if self.selected and not self._exists(self.selected):
             self.select(None)
@@ -190,13 +199,46 @@ class PipelineDesigner(w.VBox):
         self.runs_panel.refresh_form()
         self.refresh_sources()
 
+    def _stale(self) -> dict[str, str]:
+        """Step -> why the next run would run it (status(), the run's own reasons); nothing
+        while the pipeline has problems or no steps."""
+        if not self._pipeline.steps or any(not p.warning for p in self.problems):
+            return {}
+        try:
+            found = self._pipeline.status(self.runs_panel.parameter_values())
+        except Exception:  # a parameter field being typed, a file being written: no marks
+            return {}
+        return {s.name: "; ".join(s.reasons) for s in found if s.would_run}
+
+    def _after_run(self) -> None:
+        """A run started here ended: what the next one would run has changed."""
+        self.stale = self._stale()
+        self.runs_panel.stale = self.stale
+        self.canvas.show(self._pipeline, self.problems, self.stale)
+
+    def refresh_status(self) -> dict[str, str]:
+        """The Refresh button: look again at what the next run would run (files may have
+        changed outside the designer)."""
+        self.refresh()
+        n = len(self.stale)
+        self.say(f"{n} step(s) would run: {', '.join(self.stale)}" if n else
+                 "every step would be reused: nothing changed since its last run")
+        return self.stale
+
     def _show_problems(self) -> None:
+        errors = [p for p in self.problems if not p.warning]
+        warnings = [p for p in self.problems if p.warning]
         if not self.problems:
             self.problem_list.value = "<div style='color:#225522'>&#10003; no problems</div>"
             return
-        items = "".join(f"<li>{html.escape(p.message)}</li>" for p in self.problems)
-        self.problem_list.value = (f"<div style='color:#b00'><b>{len(self.problems)} "
-                                   f"problem(s)</b><ul style='margin:2px 0'>{items}</ul></div>")
+        parts = []
+        for found, colour, what in ((errors, "#b00", "problem(s)"),
+                                    (warnings, "#a35f00", "warning(s)")):
+            if found:
+                items = "".join(f"<li>{html.escape(p.message)}</li>" for p in found)
+                parts.append(f"<div style='color:{colour}'><b>{len(found)} {what}</b>"
+                             f"<ul style='margin:2px 0'>{items}</ul></div>")
+        self.problem_list.value = "".join(parts)
 
     def _exists(self, selected: tuple[str, str]) -> bool:
         kind, eid = selected
@@ -297,9 +339,11 @@ class PipelineDesigner(w.VBox):
 
     def validate(self) -> list[Problem]:
         self.refresh()
-        self.say("the pipeline is valid" if not self.problems else
-                 f"{len(self.problems)} problem(s): see the list below the canvas",
-                 error=bool(self.problems))
+        errors = [p for p in self.problems if not p.warning]
+        warned = len(self.problems) - len(errors)
+        self.say(f"{len(errors)} problem(s): see the list below the canvas" if errors else
+                 f"the pipeline is valid, with {warned} warning(s) below the canvas" if warned
+                 else "the pipeline is valid", error=bool(errors))
         return self.problems
 
     def relayout(self) -> None:

@@ -28,20 +28,29 @@ def node_label(step, read: set[int]) -> str:
     return "\n".join(lines)
 
 
+def _mark(name: str, errors: set[str], warnings: set[str]) -> str:
+    return "problem" if name in errors else "warning" if name in warnings else ""
+
+
 def build(pipeline: Pipeline, statuses: dict[str, str] | None = None,
-          problems: Iterable[Problem] = ()) -> tuple[list[dict], list[dict]]:
-    """(nodes, edges) as cytoscape element dicts with `data` and `classes`."""
-    statuses = statuses or {}
+          problems: Iterable[Problem] = (), stale: dict[str, str] | None = None,
+          ) -> tuple[list[dict], list[dict]]:
+    """(nodes, edges) as cytoscape element dicts with `data` and `classes`. `stale`: the
+    steps the next run would run, with why (shown as a mark and in the step's data)."""
+    statuses, stale = statuses or {}, stale or {}
     problems = list(problems)
-    bad_steps = {s for p in problems for s in p.steps}
-    bad_data = {d for p in problems for d in p.data}
+    bad_steps = {s for p in problems if not p.warning for s in p.steps}
+    bad_data = {d for p in problems if not p.warning for d in p.data}
+    odd_steps = {s for p in problems if p.warning for s in p.steps}
+    odd_data = {d for p in problems if p.warning for d in p.data}
     read = {id(d) for s in pipeline.steps for d in s.input_data}
     nodes = []
     for step in pipeline.steps:
         nodes.append({"data": {"id": step.name, "label": node_label(step, read),
                                "kind": step.kind,
-                               "status": statuses.get(step.name, Status.NOT_STARTED.value)},
-                      "classes": "problem" if step.name in bad_steps else ""})
+                               "status": statuses.get(step.name, Status.NOT_STARTED.value),
+                               "stale": stale.get(step.name, "")},
+                      "classes": _mark(step.name, bad_steps, odd_steps)})
     writers = producers(pipeline.steps)
     edges, seen = [], set()
     for consumer in pipeline.steps:
@@ -53,5 +62,5 @@ def build(pipeline: Pipeline, statuses: dict[str, str] | None = None,
                 seen.add(eid)
                 edges.append({"data": {"id": eid, "source": producer.name, "target": consumer.name,
                                        "label": data.name, "data": data.name},
-                              "classes": "problem" if data.name in bad_data else ""})
+                              "classes": _mark(data.name, bad_data, odd_data)})
     return nodes, edges

@@ -5,15 +5,16 @@ nothing here polls files. Records of finished runs are read once, when chosen.
 """
 from __future__ import annotations
 
+import html
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import ipywidgets as w
 
 from ..core import PipelineError
 from ..core.names import check_experiment_name, experiment_name_for
 from ..core.parameter_types import type_of
-from ..run import Pipeline, PipelineRun, rerun, submit
+from ..run import Pipeline, PipelineRun, rerun
 from ..run.events import StatusEvent
 from ..run.status import Status
 from .canvas import PipelineCanvas
@@ -49,18 +50,29 @@ class RunsPanel(w.VBox):
                                layout=w.Layout(width="420px"))
         self.runs.add_class("pw-runs")
         self.runs.observe(self._chosen, "value")
+        self.part_buttons = {}
+        for label, hook, option in (("Run this step", "pw-run-only", "only"),
+                                    ("Run from here", "pw-run-from", "from_steps"),
+                                    ("Run up to here", "pw-run-to", "to_steps")):
+            button = w.Button(description=label, icon="play-circle", disabled=True)
+            button.add_class(hook)
+            button.on_click(lambda _, option=option: self.run_part(option))
+            self.part_buttons[option] = button
         self.rerun_button = w.Button(description="Re-run", icon="repeat")
         self.rerun_button.add_class("pw-rerun")
         self.rerun_button.on_click(self.rerun)
         self.details = w.HTML("<i>Run the pipeline, then click a step to see what it did.</i>",
                               layout=w.Layout(max_height="420px", overflow="auto"))
         self.details.add_class("pw-step-details")
+        self.stale: dict[str, str] | None = None   # step -> why the next run would run it
+        self.on_end: Callable[[], None] | None = None   # called when a run started here ends
         self.live: PipelineRun | None = None     # the last run started here
         self.shown: PipelineRun | None = None    # the run whose statuses the canvas shows
         self.selected_step: str | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._lock = threading.RLock()
         self.children = [w.HBox([self.experiment, self.run_button, self.cancel_button]),
+                         w.HBox(list(self.part_buttons.values())),
                          self.params_box,
                          w.HBox([self.runs, self.rerun_button])]
         self.refresh()
@@ -117,11 +129,25 @@ class RunsPanel(w.VBox):
             self._quiet = False
 
     # -- running ----------------------------------------------------------------------------
-    def run(self, _=None) -> PipelineRun | None:
-        """Submit the current pipeline with the form's parameters; returns at once."""
+    def run_part(self, option: str) -> PipelineRun | None:
+        """Run the selected step only, from it, or up to it (option: only, from_steps,
+        to_steps); the steps it reads are reused."""
+        if not self.selected_step:
+            self._say("click a step first", error=True)
+            return None
+        chosen = [self.selected_step]
+        return self.run(only=chosen if option == "only" else (),
+                        from_steps=chosen if option == "from_steps" else (),
+                        to_steps=chosen if option == "to_steps" else ())
+
+    def run(self, _=None, only: Sequence[str] = (), from_steps: Sequence[str] = (),
+            to_steps: Sequence[str] = ()) -> PipelineRun | None:
+        """Submit the current pipeline with the form's parameters; returns at once. only,
+        from_steps, to_steps: a partial run (as for Pipeline.submit)."""
         try:
             experiment = check_experiment_name(self.experiment.value.strip())
-            run = submit(self._pipeline(), experiment, self.parameter_values())
+            run = self._pipeline().submit(experiment, self.parameter_values(), only=only,
+                                          from_steps=from_steps, to_steps=to_steps)
         except PipelineError as err:
             self._say(str(err), error=True)
             return None
@@ -196,6 +222,8 @@ class RunsPanel(w.VBox):
                 self._say(f"run {run.id} {event.status.value}",
                           error=event.status != Status.FINISHED)
                 self.refresh_runs()
+                if self.on_end is not None:
+                    self.on_end()
                 if painted and self.selected_step:
                     self.show_step(self.selected_step)
 
@@ -227,10 +255,12 @@ class RunsPanel(w.VBox):
 
     def show_step(self, name: str | None) -> None:
         self.selected_step = name
+        for button in self.part_buttons.values():
+            button.disabled = name is None
         if name is None:
             return
         if self.shown is None:
-            self.details.value = f"<i>{name}: not run yet. Press Run.</i>"
+            self.details.value = f"<i>{html.escape(name)}: {self._next_run(name)}</i>"
             return
         try:
             step = self.shown.get_step(name)
@@ -240,6 +270,13 @@ class RunsPanel(w.VBox):
         except RuntimeError:  # the runner changed the live record while it was read: once more
             step = self.shown.get_step(name)
         self.details.value = step_html(step, self.shown.id)
+
+    def _next_run(self, name: str) -> str:
+        if self.stale is None:
+            return "not run yet. Press Run."
+        if name in self.stale:
+            return f"the next run would run it: {html.escape(self.stale[name])}."
+        return "the next run would reuse its last result (nothing it depends on changed)."
 
     def forget_shown(self) -> None:
         """Another pipeline is on the canvas: stop painting runs on it. A live run goes on,

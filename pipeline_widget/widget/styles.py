@@ -7,6 +7,8 @@ from ..run.status import Status
 
 REUSED = "Reused"
 PROBLEM_COLOUR = "#d62728"
+WARNING_COLOUR = "#e69500"
+STALE_COLOUR = "#1f77b4"   # the double border of a step the next run would run
 
 # The colour a person sees for each display status (Status values plus "Reused").
 STATUS_COLOURS: dict[str, str] = {
@@ -69,6 +71,12 @@ def stylesheet() -> list[dict]:
                                                "border-style": "dashed"}},
         {"selector": "edge.problem", "style": {"line-color": PROBLEM_COLOUR, "line-style": "dashed",
                                                "target-arrow-color": PROBLEM_COLOUR}},
+        {"selector": "node.warning", "style": {"border-color": WARNING_COLOUR, "border-width": 3,
+                                               "border-style": "dotted"}},
+        {"selector": "edge.warning", "style": {"line-color": WARNING_COLOUR, "line-style": "dotted",
+                                               "target-arrow-color": WARNING_COLOUR}},
+        {"selector": "node[?stale]", "style": {"border-color": STALE_COLOUR, "border-width": 4,
+                                               "border-style": "double"}},
         {"selector": "node.picked", "style": {"border-color": "#1f3b73", "border-width": 4}},
         {"selector": "edge.picked", "style": {"width": 4, "line-color": "#1f3b73",
                                               "target-arrow-color": "#1f3b73"}},
@@ -83,6 +91,10 @@ def legend_html() -> str:
         f'<span style="width:12px;height:12px;border:1px solid #555;margin-right:4px;'
         f'background:{colour}"></span>{html.escape(LEGEND_LABELS[status])}</span>'
         for status, colour in STATUS_COLOURS.items())
-    mark = (f'<span style="display:inline-flex;align-items:center"><span style="width:12px;'
-            f'height:12px;border:2px dashed {PROBLEM_COLOUR};margin-right:4px"></span>problem</span>')
-    return f'<div style="font-size:12px">{items}{mark}</div>'
+    marks = "".join(
+        f'<span style="display:inline-flex;align-items:center;margin-right:10px"><span '
+        f'style="width:12px;height:12px;border:{border};margin-right:4px"></span>{label}</span>'
+        for border, label in ((f"2px dashed {PROBLEM_COLOUR}", "problem"),
+                              (f"2px dotted {WARNING_COLOUR}", "warning"),
+                              (f"4px double {STALE_COLOUR}", "would run")))
+    return f'<div style="font-size:12px">{items}{marks}</div>'

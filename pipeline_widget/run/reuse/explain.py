@@ -51,8 +51,13 @@ def _inputs(old: dict, new: dict) -> list[str]:
 
 
 def _values(label: str, old: dict, new: dict) -> list[str]:
-    return [f"{label} {k!r} changed: {old.get(k)!r} -> {new.get(k)!r}"
-            for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+    def shown(values: dict, k: str) -> str:   # a parameter not given: the notebook's default
+        return repr(values[k]) if k in values else "not set"
+    return [f"{label} {k!r} changed: {shown(old, k)} -> {shown(new, k)}"
+            for k in sorted(set(old) | set(new)) if old.get(k, _UNSET) != new.get(k, _UNSET)]
+
+
+_UNSET = object()
 
 
 def explain(old: dict | None, new: dict[str, Any]) -> list[str]:

@@ -1,0 +1,83 @@
+"""The interactive loop in the designer: what the next run would run is marked, and part of
+the pipeline runs from the selected step."""
+from tests.widget.conftest import add_step, click, draw_fan_out, link
+
+
+def stale_nodes(designer) -> dict[str, str]:
+    return {n: designer.canvas.node(n).data["stale"] for n in designer.canvas.node_ids
+            if designer.canvas.node(n).data["stale"]}
+
+
+def test_steps_the_next_run_would_run_are_marked_until_a_run_reuses_them(designer):
+    draw_fan_out(designer)
+    assert stale_nodes(designer) == {
+        "make": "no earlier successful run of this step",
+        "one": "an upstream step runs again", "two": "an upstream step runs again"}
+    click(designer, "one")
+    assert "the next run would run it: an upstream step runs again" in designer.step_details.value
+    designer.runs_panel.run()
+    assert designer.runs_panel.wait(120) == "Finished"
+    assert stale_nodes(designer) == {}  # everything would be reused now
+    # an edit: a parameter of the producer changes, so it and its readers would run again
+    click(designer, "make")
+    designer.properties.fields["rows"].value = "5"
+    assert stale_nodes(designer) == {
+        "make": "parameter 'rows' changed: not set -> 5",
+        "one": "an upstream step runs again", "two": "an upstream step runs again"}
+
+
+def test_refresh_sees_changes_made_outside_the_designer(designer, steps_dir):
+    draw_fan_out(designer)
+    designer.runs_panel.run()
+    assert designer.runs_panel.wait(120) == "Finished"
+    assert designer.refresh_status() == {}
+    assert designer.message == "every step would be reused: nothing changed since its last run"
+    sink = steps_dir / "sink.ipynb"
+    sink.write_text(sink.read_text().replace("sorted(k", "sorted(  k"))  # edited in JupyterLab
+    designer.refresh_button.click()
+    assert set(designer.stale) == {"one", "two"}
+    assert designer.message.startswith("2 step(s) would run: one, two")
+
+
+def test_run_this_step_from_here_and_up_to_here(designer):
+    draw_fan_out(designer)
+    add_step(designer, "sink.ipynb", "three")
+    link(designer, "one", "three", "more")
+    buttons = designer.runs_panel.part_buttons
+    click(designer, "one")
+    buttons["to_steps"].click()   # make and one
+    assert designer.runs_panel.wait(120) == "Finished"
+    assert designer.canvas.statuses == {"make": "Finished", "one": "Finished",
+                                        "two": "NotSelected", "three": "NotSelected"}
+    click(designer, "three")
+    buttons["only"].click()       # three alone: what it reads is reused
+    assert designer.runs_panel.wait(120) == "Finished"
+    assert designer.canvas.statuses == {"make": "Reused", "one": "Reused",
+                                        "two": "NotSelected", "three": "Finished"}
+    click(designer, "two")
+    buttons["from_steps"].click()
+    assert designer.runs_panel.wait(120) == "Finished"
+    assert designer.canvas.statuses["two"] == "Finished"
+    assert stale_nodes(designer) == {}
+
+
+def test_a_partial_run_without_results_upstream_is_refused_in_words(designer):
+    draw_fan_out(designer)
+    click(designer, "one")
+    designer.runs_panel.part_buttons["only"].click()
+    assert designer.message_is_error
+    assert "step 'make' runs before the selected steps and has no result" in designer.message
+    assert designer.runs_panel.live is None
+
+
+def test_warnings_are_listed_apart_and_marked_dotted(designer):
+    add_step(designer, "source.ipynb", "make")
+    click(designer, "make")
+    designer.data_name.value = "print"
+    add_step(designer, "sink.ipynb", "use")
+    link(designer, "make", "use", "print")
+    assert "warning(s)" in designer.problem_list.value
+    assert "problem(s)" not in designer.problem_list.value
+    assert "warning" in designer.canvas.node("make").classes.split()
+    designer.validate()
+    assert not designer.message_is_error and "valid, with 1 warning(s)" in designer.message
