@@ -15,9 +15,11 @@ from ..core import PipelineError
 from ..core.names import check_experiment_name, experiment_name_for
 from ..core.parameter_types import type_of
 from ..run import Pipeline, PipelineRun, rerun
+from ..run.compare import columns, summaries
 from ..run.events import StatusEvent
 from ..run.status import Status
 from .canvas import PipelineCanvas
+from .compare_view import plot_svg, table_html
 from .details import step_html
 from .parameters import parse, show
 
@@ -61,6 +63,14 @@ class RunsPanel(w.VBox):
         self.rerun_button = w.Button(description="Re-run", icon="repeat")
         self.rerun_button.add_class("pw-rerun")
         self.rerun_button.on_click(self.rerun)
+        self.compare = w.HTML()
+        self.compare.add_class("pw-compare")
+        self.metric = w.Dropdown(description="plot", options=[], layout=w.Layout(width="300px"))
+        self.metric.add_class("pw-metric")
+        self.metric.observe(lambda _: self._plot(), "value")
+        self.plot = w.HTML()
+        self.plot.add_class("pw-plot")
+        self._summaries: list = []
         self.details = w.HTML("<i>Run the pipeline, then click a step to see what it did.</i>",
                               layout=w.Layout(max_height="420px", overflow="auto"))
         self.details.add_class("pw-step-details")
@@ -74,7 +84,9 @@ class RunsPanel(w.VBox):
         self.children = [w.HBox([self.experiment, self.run_button, self.cancel_button]),
                          w.HBox(list(self.part_buttons.values())),
                          self.params_box,
-                         w.HBox([self.runs, self.rerun_button])]
+                         w.HBox([self.runs, self.rerun_button]),
+                         w.Accordion([w.VBox([self.compare, self.metric, self.plot])],
+                                     titles=("compare runs",), selected_index=None)]
         self.refresh()
 
     # -- the form -------------------------------------------------------------------------
@@ -119,6 +131,7 @@ class RunsPanel(w.VBox):
             found = []
         options = [(NO_RUN, "")] + [(f"{r.id} ({r.record.status})", r.id)
                                    for r in reversed(found)]
+        self._show_comparison(pipeline)
         current = self.runs.value
         self._quiet = True
         try:
@@ -127,6 +140,25 @@ class RunsPanel(w.VBox):
             self.runs.value = current if current in {v for _, v in options} else ""
         finally:
             self._quiet = False
+
+    def _show_comparison(self, pipeline: Pipeline) -> None:
+        """The runs of this pipeline side by side, and the chosen metric across them."""
+        try:
+            self._summaries = summaries(pipeline.workspace, pipeline.name)
+        except (OSError, PipelineError):
+            self._summaries = []
+        self.compare.value = table_html(self._summaries)
+        metrics = columns(self._summaries)[1]
+        if tuple(self.metric.options) != tuple(metrics):
+            current = self.metric.value
+            self.metric.options = metrics
+            if metrics:
+                self.metric.value = current if current in metrics else metrics[-1]
+        self._plot()
+
+    def _plot(self) -> None:
+        self.plot.value = plot_svg(self._summaries, self.metric.value or "") \
+            if self.metric.options else ""
 
     # -- running ----------------------------------------------------------------------------
     def run_part(self, option: str) -> PipelineRun | None:

@@ -81,3 +81,23 @@ def test_warnings_are_listed_apart_and_marked_dotted(designer):
     assert "warning" in designer.canvas.node("make").classes.split()
     designer.validate()
     assert not designer.message_is_error and "valid, with 1 warning(s)" in designer.message
+
+
+def test_the_runs_panel_compares_runs_and_plots_a_metric(designer, steps_dir):
+    from tests.conftest import write_notebook
+
+    write_notebook(steps_dir / "score.ipynb", "scale = 1.0",
+                   "from pipeline_widget import Run\nRun.get_context().log('score', scale * 2)")
+    designer.refresh_sources()
+    add_step(designer, "score.ipynb", "score")
+    click(designer, "score")
+    designer.properties.fields["scale"].value = "= scale"   # a pipeline parameter
+    panel = designer.runs_panel
+    for value in ("1.5", "4.0"):
+        panel.param_fields["scale"].value = value
+        panel.run()
+        assert panel.wait(120) == "Finished"
+    table = panel.compare.value
+    assert table.count("<tr>") == 3 and "score.score" in table and ">8<" in table
+    assert panel.metric.value == "score.score"
+    assert panel.plot.value.count("<circle") == 2 and "3 to 8" in panel.plot.value
