@@ -9,6 +9,7 @@ from .pipeline_run import PipelineRun, StepRun
 from .plan.status import StepStatus
 from .status import Status
 from .submission import Pipeline, rerun, submit
+from .warm import WarmKernels
 
 __all__ = ["Run", "EventBus", "Status", "StatusEvent", "Pipeline", "rerun", "submit", "PipelineRun",
-           "StepRun", "StepStatus", "NotebookParameter", "notebook_parameters"]
+           "StepRun", "StepStatus", "NotebookParameter", "notebook_parameters", "WarmKernels"]

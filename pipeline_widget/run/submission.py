@@ -22,6 +22,7 @@ from .records import store
 from .records.store import new_record, new_run_id
 from .reuse.cache import ReuseCache
 from .scheduler import Scheduler, step_entry
+from .warm import WarmKernels
 
 
 class Pipeline(PipelineModel):
@@ -47,7 +48,8 @@ class Pipeline(PipelineModel):
                regenerate_outputs: bool = False, continue_on_step_failure: bool = False,
                max_parallel: int | None = None, executor: str | Executor | None = None,
                only: Iterable[str] = (), from_steps: Iterable[str] = (),
-               to_steps: Iterable[str] = (), retries: int | None = None) -> PipelineRun:
+               to_steps: Iterable[str] = (), retries: int | None = None,
+               kernels: WarmKernels | None = None) -> PipelineRun:
         """Start a run in the background and return its handle at once.
 
         Everything that can be wrong with the input is checked first, so a
@@ -65,17 +67,21 @@ class Pipeline(PipelineModel):
             upstream of the selection are reused; without a result to reuse the run is
             refused. The others are recorded as not selected.
         retries: attempts after a failure for steps that set none of their own (default 0).
+        kernels: warm kernels (WarmKernels) the run's notebook steps take first, so they wait
+            for no kernel start (local executor).
         """
         return submit(self, experiment_name, pipeline_parameters, regenerate_outputs,
                       continue_on_step_failure, max_parallel, executor,
-                      selected=selected_steps(self, only, from_steps, to_steps), retries=retries)
+                      selected=selected_steps(self, only, from_steps, to_steps), retries=retries,
+                      kernels=kernels)
 
 
 def submit(pipeline: PipelineModel, experiment_name: str,
            pipeline_parameters: dict[str, Any] | None = None, regenerate_outputs: bool = False,
            continue_on_step_failure: bool = False, max_parallel: int | None = None,
            executor: str | Executor | None = None, rerun_of: str | None = None,
-           selected: set[str] | None = None, retries: int | None = None) -> PipelineRun:
+           selected: set[str] | None = None, retries: int | None = None,
+           kernels: WarmKernels | None = None) -> PipelineRun:
     checked_retries(retries)
     check_experiment_name(experiment_name)
     parameters = pipeline.resolve_parameters(pipeline_parameters)
@@ -84,7 +90,7 @@ def submit(pipeline: PipelineModel, experiment_name: str,
     cache = ReuseCache(workspace)
     run_id = new_run_id(experiment_name)
     plan = build(pipeline, run_id, parameters, cache, regenerate_outputs, selected, retries or 0)
-    chosen = make_executor(executor, max_parallel)
+    chosen = make_executor(executor, max_parallel, kernels)
     unstarted = store.Unstarted(workspace, run_id)
     try:
         if plan.to_execute:
@@ -135,7 +141,8 @@ def _start(pipeline: PipelineModel, plan: RunPlan, chosen: Executor, cache: Reus
 
 def rerun(workspace: Workspace, run_id: str, parameters: dict[str, Any] | None = None,
           regenerate_outputs: bool = False, max_parallel: int | None = None,
-          executor: str | Executor | None = None, retries: int | None = None) -> PipelineRun:
+          executor: str | Executor | None = None, retries: int | None = None,
+          kernels: WarmKernels | None = None) -> PipelineRun:
     """Run an earlier run's pipeline again, with its parameters and options.
 
     parameters: values that replace the earlier run's pipeline parameters.
@@ -148,4 +155,5 @@ def rerun(workspace: Workspace, run_id: str, parameters: dict[str, Any] | None =
                   regenerate_outputs=regenerate_outputs,
                   continue_on_step_failure=bool(options.get("continue_on_step_failure", False)),
                   max_parallel=max_parallel, executor=executor, rerun_of=old.id,
-                  retries=retries if retries is not None else options.get("retries"))
+                  retries=retries if retries is not None else options.get("retries"),
+                  kernels=kernels)

@@ -14,7 +14,7 @@ import ipywidgets as w
 
 from ..core import PipelineError, Workspace, editing
 from ..core.validation import Problem
-from ..run import Pipeline
+from ..run import Pipeline, WarmKernels
 from . import edits
 from .canvas import PipelineCanvas
 from .links import LinkTool
@@ -33,10 +33,14 @@ class PipelineDesigner(w.VBox):
     workspace: where runs, reuse and datasets live (default: the pipeline's, or ".").
     steps_dir: the folder whose notebooks and scripts are offered as new steps.
     experiment: the experiment name runs are submitted under (default: the pipeline's name).
+    warm_kernels: fresh kernels kept ready while the designer is open, so its runs wait for
+        no kernel start (0: none); they stop after `warm_idle` seconds without a run, when
+        the designer is closed, and with the kernel that holds the designer.
     """
 
     def __init__(self, pipeline: Pipeline | None = None, workspace: Workspace | None = None,
-                 steps_dir: str | os.PathLike | None = None, experiment: str | None = None) -> None:
+                 steps_dir: str | os.PathLike | None = None, experiment: str | None = None,
+                 warm_kernels: int = 2, warm_idle: float = 600.0) -> None:
         super().__init__()
         self.add_class("pw-designer")
         if pipeline is None:
@@ -57,7 +61,8 @@ class PipelineDesigner(w.VBox):
         self.message_line = w.HTML()
         self.message_line.add_class("pw-message")
         self.properties = PropertiesPanel(lambda: self._pipeline, self.edit, self.say, self.select)
-        self.runs_panel = RunsPanel(lambda: self._pipeline, self.canvas, self.say, experiment)
+        self.runs_panel = RunsPanel(lambda: self._pipeline, self.canvas, self.say, experiment,
+                                    WarmKernels(warm_kernels, warm_idle) if warm_kernels else None)
         self.run_button = self.runs_panel.run_button
         self.cancel_button = self.runs_panel.cancel_button
         self.runs = self.runs_panel.runs
@@ -66,6 +71,11 @@ class PipelineDesigner(w.VBox):
         self.runs_panel.on_end = self._after_run
         self._build_controls()
         self.refresh()
+
+    def close(self) -> None:
+        """Close the widget and stop its warm kernels."""
+        self.runs_panel.stop_kernels()
+        super().close()
 
     # -- construction ------------------------------------------------------------------------
     def _build_controls(self) -> None:

@@ -14,7 +14,8 @@ import ipywidgets as w
 from ..core import PipelineError
 from ..core.names import check_experiment_name, experiment_name_for
 from ..core.parameter_types import type_of
-from ..run import Pipeline, PipelineRun, rerun
+from ..core.steps.base import DEFAULT_KERNEL
+from ..run import Pipeline, PipelineRun, WarmKernels, rerun
 from ..run.compare import columns, summaries
 from ..run.events import StatusEvent
 from ..run.status import Status
@@ -31,8 +32,10 @@ class RunsPanel(w.VBox):
     step details panel (shown beside the canvas by the designer)."""
 
     def __init__(self, pipeline: Callable[[], Pipeline], canvas: PipelineCanvas,
-                 say: Callable[..., None], experiment: str | None = None) -> None:
+                 say: Callable[..., None], experiment: str | None = None,
+                 warm: WarmKernels | None = None) -> None:
         super().__init__()
+        self.warm = warm
         self.add_class("pw-runs-panel")
         self._pipeline, self.canvas, self._say = pipeline, canvas, say
         self.experiment = w.Text(description="experiment",
@@ -81,6 +84,7 @@ class RunsPanel(w.VBox):
         self.selected_step: str | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._lock = threading.RLock()
+        self.warm_up()
         self.children = [w.HBox([self.experiment, self.run_button, self.cancel_button]),
                          w.HBox(list(self.part_buttons.values())),
                          self.params_box,
@@ -88,6 +92,19 @@ class RunsPanel(w.VBox):
                          w.Accordion([w.VBox([self.compare, self.metric, self.plot])],
                                      titles=("compare runs",), selected_index=None)]
         self.refresh()
+
+    # -- warm kernels ---------------------------------------------------------------------
+    def warm_up(self) -> None:
+        """Start the warm kernels for the kernels the pipeline's steps use (in the background)."""
+        if self.warm is None:
+            return
+        names = {s.kernel()[0] for s in self._pipeline().steps} - {None} or {DEFAULT_KERNEL}
+        for name in names:
+            self.warm.want(str(name))
+
+    def stop_kernels(self) -> None:
+        if self.warm is not None:
+            self.warm.shutdown()
 
     # -- the form -------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -179,7 +196,8 @@ class RunsPanel(w.VBox):
         try:
             experiment = check_experiment_name(self.experiment.value.strip())
             run = self._pipeline().submit(experiment, self.parameter_values(), only=only,
-                                          from_steps=from_steps, to_steps=to_steps)
+                                          from_steps=from_steps, to_steps=to_steps,
+                                          kernels=self.warm)
         except PipelineError as err:
             self._say(str(err), error=True)
             return None
@@ -197,7 +215,7 @@ class RunsPanel(w.VBox):
             return None
         try:
             old_id = self.runs.value
-            run = rerun(self._pipeline().workspace, old_id)
+            run = rerun(self._pipeline().workspace, old_id, kernels=self.warm)
         except PipelineError as err:
             self._say(str(err), error=True)
             return None

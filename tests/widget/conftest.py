@@ -48,6 +48,26 @@ def link(designer: PipelineDesigner, producer: str, consumer: str, data: str | N
     click(designer, consumer)
 
 
+@pytest.fixture(autouse=True)
+def warm_kernels_end_with_the_test(monkeypatch):
+    """Every designer keeps warm kernels; a test's designers are not closed by a person, so
+    their kernels are stopped when the test ends (as closing the designer would)."""
+    from pipeline_widget.run import WarmKernels
+    from pipeline_widget.widget import designer as designer_module
+
+    made: list[WarmKernels] = []
+
+    class Recorded(WarmKernels):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(designer_module, "WarmKernels", Recorded)
+    yield made
+    for warm in made:
+        warm.shutdown()
+
+
 @pytest.fixture
 def steps_dir(project: Path) -> Path:
     """Small notebooks: `source` writes its output folder, `sink` reads what it gets."""

@@ -101,3 +101,28 @@ def test_the_runs_panel_compares_runs_and_plots_a_metric(designer, steps_dir):
     assert table.count("<tr>") == 3 and "score.score" in table and ">8<" in table
     assert panel.metric.value == "score.score"
     assert panel.plot.value.count("<circle") == 2 and "3 to 8" in panel.plot.value
+
+
+def test_the_designer_keeps_warm_kernels_its_runs_take_and_stops_them_when_closed(
+        designer, warm_kernels_end_with_the_test):
+    import time
+
+    import psutil
+
+    (warm,) = warm_kernels_end_with_the_test
+    deadline = time.monotonic() + 120
+    while len(warm.ready()) < 2:
+        assert time.monotonic() < deadline, "the designer's kernels never got ready"
+        time.sleep(0.05)
+    ready = set(warm.ready())
+    add_step(designer, "sink.ipynb", "one")
+    designer.runs_panel.run()
+    assert designer.runs_panel.wait(120) == "Finished"
+    assert len(ready - set(warm.ready())) == 1   # the run took one that was ready
+    while len(warm.ready()) < 2:
+        assert time.monotonic() < deadline, "the pool did not refill"
+        time.sleep(0.05)
+    pids = warm.ready()
+    designer.close()
+    assert warm.ready() == []
+    assert not any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie" for p in pids)

@@ -1,6 +1,8 @@
 """Executors: where steps run (local threads and kernels, or a Dask cluster), one interface."""
 from __future__ import annotations
 
+from typing import Any
+
 from ...core.errors import PipelineError
 from .base import Executor, default_parallelism
 from .local import LocalExecutor
@@ -8,11 +10,13 @@ from .local import LocalExecutor
 __all__ = ["Executor", "LocalExecutor", "default_parallelism", "make_executor"]
 
 
-def make_executor(executor: str | Executor | None, max_parallel: int | None) -> Executor:
+def make_executor(executor: str | Executor | None, max_parallel: int | None,
+                  warm: Any = None) -> Executor:
+    """warm: kernels kept ready (run.warm.WarmKernels) for the local executor."""
     if isinstance(executor, Executor):
         return executor
     if executor in (None, "local"):
-        return LocalExecutor(max_parallel)
+        return LocalExecutor(max_parallel, warm)
     if isinstance(executor, str) and (executor == "dask" or executor.startswith("dask://")
                                       or executor.startswith("tcp://")):
         import importlib.util

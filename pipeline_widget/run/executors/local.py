@@ -5,7 +5,7 @@ import os
 import threading
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Callable
+from typing import Any, Callable
 
 from ..cancel import CancelToken
 from ..plan.model import RunPlan, StepPlan
@@ -18,30 +18,34 @@ from .base import Executor, default_parallelism
 class LocalExecutor(Executor):
     name = "local"
 
-    def __init__(self, max_parallel: int | None = None) -> None:
+    def __init__(self, max_parallel: int | None = None, warm: Any = None) -> None:
+        """warm: a run.warm.WarmKernels whose ready kernels the steps take first (kept
+        after the run)."""
         self.max_parallel = max(1, max_parallel or default_parallelism())
         self._threads = ThreadPoolExecutor(self.max_parallel, thread_name_prefix="step")
-        self._pool: KernelPool | None = None
+        self._pool: Any = None   # a KernelPool of this run, or the warm kernels given
         self._waiting: Counter[str] = Counter()   # notebook steps not yet started, by kernel
         self._lock = threading.Lock()
         self._reaper = Reaper()
-        self._warm = False
+        self._warmed = False
         self._kernels_dir = ""
+        self._warm = warm
 
     def warm_up(self, plan: RunPlan) -> None:
         """Start the first kernels now: they boot while the plan is checked and papermill
         is imported."""
-        self._warm = True
+        self._warmed = True
         self._waiting = Counter(s.kernel_name for s in plan.to_execute
                                 if s.kernel_name is not None)
         if self._waiting:
             self._kernels_dir = plan.kernels_dir
-            self._pool = KernelPool(self.max_parallel, connection_dir=plan.kernels_dir or None)
+            self._pool = self._warm or KernelPool(self.max_parallel,
+                                                  connection_dir=plan.kernels_dir or None)
             for name, count in self._waiting.items():
                 self._pool.want(name, count)
 
     def open(self, plan: RunPlan) -> None:
-        if not self._warm:
+        if not self._warmed:
             self.warm_up(plan)
 
     def submit(self, step: StepPlan, cancel: CancelToken,
@@ -68,7 +72,7 @@ class LocalExecutor(Executor):
 
     def close(self) -> None:
         self._threads.shutdown(wait=True)
-        if self._pool is not None:
+        if self._pool is not None and self._pool is not self._warm:
             self._pool.shutdown()
         self._reaper.join()
         if self._kernels_dir:

@@ -25,6 +25,7 @@ from .supervisor import wrap
 # No history database: parallel kernels would contend for one sqlite file.
 KERNEL_ARGS = ["--HistoryManager.enabled=False"]
 STARTUP_TIMEOUT = 60
+DEFAULT_KERNEL_NAME = "python3"
 SHUTDOWN_WAIT = 5      # seconds a closing pool waits for kernels still starting; the rest
                        # are stopped by their starting threads when they are up
 SLOW_START = 10        # seconds after which a kernel start is logged, with where it waited
@@ -299,6 +300,11 @@ class KernelPool:
                     break
                 self._cond.wait(timeout=left)
         return start_kernel(kernel_name, self.cwd, self.connection_dir)
+
+    def idle(self, kernel_name: str) -> list[Kernel]:
+        """The kernels of this name ready now."""
+        with self._cond:
+            return list(self._idle.get(kernel_name, []))
 
     def shutdown(self) -> None:
         with self._cond:

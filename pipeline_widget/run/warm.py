@@ -1,0 +1,74 @@
+"""Kernels kept warm between runs (the designer's): a run started while they are ready waits
+for no kernel start. Each kernel still serves one step and is stopped after it; the pool
+starts a fresh one in its place. Idle for `idle_timeout` seconds, the pool stops its
+kernels (the next run warms it again); `shutdown` stops them at once. Kernels run under
+supervisors, so they also end with the process that holds the pool."""
+from __future__ import annotations
+
+import atexit
+import threading
+from pathlib import Path
+
+from .step.kernels import DEFAULT_KERNEL_NAME, Kernel, KernelPool
+
+
+class WarmKernels:
+    """size: ready kernels kept per kernel name; idle_timeout: seconds without a run after
+    which they are stopped; connection_dir: where their connection files live."""
+
+    def __init__(self, size: int = 2, idle_timeout: float = 600.0,
+                 connection_dir: str | Path | None = None) -> None:
+        self.size = max(1, int(size))
+        self.idle_timeout = idle_timeout
+        self.connection_dir = connection_dir
+        self._pool: KernelPool | None = None
+        self._names: set[str] = set()
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        atexit.register(self.shutdown)
+
+    def _current(self) -> KernelPool:
+        with self._lock:
+            if self._pool is None:
+                self._pool = KernelPool(self.size, connection_dir=self.connection_dir)
+            self._touch()
+            return self._pool
+
+    def _touch(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = threading.Timer(self.idle_timeout, self._idle)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _idle(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown()
+
+    # -- what a run's executor uses (the KernelPool interface) --------------------------
+    def want(self, kernel_name: str = DEFAULT_KERNEL_NAME, count: int = 0) -> None:
+        """Keep `size` kernels of this name ready (or `count`, if more are waited for)."""
+        self._names.add(kernel_name)
+        self._current().want(kernel_name, max(count, self.size))
+
+    def acquire(self, kernel_name: str) -> Kernel:
+        pool = self._current()
+        kernel = pool.acquire(kernel_name)
+        pool.want(kernel_name, self.size)   # a fresh one takes its place
+        return kernel
+
+    def ready(self, kernel_name: str = DEFAULT_KERNEL_NAME) -> list[int]:
+        """The pids of the kernels ready now."""
+        with self._lock:
+            pool = self._pool
+        return [k.pid for k in pool.idle(kernel_name) if k.pid is not None] if pool else []
+
+    def shutdown(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown()

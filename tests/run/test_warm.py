@@ -1,0 +1,59 @@
+"""Warm kernels: a run takes a kernel that is ready, each kernel serves one step, and the
+pool stops its kernels when idle or shut down."""
+import time
+
+import psutil
+
+from pipeline_widget import NotebookStep, Pipeline
+from pipeline_widget.run import WarmKernels
+from tests.conftest import write_notebook
+
+WAIT = 120
+
+
+def wait_for(condition, what):
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
+
+
+def test_runs_take_ready_kernels_and_never_share_one(ws, project):
+    nb = write_notebook(project / "pid.ipynb", "n = 0",
+                        "import os\nprint('PID', os.getppid())  # its supervisor's, as the pool knows it")
+    warm = WarmKernels(size=2)
+    try:
+        warm.want("python3")
+        wait_for(lambda: len(warm.ready()) == 2, "two kernels ready")
+        used = []
+        for n in (1, 2, 3):
+            ready = set(warm.ready())
+            run = Pipeline(ws, [NotebookStep("pid", nb, parameters={"n": n})], name="w").submit(
+                "w", kernels=warm)
+            assert run.wait_for_completion(show_output=False) == "Finished"
+            text = open(run.get_step("pid").notebook).read()
+            pid = int(text.split("PID ")[1].split("\\")[0])
+            assert pid in ready   # no kernel start: it was ready before the run
+            used.append(pid)
+            wait_for(lambda: len(warm.ready()) == 2, "the pool refilled")
+        assert len(set(used)) == 3   # one kernel per step, never reused
+        assert not any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"
+                       for p in used[:2])
+    finally:
+        warm.shutdown()
+
+
+def test_an_idle_pool_stops_its_kernels_and_warms_again_when_used(ws, project):
+    warm = WarmKernels(size=1, idle_timeout=1.0)
+    try:
+        warm.want("python3")
+        wait_for(lambda: len(warm.ready()) == 1, "one kernel ready")
+        (pid,) = warm.ready()
+        wait_for(lambda: not psutil.pid_exists(pid) or psutil.Process(pid).status() == "zombie",
+                 "the idle kernel stopped")
+        assert warm.ready() == []
+        warm.want("python3")
+        wait_for(lambda: len(warm.ready()) == 1, "warm again")
+    finally:
+        warm.shutdown()
+    assert warm.ready() == []
