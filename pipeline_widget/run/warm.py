@@ -48,16 +48,19 @@ class WarmKernels:
             pool.shutdown()
 
     # -- what a run's executor uses (the KernelPool interface) --------------------------
-    def want(self, kernel_name: str = DEFAULT_KERNEL_NAME, count: int = 0) -> None:
-        """Keep `size` kernels of this name ready (or `count`, if more are waited for)."""
+    def want(self, kernel_name: str = DEFAULT_KERNEL_NAME, count: int | None = None) -> None:
+        """Keep `size` kernels of this name ready; a run asks for `count`, the number of its
+        steps still waiting (no more start while it runs: they would slow its steps)."""
         self._names.add(kernel_name)
-        self._current().want(kernel_name, max(count, self.size))
+        self._current().want(kernel_name, self.size if count is None else count)
 
     def acquire(self, kernel_name: str) -> Kernel:
-        pool = self._current()
-        kernel = pool.acquire(kernel_name)
-        pool.want(kernel_name, self.size)   # a fresh one takes its place
-        return kernel
+        return self._current().acquire(kernel_name)
+
+    def refill(self) -> None:
+        """After a run: fresh kernels in place of the ones it used."""
+        for name in sorted(self._names):
+            self.want(name)
 
     def ready(self, kernel_name: str = DEFAULT_KERNEL_NAME) -> list[int]:
         """The pids of the kernels ready now."""

@@ -74,6 +74,8 @@ class LocalExecutor(Executor):
         self._threads.shutdown(wait=True)
         if self._pool is not None and self._pool is not self._warm:
             self._pool.shutdown()
+        elif self._warm is not None:
+            self._warm.refill()
         self._reaper.join()
         if self._kernels_dir:
             try:
