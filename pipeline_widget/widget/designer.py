@@ -198,15 +198,17 @@ class PipelineDesigner(w.VBox):
         """Redraw the canvas and the panels from the model, list its problems, and mark
         the steps the next run would run."""
         self.problems = self._pipeline.validate()
+        self.runs_panel.refresh_form()   # the parameters the next run would get
         self.stale = self._stale()
         self.canvas.show(self._pipeline, self.problems, self.stale)
         ok = bool(self._pipeline.steps) and not any(not p.warning for p in self.problems)
         self.runs_panel.stale = self.stale if ok else None
+        if self.runs_panel.selected_step in self.canvas.node_ids:
+            self.runs_panel.show_step(self.runs_panel.selected_step)   # what the next run does
         self._show_problems()
         if self.selected and not self._exists(self.selected):
             self.select(None)
         self.properties.refresh()
-        self.runs_panel.refresh_form()
         self.refresh_sources()
 
     def _stale(self) -> dict[str, str]:
@@ -225,6 +227,8 @@ class PipelineDesigner(w.VBox):
         self.stale = self._stale()
         self.runs_panel.stale = self.stale
         self.canvas.show(self._pipeline, self.problems, self.stale)
+        if self.runs_panel.selected_step in self.canvas.node_ids:
+            self.runs_panel.show_step(self.runs_panel.selected_step)
 
     def refresh_status(self) -> dict[str, str]:
         """The Refresh button: look again at what the next run would run (files may have

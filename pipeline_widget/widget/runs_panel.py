@@ -319,7 +319,11 @@ class RunsPanel(w.VBox):
             return
         except RuntimeError:  # the runner changed the live record while it was read: once more
             step = self.shown.get_step(name)
-        self.details.value = step_html(step, self.shown.id)
+        upcoming = ""
+        if self.stale and name in self.stale and not (self.live and self.live.is_live):
+            upcoming = (f"<div class='pw-would-run' style='color:#1f77b4;margin-bottom:4px'>"
+                        f"<b>next run</b>: {self._next_run(name)}</div>")
+        self.details.value = upcoming + step_html(step, self.shown.id)
 
     def _next_run(self, name: str) -> str:
         if self.stale is None:

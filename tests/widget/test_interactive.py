@@ -126,3 +126,18 @@ def test_the_designer_keeps_warm_kernels_its_runs_take_and_stops_them_when_close
     designer.close()
     assert warm.ready() == []
     assert not any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie" for p in pids)
+
+
+def test_a_step_unbound_from_a_pipeline_parameter_is_marked(designer):
+    draw_fan_out(designer)
+    click(designer, "make")
+    designer.properties.fields["rows"].value = "= n_rows"
+    designer.runs_panel.run()
+    status = designer.runs_panel.wait(120)
+    assert status == "Finished", designer.runs_panel.live.get_step("make").error
+    assert stale_nodes(designer) == {}
+    designer.properties.fields["rows"].value = "4"   # the pipeline parameter is gone
+    assert stale_nodes(designer) == {"make": "parameter 'rows' changed: 3 -> 4",
+                                     "one": "an upstream step runs again",
+                                     "two": "an upstream step runs again"}
+    assert "next run</b>: the next run would run it" in designer.step_details.value
