@@ -310,7 +310,7 @@ class RunsPanel(w.VBox):
         if name is None:
             return
         if self.shown is None:
-            self.details.value = f"<i>{html.escape(name)}: {self._next_run(name)}</i>"
+            self.details.value = f"<i>{html.escape(name)}: the next run {self._next_run(name)}</i>"
             return
         try:
             step = self.shown.get_step(name)
@@ -322,15 +322,16 @@ class RunsPanel(w.VBox):
         upcoming = ""
         if self.stale and name in self.stale and not (self.live and self.live.is_live):
             upcoming = (f"<div class='pw-would-run' style='color:#1f77b4;margin-bottom:4px'>"
-                        f"<b>next run</b>: {self._next_run(name)}</div>")
+                        f"<b>the next run</b> {self._next_run(name)}</div>")
         self.details.value = upcoming + step_html(step, self.shown.id)
 
     def _next_run(self, name: str) -> str:
+        """What the next run would do with step `name`, after "the next run"."""
         if self.stale is None:
-            return "not run yet. Press Run."
+            return "cannot start yet: see the problems below the canvas."
         if name in self.stale:
-            return f"the next run would run it: {html.escape(self.stale[name])}."
-        return "the next run would reuse its last result (nothing it depends on changed)."
+            return f"would run it: {html.escape(self.stale[name])}."
+        return "would reuse its last result (nothing it depends on changed)."
 
     def forget_shown(self) -> None:
         """Another pipeline is on the canvas: stop painting runs on it. A live run goes on,

@@ -59,6 +59,7 @@ def test_would_run_marks_and_run_this_step(fresh_root, open_nb, tmp_path):
     page.screenshot(path=str(tmp_path / "after-edit.png"))
 
     press(page, "pw-run-only")
+    expect(hook(page, "pw-message")).to_contain_text("started", timeout=60_000)
     page.wait_for_function("""([sel]) => {
       const host = document.querySelector(sel);
       const el = host && [host, ...host.querySelectorAll('*')].find(e => e._cyreg && e._cyreg.cy);

@@ -140,4 +140,4 @@ def test_a_step_unbound_from_a_pipeline_parameter_is_marked(designer):
     assert stale_nodes(designer) == {"make": "parameter 'rows' changed: 3 -> 4",
                                      "one": "an upstream step runs again",
                                      "two": "an upstream step runs again"}
-    assert "next run</b>: the next run would run it" in designer.step_details.value
+    assert "the next run</b> would run it: parameter" in designer.step_details.value
