@@ -57,3 +57,28 @@ def test_an_idle_pool_stops_its_kernels_and_warms_again_when_used(ws, project):
     finally:
         warm.shutdown()
     assert warm.ready() == []
+
+
+def test_warm_kernels_end_with_the_process_that_holds_them(tmp_path):
+    """The designer's kernel is the holder: when it stops (even by kill -9), so do they."""
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import time\nfrom pipeline_widget.run import WarmKernels\n"
+         "w = WarmKernels(size=2)\nw.want('python3')\n"
+         "while len(w.ready()) < 2: time.sleep(0.05)\n"
+         "print(*w.ready(), flush=True)\ntime.sleep(600)\n"],
+        stdout=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        pids = [int(p) for p in holder.stdout.readline().split()]
+        assert len(pids) == 2
+        kernels = [c for p in pids for c in psutil.Process(p).children(recursive=True)]
+        holder.kill()
+        holder.wait(WAIT)
+        for process in [*map(psutil.Process, pids), *kernels]:
+            wait_for(lambda p=process: not p.is_running() or p.status() == "zombie",
+                     f"process {process.pid} outlived the holder")
+    finally:
+        holder.kill()
