@@ -24,7 +24,7 @@ class PipelineModel:
                  description: str = "", name: str = "pipeline") -> None:
         if isinstance(steps, Step):
             steps = [steps]
-        self.workspace = workspace if workspace is not None else Workspace(".")
+        self.workspace = workspace if workspace is not None else Workspace()
         self.steps: list[Step] = graph.collect_steps(steps)
         self.description = description
         self.name = name
@@ -97,7 +97,7 @@ class PipelineModel:
     @classmethod
     def from_dict(cls, data: Any, workspace: Workspace | None = None,
                   base_dir: str | os.PathLike | None = None, source: str = "pipeline") -> Self:
-        workspace = workspace if workspace is not None else Workspace(".")
+        workspace = workspace if workspace is not None else Workspace()
         base = Path(base_dir).absolute() if base_dir is not None else Path.cwd()
         name, description, steps, declared = fileformat.from_dict(
             data, base, lambda n: Datastore.get(workspace, n), source)

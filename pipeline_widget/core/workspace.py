@@ -24,15 +24,35 @@ def project_relative(path: str | os.PathLike, project: Path) -> str:
         return str(path)
 
 
+PROJECT_MARKERS = (".git", "pyproject.toml")
+
+
+def find_project(start: Path) -> Path:
+    """The project folder for `start`, found as git finds `.git`: the nearest folder at or
+    above it that holds a workspace; else the nearest that looks like a project's root (a
+    `.git` or a `pyproject.toml`); else `start` itself. So a notebook in `notebooks/` and
+    the command line at the root share one workspace."""
+    folders = [start, *start.parents]
+    for folder in folders:
+        if (folder / WORKSPACE_DIRNAME / "workspace.json").is_file():
+            return folder
+    for folder in folders:
+        if any((folder / marker).exists() for marker in PROJECT_MARKERS):
+            return folder
+    return start
+
+
 class Workspace:
-    """`Workspace(".")` keeps its data in `./.pipeline_widget/`, made on first use.
+    """Where a project's runs, reuse cache, datasets and datastores live: the
+    `.pipeline_widget/` folder of its project, made on first use.
 
     path: the project folder; a folder named `.pipeline_widget` (or one that
         already holds `workspace.json`) is used directly as the workspace folder.
+        Default: the project of the current folder (`find_project`).
     """
 
-    def __init__(self, path: str | os.PathLike = ".") -> None:
-        path = Path(path).expanduser().absolute()
+    def __init__(self, path: str | os.PathLike | None = None) -> None:
+        path = find_project(Path.cwd()) if path is None else Path(path).expanduser().absolute()
         if path.name == WORKSPACE_DIRNAME or (path / "workspace.json").is_file():
             self.root = path
             self.path = path.parent

@@ -20,7 +20,7 @@ from ..core import Problem
 from ..run import Pipeline
 from ..run.status import Status
 from . import elements
-from .styles import LAYOUT, layout_for, stylesheet
+from .styles import LAYOUT, display_label, layout_for, stylesheet
 
 PickHandler = Callable[[str, str], None]  # (kind "node" | "edge", element id)
 
@@ -164,7 +164,8 @@ class PipelineCanvas(CytoscapeWidget):
             self._statuses[step] = status
             node = self._nodes.get(step)
             if node is not None and node.data.get("status") != status:
-                node.data = {**node.data, "status": status}
+                node.data = {**node.data, "status": status,
+                             "display": display_label(node.data.get("label", step), status)}
 
     def set_statuses(self, statuses: dict[str, str]) -> None:
         with self._lock:

@@ -44,7 +44,7 @@ class PipelineDesigner(w.VBox):
         super().__init__()
         self.add_class("pw-designer")
         if pipeline is None:
-            pipeline = Pipeline(workspace=workspace or Workspace("."), steps=[], name="pipeline")
+            pipeline = Pipeline(workspace=workspace or Workspace(), steps=[], name="pipeline")
         elif workspace is not None:
             pipeline.workspace = workspace
         self._pipeline = pipeline

@@ -12,6 +12,7 @@ from ..core import Problem
 from ..core.graph import producers
 from ..run import Pipeline
 from ..run.status import Status
+from .styles import display_label
 
 IN, OUT = "\u21e6", "\u21e8"  # arrows in labels: read from / written to
 
@@ -46,9 +47,10 @@ def build(pipeline: Pipeline, statuses: dict[str, str] | None = None,
     read = {id(d) for s in pipeline.steps for d in s.input_data}
     nodes = []
     for step in pipeline.steps:
-        nodes.append({"data": {"id": step.name, "label": node_label(step, read),
-                               "kind": step.kind,
-                               "status": statuses.get(step.name, Status.NOT_STARTED.value),
+        label = node_label(step, read)
+        status = statuses.get(step.name, Status.NOT_STARTED.value)
+        nodes.append({"data": {"id": step.name, "label": label, "kind": step.kind,
+                               "status": status, "display": display_label(label, status),
                                "stale": stale.get(step.name, "")},
                       "classes": _mark(step.name, bad_steps, odd_steps)})
     writers = producers(pipeline.steps)

@@ -47,8 +47,7 @@ class RunsPanel(w.VBox):
         self.run_button = w.Button(description="Run", button_style="success", icon="play")
         self.run_button.add_class("pw-run")
         self.run_button.on_click(self.run)
-        self.cancel_button = w.Button(description="Cancel", button_style="warning", icon="stop",
-                                      disabled=True)
+        self.cancel_button = w.Button(description="Cancel", icon="stop", disabled=True)
         self.cancel_button.add_class("pw-cancel")
         self.cancel_button.on_click(self.cancel)
         self.runs = w.Dropdown(description="runs", options=[(NO_RUN, "")], value="",
@@ -239,11 +238,18 @@ class RunsPanel(w.VBox):
                 self._unsubscribe()
             self.live = self.shown = run
             self.canvas.set_statuses({})
-            self.cancel_button.disabled = False
-            self.run_button.disabled = True
+            self._running(True)
             self._unsubscribe = run.subscribe(self._on_event, replay=True)
         self.refresh_runs()
         self._choose_quietly(run.id)
+
+    def _running(self, running: bool) -> None:
+        """Run and the part buttons while nothing runs; Cancel, visibly, while a run does."""
+        self.run_button.disabled = running
+        self.cancel_button.disabled = not running
+        self.cancel_button.button_style = "warning" if running else ""
+        for button in self.part_buttons.values():
+            button.disabled = running or self.selected_step is None
 
     def _choose_quietly(self, run_id: str) -> None:
         if run_id in {v for _, v in self.runs.options}:
@@ -267,8 +273,7 @@ class RunsPanel(w.VBox):
                 return
             if event.status.is_terminal:
                 run = self.live
-                self.cancel_button.disabled = True
-                self.run_button.disabled = False
+                self._running(False)
                 self._say(f"run {run.id} {event.status.value}",
                           error=event.status != Status.FINISHED)
                 self.refresh_runs()

@@ -35,6 +35,21 @@ LEGEND_LABELS: dict[str, str] = {
     Status.NOT_SELECTED.value: "not selected",
 }
 
+# The status as text on a node, so it does not rest on colour alone ("" for not started).
+STATUS_MARKS: dict[str, str] = {
+    Status.QUEUED.value: "\u23f3 queued", Status.RUNNING.value: "\u25b6 running",
+    Status.FINISHED.value: "\u2714 finished", REUSED: "\u267b reused",
+    Status.FAILED.value: "\u2716 failed", Status.SKIPPED.value: "\u2014 skipped",
+    Status.CANCELED.value: "\u25a0 canceled", Status.NOT_SELECTED.value: "\u00b7 not selected",
+}
+
+
+def display_label(label: str, status: str) -> str:
+    """What a node shows: its label, and its status in words once it has one."""
+    mark = STATUS_MARKS.get(status, "")
+    return f"{label}\n{mark}" if mark else label
+
+
 # Top to bottom: producers above their consumers. Computed by the front end, never stored.
 LAYOUT = {"name": "dagre", "rankDir": "TB", "nodeSep": 40, "rankSep": 70, "padding": 20,
           "fit": True, "animate": False}
@@ -53,7 +68,7 @@ def layout_for(steps: int) -> dict:
 def stylesheet() -> list[dict]:
     rules: list[dict] = [
         {"selector": "node", "style": {
-            "shape": "round-rectangle", "label": "data(label)", "text-wrap": "wrap",
+            "shape": "round-rectangle", "label": "data(display)", "text-wrap": "wrap",
             "text-valign": "center", "text-halign": "center", "font-size": 11,
             "width": "label", "height": "label", "padding": "10px",
             "background-color": STATUS_COLOURS[Status.NOT_STARTED.value],

@@ -76,3 +76,21 @@ def test_failed_step_exits_1_and_bad_input_exits_2(project):
 def test_usage_errors_exit_2(project, args):
     res = cli(*args, cwd=project)
     assert res.returncode == 2 and "Traceback" not in res.stderr
+
+
+def test_commands_in_a_subfolder_use_the_projects_workspace(seed_copy, project):
+    import subprocess
+
+    from tests.conftest import PYTHON
+
+    def cli(cwd, *args):
+        return subprocess.run([PYTHON, "-m", "pipeline_widget", *args], cwd=cwd,
+                              capture_output=True, text=True, timeout=300)
+
+    assert cli(project, "run", str(seed_copy)).returncode == 0
+    (project / "notebooks").mkdir()
+    listed = cli(project / "notebooks", "runs")
+    assert listed.returncode == 0 and "seed_" in listed.stdout, listed.stdout + listed.stderr
+    again = cli(project / "notebooks", "run", str(seed_copy))
+    assert "(0 ran, 2 reused)" in again.stdout, again.stdout + again.stderr
+    assert not (project / "notebooks" / ".pipeline_widget").exists()

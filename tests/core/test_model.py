@@ -66,3 +66,19 @@ def test_missing_dataset_path_and_unknown_name_are_clear_errors(ws, project):
         Dataset.Tabular.from_delimited_files(project / "nope.csv")
     with pytest.raises(PipelineError, match="no dataset named 'ghost'"):
         Dataset.get_by_name(ws, "ghost")
+
+
+def test_the_workspace_is_found_like_git_finds_its_folder(tmp_path, monkeypatch):
+    from pipeline_widget import Workspace
+
+    project = tmp_path / "project"
+    (project / "notebooks" / "deep").mkdir(parents=True)
+    monkeypatch.chdir(project / "notebooks" / "deep")
+    assert Workspace().path == project / "notebooks" / "deep"   # nothing marks a project
+    (project / "pyproject.toml").write_text("")
+    assert Workspace().path == project                         # the project's root
+    Workspace(project / "notebooks").ensure()                  # a workspace nearer wins
+    assert Workspace().path == project / "notebooks"
+    monkeypatch.chdir(tmp_path)
+    assert Workspace().path == tmp_path
+    assert Workspace(".").path == tmp_path and Workspace("project").path == project

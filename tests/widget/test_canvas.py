@@ -154,3 +154,16 @@ def test_links_with_a_problem_are_marked(ws, steps_dir):
     assert all("problem" in e.classes for e in canvas._edges.values())
     assert "problem" in canvas.node("a").classes and "problem" in canvas.node("b").classes
     assert "problem" not in canvas.node("c").classes
+
+
+def test_a_status_shows_in_words_on_the_node_not_only_in_colour(ws, steps_dir):
+    from pipeline_widget import NotebookStep, Pipeline
+    from pipeline_widget.widget.canvas import PipelineCanvas
+
+    canvas = PipelineCanvas()
+    canvas.show(Pipeline(ws, [NotebookStep("make", steps_dir / "sink.ipynb")]))
+    assert canvas.node("make").data["display"] == "make"   # not started: the name alone
+    canvas.set_status("make", "Running")
+    assert canvas.node("make").data["display"] == "make\n\u25b6 running"
+    canvas.set_status("make", "Reused")
+    assert canvas.node("make").data["display"] == "make\n\u267b reused"

@@ -97,8 +97,11 @@ def test_cancel_stops_the_run(designer, steps_dir):
     running = threading.Event()
     designer.canvas.node("slow").observe(
         lambda ch: ch["new"]["status"] == "Running" and running.set(), "data")
+    assert designer.cancel_button.disabled and designer.cancel_button.button_style == ""
     designer.run_button.click()
     assert running.wait(TIMEOUT)
+    assert not designer.cancel_button.disabled
+    assert designer.cancel_button.button_style == "warning"   # visibly clickable now
     designer.cancel_button.click()
     assert designer.message.startswith("canceling")
     assert designer.wait(TIMEOUT) == "Canceled"
