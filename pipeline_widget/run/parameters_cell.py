@@ -63,6 +63,7 @@ def type_problems(pipeline: PipelineModel, values: dict[str, Any],
     replace a typed notebook parameter with a folder path (warnings). `values` are the
     pipeline parameters' values; steps in `skip` (reused) are not checked."""
     problems = []
+    data_names = {d.name for d in pipeline.data}
     for step in pipeline.steps:
         if not step.takes_parameters or step.name in skip or step.source_problem():
             continue
@@ -70,6 +71,7 @@ def type_problems(pipeline: PipelineModel, values: dict[str, Any],
             declared = {p.name: p for p in notebook_parameters(step.source)}
         except (PipelineError, OSError):
             continue  # validate() reports the unreadable notebook
+        problems += _cell_warnings(step, declared, data_names)
         for key, given in getattr(step, "parameters", {}).items():
             value = values.get(given.name) if isinstance(given, PipelineParameter) else given
             info = declared.get(key)
@@ -89,6 +91,27 @@ def type_problems(pipeline: PipelineModel, values: dict[str, Any],
                     f"e.g. {data.name + '_dir'!r}, or the notebook's parameter",
                     (step.name,), (data.name,), warning=True))
     return problems
+
+
+def _cell_warnings(step: Any, declared: dict[str, NotebookParameter],
+                   data_names: set[str]) -> list[Problem]:
+    """Likely mistakes a run would not stop at: no parameters cell (the values land in a
+    new cell, and the notebook's own defaults are not visible), and a parameter named like
+    a PipelineData of the pipeline that this step does not read or write."""
+    if not declared:
+        return [Problem("no_parameters_cell", f"notebook {step.source.name} of step "
+                        f"{step.name!r} has no cell tagged 'parameters': its inputs and values "
+                        f"are injected in a new first cell. Add the tag to the cell that sets "
+                        f"the defaults (JupyterLab: select it, open the property inspector, add "
+                        f"the tag 'parameters')", (step.name,), warning=True)]
+    linked = {d.name for d in [*step.input_data, *step.outputs]}
+    return [Problem("unlinked_parameter", f"step {step.name!r}: its notebook's parameter "
+                    f"{name!r} has the name of PipelineData {name!r} of the pipeline, but the "
+                    f"step neither reads nor writes it, so the notebook uses its default "
+                    f"{declared[name].default_text}; link it (Connect from its producer, or "
+                    f"give the step an output of its own) or rename the parameter",
+                    (step.name,), (name,), warning=True)
+            for name in sorted(declared) if name in data_names and name not in linked]
 
 
 def note_unusual_cells(pipeline: PipelineModel, plan: RunPlan) -> None:

@@ -52,3 +52,19 @@ def test_the_cli_validate_prints_warnings_and_passes(project):
                          cwd=project, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert "valid with 1 warning(s)" in res.stdout and "hides Python's own 'list'" in res.stdout
+
+
+def test_a_notebook_without_a_parameters_cell_and_an_unlinked_parameter_are_warnings(ws, project):
+    make = write_notebook(project / "make.ipynb", "table = None", "pass")
+    bare = write_notebook(project / "bare.ipynb", None, "print('no parameters cell')")
+    forgot = write_notebook(project / "forgot.ipynb", "table = 'by hand.csv'", "pass")
+    table = PipelineData("table")
+    pipeline = Pipeline(ws, [NotebookStep("make", make, outputs=[table]),
+                             NotebookStep("bare", bare, inputs=[table]),
+                             NotebookStep("forgot", forgot)])
+    found = {p.code: p for p in pipeline.validate()}
+    assert set(found) == {"no_parameters_cell", "unlinked_parameter"}
+    assert all(p.warning for p in found.values())
+    assert "add the tag 'parameters'" in found["no_parameters_cell"].message
+    assert found["unlinked_parameter"].steps == ("forgot",)
+    assert "uses its default 'by hand.csv'" in found["unlinked_parameter"].message
