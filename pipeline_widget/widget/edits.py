@@ -90,3 +90,40 @@ def default_data_name(pipeline: Pipeline, producer: str) -> str:
     return name
 
 
+
+
+def _free_parameters(step) -> list:
+    """A notebook step's parameters not yet given a value or a link."""
+    if not step.takes_parameters:
+        return []
+    try:
+        params = notebook_parameters(step.source)
+    except (OSError, PipelineError):
+        return []
+    used = {d.name for d in [*step.input_data, *step.outputs]} | set(step.parameters)
+    return [p for p in params if p.name not in used]
+
+
+def link_name(pipeline: Pipeline, producer: str, consumer: str) -> str:
+    """The PipelineData name for a link, once both ends are known: one name is both ends'
+    variable, so a name both notebooks declare comes first (the producer's existing output
+    for a fan-out, else a free parameter of each); a script producer takes its path as an
+    argument, so then the consumer's free input parameter; else `default_data_name`."""
+    src, dst = pipeline.step(producer), pipeline.step(consumer)
+    wanted = {p.name for p in _free_parameters(dst)}
+    for out in src.outputs:
+        if out.name in wanted:
+            return out.name
+    taken = {d.name for d in pipeline.data}
+    if src.takes_parameters:
+        mine = [p.name for p in _free_parameters(src)]
+        both = [name for name in mine if name in wanted and name not in taken]
+        if both:
+            return both[0]
+    elif not src.outputs:
+        inputs = [p.name for p in _free_parameters(dst) if p.default is None or
+                  isinstance(p.default, str)]
+        for name in inputs:
+            if name not in taken:
+                return name
+    return default_data_name(pipeline, producer)

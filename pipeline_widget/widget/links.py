@@ -22,6 +22,8 @@ class LinkTool:
         self._selected = selected
         self.producer: str | None = None   # set between the Connect press and the consumer click
         self._offered = ""                 # the name last put in the field by us
+        self._by_person = False            # the field holds what the person typed
+        self._quiet = False                # we are changing the field ourselves
         self._complained = False           # the message line shows our name-rule error
         self.button = w.Button(description="Connect", icon="link")
         self.button.add_class("pw-connect")
@@ -44,9 +46,9 @@ class LinkTool:
             return
         self.producer = selected[1]
         self._canvas.mark(self.producer, "connecting")
-        if self.data_name.value.strip() in ("", self._offered):
+        if not self._by_person or not self.data_name.value.strip():
             self._offered = edits.default_data_name(self._pipeline(), self.producer)
-            self.data_name.value = self._offered
+            self._set_field(self._offered)
         self._say(f"now click the step that reads {self.data_name.value.strip()!r} from "
                   f"{self.producer!r} (press Connect again to cancel)")
 
@@ -60,15 +62,29 @@ class LinkTool:
             return False
         producer = self.producer
         self.cancel()
-        self.connect(producer, consumer, self.data_name.value.strip())
+        typed = self.data_name.value.strip()
+        existing = {o.name for o in self._pipeline().step(producer).outputs}
+        if not typed or not (self._by_person or typed in existing):
+            # a name we made up: now that both ends are known, one both can use
+            typed = edits.link_name(self._pipeline(), producer, consumer)
+        if not self.connect(producer, consumer, typed):
+            self._set_field("")                # a refused name is not offered again
         return True
+
+    def _set_field(self, text: str) -> None:
+        self._quiet = True
+        try:
+            self.data_name.value = text
+        finally:
+            self._quiet = False
+        self._by_person = False
 
     def connect(self, producer: str, consumer: str, data_name: str | None = None) -> bool:
         """Link two steps by a PipelineData (the producer's own if it has one by that name)."""
         data_name = data_name or edits.default_data_name(self._pipeline(), producer)
         if self._edit(f"connect {producer!r} -> {consumer!r}",
                       lambda: editing.connect(self._pipeline(), producer, consumer, data_name)):
-            self._offered = self.data_name.value  # the next Connect offers a fresh default
+            self._by_person = False   # the next Connect offers a fresh default
             self._say(f"{consumer!r} now reads PipelineData {data_name!r} written by "
                       f"{producer!r}")
             return True
@@ -76,7 +92,10 @@ class LinkTool:
 
     def _typed(self, change) -> None:
         """The name rule, checked as the person types."""
+        if self._quiet:
+            return
         text = change["new"].strip()
+        self._by_person = bool(text)
         problem = identifier_problem(text, "PipelineData") if text else None
         if problem:
             self._say(problem, error=True)

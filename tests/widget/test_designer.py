@@ -305,3 +305,26 @@ def test_undo_the_last_edits(designer):
     designer.undo_button.click()
     designer.undo_button.click()
     assert designer.message == "there is nothing to undo" and designer.pipeline.steps == []
+
+
+def test_connect_guesses_the_name_both_ends_use_and_forgets_a_refused_one(designer, steps_dir):
+    from tests.conftest import write_notebook
+
+    write_notebook(steps_dir / "reader.ipynb", "table = None\nlabel = 'x'", "print(table)")
+    (steps_dir / "make_table.py").write_text("import sys\nopen(sys.argv[1] + '/t.csv', 'w')\n")
+    designer.refresh_sources()
+    add_step(designer, "make_table.py", "script")
+    add_step(designer, "reader.ipynb", "read")
+    click(designer, "script")
+    designer.connect_button.click()
+    offered = designer.data_name.value      # made up from the producer's name
+    click(designer, "read")
+    # a script takes its path as an argument: the reader's own input parameter is the name
+    assert designer.canvas.edge_list == [("script", "read", "table")], offered
+    add_step(designer, "reader.ipynb", "again")
+    click(designer, "read")
+    designer.connect_button.click()
+    designer.data_name.value = "table"      # written by 'script' already: refused
+    click(designer, "again")
+    assert "written by step 'script'" in designer.message
+    assert designer.data_name.value == ""   # not offered again
