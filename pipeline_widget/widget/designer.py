@@ -270,12 +270,14 @@ class PipelineDesigner(w.VBox):
         self.canvas.mark(selected[1] if selected else None, "picked")
         if selected is None:
             self.properties.show_nothing()
+            self.runs_panel.show_nothing()
             return
         kind, eid = selected
         if kind == "node":
             self.properties.show_step(eid)
             self.runs_panel.show_step(eid)
         else:
+            self.runs_panel.show_nothing()
             edge = self.canvas.edge(eid)
             self.properties.show_link(edge.data["source"], edge.data["target"], edge.data["data"])
 

@@ -53,6 +53,8 @@ class PropertiesPanel(w.VBox):
     def show_step(self, name: str) -> None:
         pipeline = self._pipeline()
         step = pipeline.step(name)
+        if self.step_name != name:
+            self.dataset_as.value = ""   # a name typed for another step is not this one's
         self.step_name, self.link, self._shown = name, None, _signature(step)
         self._quiet = True
         try:

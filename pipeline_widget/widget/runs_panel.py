@@ -330,6 +330,13 @@ class RunsPanel(w.VBox):
                         f"<b>the next run</b> {self._next_run(name)}</div>")
         self.details.value = upcoming + step_html(step, self.shown.id)
 
+    def show_nothing(self) -> None:
+        """No step selected (or it was removed): its details go too."""
+        self.selected_step = None
+        for button in self.part_buttons.values():
+            button.disabled = True
+        self.details.value = "<i>Click a step to see what it did, or what the next run would do.</i>"
+
     def _next_run(self, name: str) -> str:
         """What the next run would do with step `name`, after "the next run"."""
         if self.stale is None:

@@ -328,3 +328,15 @@ def test_connect_guesses_the_name_both_ends_use_and_forgets_a_refused_one(design
     click(designer, "again")
     assert "written by step 'script'" in designer.message
     assert designer.data_name.value == ""   # not offered again
+
+
+def test_panels_follow_the_model_after_remove_and_between_steps(designer):
+    draw_fan_out(designer)
+    click(designer, "one")
+    assert "one" in designer.step_details.value
+    designer.properties.dataset_as.value = "raw_for_one"
+    click(designer, "two")
+    assert designer.properties.dataset_as.value == ""   # typed for 'one', not for 'two'
+    designer.remove_button.click()
+    assert "two" not in designer.step_details.value     # the removed step's details go
+    assert all(b.disabled for b in designer.runs_panel.part_buttons.values())
