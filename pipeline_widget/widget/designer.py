@@ -18,6 +18,7 @@ from ..run import Pipeline, WarmKernels
 from . import edits
 from .canvas import PipelineCanvas
 from .links import LinkTool
+from .problems_view import problems_html
 from .properties import PropertiesPanel
 from .runs_panel import RunsPanel
 from .styles import legend_html
@@ -240,19 +241,7 @@ class PipelineDesigner(w.VBox):
         return self.stale
 
     def _show_problems(self) -> None:
-        errors = [p for p in self.problems if not p.warning]
-        warnings = [p for p in self.problems if p.warning]
-        if not self.problems:
-            self.problem_list.value = "<div style='color:#225522'>&#10003; no problems</div>"
-            return
-        parts = []
-        for found, colour, what in ((errors, "#b00", "problem(s)"),
-                                    (warnings, "#a35f00", "warning(s)")):
-            if found:
-                items = "".join(f"<li>{html.escape(p.message)}</li>" for p in found)
-                parts.append(f"<div style='color:{colour}'><b>{len(found)} {what}</b>"
-                             f"<ul style='margin:2px 0'>{items}</ul></div>")
-        self.problem_list.value = "".join(parts)
+        self.problem_list.value = problems_html(self.problems)
 
     def _exists(self, selected: tuple[str, str]) -> bool:
         kind, eid = selected

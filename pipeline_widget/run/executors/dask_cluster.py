@@ -18,8 +18,6 @@ datastore (see transfer.py).
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 import time
 from collections import Counter, deque
@@ -31,14 +29,12 @@ from ...core.errors import PipelineError
 from ..cancel import CancelToken
 from ..plan.model import RunPlan, StepPlan
 from ..status import Status
-from ..step.execute import execute_step
-from ..step.kernels import KernelPool
 from ..step.outcome import StepError, StepOutcome
 from .base import Executor
+from .dask_worker import prestart_kernels, run_on_worker, stop_spare_kernels
 
 DEFAULT_WORKERS = 2          # of a LocalCluster started for a run
 CONNECT_TIMEOUT = 10         # seconds to reach a running scheduler
-CANCEL_POLL = 0.5            # seconds between a running step's looks at the cancel event
 
 
 def scheduler_address(address: str) -> str | None:
@@ -80,116 +76,6 @@ def _workers_without_main():
 
 
 _spawn_lock = threading.Lock()
-
-
-def worker_label() -> str:
-    from distributed import get_worker
-
-    return f"{socket.gethostname()}/{get_worker().name}"
-
-
-_pool_lock = threading.Lock()
-_pool: KernelPool | None = None   # this worker process's kernels started ahead of need
-
-
-def _worker_pool(dask_worker) -> KernelPool:
-    """The worker's kernels, shared by the runs it serves: their connection files live in
-    the worker's own folder, removed with the worker."""
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            folder = os.path.join(dask_worker.local_directory, "kernels")
-            # one ready while each thread runs a step
-            _pool = KernelPool(dask_worker.state.nthreads + 1, connection_dir=folder)
-        return _pool
-
-
-def _warm_worker(dask_worker) -> None:
-    """What a worker's first step would otherwise wait for: papermill and the worker's
-    client (the cancel event goes through it)."""
-    try:
-        import papermill  # noqa: F401
-
-        from ..step import notebook  # noqa: F401
-
-        worker_client(dask_worker)
-    except Exception:
-        pass  # the step does the same and reports what fails
-
-
-_client_lock = threading.Lock()
-
-
-def worker_client(dask_worker):
-    """The worker's client, made once: the warm-up thread and a step's task both need it,
-    and distributed does not guard its creation against two threads at once."""
-    with _client_lock:
-        return dask_worker._get_client()
-
-
-def prestart_kernels(counts: dict[str, int], dask_worker=None) -> None:
-    """Run on each worker (Client.run) when a run opens: its first kernels boot now,
-    and papermill loads meanwhile."""
-    nthreads = dask_worker.state.nthreads
-    pool = _worker_pool(dask_worker)
-    for name, count in counts.items():
-        pool.want(name, min(count, nthreads))  # no more at once: the worker is loading too
-    threading.Thread(target=_warm_worker, args=(dask_worker,), name="warm-worker",
-                     daemon=True).start()
-
-
-def stop_spare_kernels(dask_worker=None) -> None:
-    """Run on each worker when a run closes: no idle kernel outlives it."""
-    global _pool
-    with _pool_lock:
-        pool, _pool = _pool, None
-    if pool is not None:
-        pool.shutdown()
-
-
-def run_on_worker(plan: StepPlan, cancel_event: str, topic: str, spare: int) -> StepOutcome:
-    """The Dask task of one step: take a ready kernel (and start others for the `spare`
-    notebook steps not yet sent), announce the start, run the step, answer cancel."""
-    from distributed import Event, get_worker
-
-    worker = get_worker()
-    cancel, done = CancelToken(), threading.Event()
-    # bound to the worker's client, usable from the watcher
-    event = Event(cancel_event, client=worker_client(worker))
-    if event.is_set():
-        cancel.cancel()
-    kernel = None
-    if plan.kernel_name is not None and not cancel.is_set():
-        name = plan.kernel_name
-        pool = _worker_pool(worker)
-        try:
-            kernel = pool.acquire(name)
-        except Exception:
-            kernel = None  # execute_step starts one and reports its failure
-        pool.want(name, spare)
-    worker.log_event(topic, {"step": plan.name})
-
-    def watch() -> None:
-        # Polls rather than waits on the scheduler, so nothing is left pending there
-        # once the step ended.
-        while not done.wait(CANCEL_POLL):
-            try:
-                if event.is_set():
-                    cancel.cancel()
-                    return
-            except Exception:
-                return  # the scheduler went away: the task is ending anyway
-
-    watcher = threading.Thread(target=watch, name=f"cancel-{plan.slug}", daemon=True)
-    watcher.start()
-    try:
-        outcome = execute_step(plan, cancel, kernel)
-    finally:
-        done.set()
-        if kernel is not None:
-            kernel.stop()
-    outcome.worker = worker_label()
-    return outcome
 
 
 class _Step:
