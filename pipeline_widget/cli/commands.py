@@ -97,9 +97,9 @@ def cmd_run(args, ws: Workspace, out) -> int:
     from ..run import Pipeline
 
     pipeline = Pipeline.load(args.file, workspace=ws)
-    params = parse_params(args.param, {n: p.default_value for n, p in pipeline.parameters.items()})
+    params = parse_params(args.param, pipeline.resolve_parameters(None))
     experiment = args.experiment or experiment_name_for(pipeline.name)
-    grid = sweep_grid(args.sweep, {n: p.default_value for n, p in pipeline.parameters.items()})
+    grid = sweep_grid(args.sweep, pipeline.resolve_parameters(None))
     codes = []
     for i, values in enumerate(grid, 1):
         if len(grid) > 1:
@@ -151,23 +151,17 @@ def cmd_validate(args, ws: Workspace, out) -> int:
     return EXIT_OK
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return json.dumps(value) if not isinstance(value, str) else value
-
-
 def _runs_with_metrics(ws: Workspace, out) -> int:
-    from ..run.compare import columns, summaries
+    from ..run.compare import columns, shown, summaries
 
     runs = summaries(ws)
     if not runs:
         print(f"no runs yet in {ws.root}", file=out)
         return EXIT_OK
     params, metrics = columns(runs)
-    rows = [[r.run_id, r.status, *(_value(r.parameters[p]) if p in r.parameters else "-"
+    rows = [[r.run_id, r.status, *(shown(r.parameters[p]) if p in r.parameters else "-"
                                    for p in params),
-             *(_value(r.metrics[m]) if m in r.metrics else "-" for m in metrics)] for r in runs]
+             *(shown(r.metrics[m]) if m in r.metrics else "-" for m in metrics)] for r in runs]
     print(_table(rows, ["RUN ID", "STATUS", *params, *metrics]), file=out)
     return EXIT_OK
 
@@ -277,7 +271,7 @@ def cmd_status(args, ws: Workspace, out) -> int:
     from ..run import Pipeline
 
     pipeline = Pipeline.load(args.file, workspace=ws)
-    params = parse_params(args.param, {n: p.default_value for n, p in pipeline.parameters.items()})
+    params = parse_params(args.param, pipeline.resolve_parameters(None))
     steps = pipeline.status(params, only=args.only, from_steps=args.from_steps,
                             to_steps=args.to_steps)
     if args.json:

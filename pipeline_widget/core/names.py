@@ -12,13 +12,12 @@ import keyword
 import re
 
 from .errors import PipelineError
-from .printable import has_unsafe, printable
+from .printable import has_unsafe, printable, without_invisible
 
 IDENTIFIER_RULE = "[A-Za-z_][A-Za-z0-9_]*"
 _IDENTIFIER = re.compile(rf"^{IDENTIFIER_RULE}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 STEP_NAME_MAX = 100
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
 def identifier_problem(name: object, what: str) -> str | None:
@@ -65,7 +64,7 @@ def step_name_problem(name: object) -> str | None:
         visible = printable(name)
         return (f"step name '{visible}' is not allowed: it holds invisible or "
                 f"direction-changing characters, so it could pass for another name; "
-                f"type it again, e.g. {printable(_INVISIBLE.sub('', name))!r}")
+                f"type it again, e.g. {printable(without_invisible(name))!r}")
     return None
 
 

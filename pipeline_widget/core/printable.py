@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 
-# C0 but \t and \n, DEL, C1, and the bidirectional and zero-width format characters
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# The bidirectional and zero-width format characters: they change or hide what text looks like
+_INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
+# ... and C0 but \t and \n, DEL, C1
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 
 
 def _escape(match: re.Match) -> str:
@@ -24,3 +27,8 @@ def printable(text: str) -> str:
 
 def has_unsafe(text: str) -> bool:
     return _UNSAFE.search(text) is not None
+
+
+def without_invisible(text: str) -> str:
+    """`text` as it looks: its invisible and direction-changing characters taken out."""
+    return _INVISIBLE_RE.sub("", text)

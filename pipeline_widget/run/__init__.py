@@ -6,7 +6,7 @@ from .context import Run
 from .events import EventBus, StatusEvent
 from .parameters_cell import NotebookParameter, notebook_parameters
 from .pipeline_run import PipelineRun, StepRun
-from .plan.status import StepStatus
+from .plan.preview import StepStatus
 from .status import Status
 from .submission import Pipeline, rerun, submit
 from .warm import WarmKernels

@@ -48,7 +48,7 @@ def problems(pipeline: PipelineModel, values: dict[str, Any] | None = None,
     if errors(found):
         return found   # the steps' files may be missing: nothing more to look at
     if values is None:
-        values = {n: p.default_value for n, p in pipeline.parameters.items()}
+        values = pipeline.resolve_parameters(None)
     return [*found, *type_problems(pipeline, values, skip), *kernel_problems(pipeline, executor, skip)]
 
 

@@ -2,6 +2,7 @@
 (`pipeline-widget runs --metrics`, the designer's runs panel) and plots."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,13 @@ def summaries(workspace: Workspace, pipeline_name: str | None = None) -> list[Ru
         found.append(RunSummary(r.run_id, r.pipeline_name, r.status.value, r.start_time,
                                 dict(r.parameters), metrics))
     return found
+
+
+def shown(value: Any) -> str:
+    """A parameter's or metric's value in a table: floats to 4 significant digits."""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return value if isinstance(value, str) else json.dumps(value, default=str)
 
 
 def columns(runs: list[RunSummary]) -> tuple[list[str], list[str]]:

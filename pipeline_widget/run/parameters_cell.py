@@ -101,7 +101,7 @@ def _cell_warnings(step: Any, declared: dict[str, NotebookParameter],
     if not declared:
         return [Problem("no_parameters_cell", f"notebook {step.source.name} of step "
                         f"{step.name!r} has no cell tagged 'parameters': its inputs and values "
-                        f"are injected in a new first cell. Add the tag to the cell that sets "
+                        f"are injected in a new cell at the top. Add the tag to the cell that sets "
                         f"the defaults (JupyterLab: select it, open the property inspector, add "
                         f"the tag 'parameters')", (step.name,), warning=True)]
     linked = {d.name for d in [*step.input_data, *step.outputs]}
@@ -122,9 +122,7 @@ def note_unusual_cells(pipeline: PipelineModel, plan: RunPlan) -> None:
             continue
         declared = {p.name for p in notebook_parameters(step.source)}
         if not declared:
-            sp.notes.append(f"notebook {step.source.name} has no cell tagged 'parameters'; "
-                            f"the values are injected in a new cell at the top")
-            continue
+            continue   # the no_parameters_cell warning says so
         for key in getattr(step, "parameters", {}):
             if key not in declared:
                 sp.notes.append(f"parameter {key!r} is not in the parameters cell of "

@@ -16,8 +16,8 @@ from .executors import Executor, make_executor
 from .pipeline_run import PipelineRun
 from .plan.build import build
 from .plan.model import RunPlan
+from .plan.preview import StepStatus, status
 from .plan.selection import selected_steps
-from .plan.status import StepStatus, status
 from .records import store
 from .records.store import new_record, new_run_id
 from .reuse.cache import ReuseCache

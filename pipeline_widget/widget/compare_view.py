@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import html
 
-from ..run.compare import RunSummary, columns, series
+from ..run.compare import RunSummary, columns, series, shown
 
 PLOT_W, PLOT_H, PAD = 360, 120, 24
 
 
 def _cell(value: object) -> str:
-    text = f"{value:.4g}" if isinstance(value, float) else str(value)
-    return html.escape(text)
+    return html.escape(shown(value))
 
 
 def table_html(runs: list[RunSummary]) -> str:

@@ -10,11 +10,13 @@ dataset it read changed while it ran (the result stays, but is not cached).
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 from ..plan import identity
 from ..plan.model import RunPlan, StepPlan
+from ..records import store
 from ..records.model import StepError
 from ..step.staging import is_remote
 from . import manifest as manifests
@@ -92,10 +94,6 @@ def clear_attempt(step: StepPlan) -> None:
     """Before a step's next attempt: nothing the failed one wrote to its outputs or
     metrics may count for the next (outputs on object storage are only uploaded when an
     attempt succeeds)."""
-    import shutil
-
-    from ..records import store
-
     for folder in step.outputs.values():
         if os.path.isdir(folder):
             shutil.rmtree(folder, ignore_errors=True)

@@ -8,6 +8,7 @@ from typing import Any
 
 from ....core.pipeline_data import PipelineData
 from ...ignored import ignore
+from .modes import AsIs
 
 _numbers = itertools.count(1)
 
@@ -43,17 +44,8 @@ class OutputFileDatasetConfig(PipelineData):
         return self
 
 
-class InputOf:
+class InputOf(AsIs):
     """An OutputFileDatasetConfig read by a later step: that step gets its folder."""
 
     def __init__(self, output: OutputFileDatasetConfig) -> None:
         self.output = output
-
-    def as_mount(self, *args: Any, **kwargs: Any) -> "InputOf":
-        return self
-
-    def as_download(self, *args: Any, **kwargs: Any) -> "InputOf":
-        return self
-
-    def as_input(self, name: str | None = None) -> "InputOf":
-        return self

@@ -6,9 +6,10 @@ from typing import Any
 from .....core.pipeline_data import PipelineData as LocalPipelineData
 from .....core.pipeline_data import PipelineParameter as LocalPipelineParameter
 from ....ignored import ignore
+from ...data.modes import AsIs
 
 
-class PipelineData(LocalPipelineData):
+class PipelineData(AsIs, LocalPipelineData):
     def __init__(self, name: str, datastore: Any = None, output_name: str | None = None,
                  output_mode: str = "mount", output_path_on_compute: str | None = None,
                  output_overwrite: bool | None = None, data_type: str | None = None,
@@ -21,14 +22,6 @@ class PipelineData(LocalPipelineData):
     def as_dataset(self) -> "PipelineData":
         return self
 
-    def as_download(self, *args: Any, **kwargs: Any) -> "PipelineData":
-        return self
-
-    def as_mount(self, *args: Any, **kwargs: Any) -> "PipelineData":
-        return self
-
-    def as_input(self, input_name: str | None = None) -> "PipelineData":
-        return self
 
 
 class PipelineParameter(LocalPipelineParameter):
