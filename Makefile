@@ -40,4 +40,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) .pipeline_widget
+	rm -rf $(VENV) pipeline_workspace .pipeline_widget

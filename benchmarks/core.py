@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import measure, shapes
+from pipeline_widget.core.workspace import WORKSPACE_DIRNAME
 
-WORKSPACE_DIRNAME = ".pipeline_widget"
+from . import measure, shapes
 
 
 @dataclass

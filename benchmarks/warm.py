@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from pipeline_widget.core.workspace import WORKSPACE_DIRNAME
+
 from . import baseline, shapes
 
 ONE_TARGET = 0.3
@@ -81,7 +83,7 @@ def main() -> bool:
                 (work / "executed").mkdir(parents=True)
                 loops.append(baseline.run(chain.upstream, project / "steps", work))
                 _ready(warm, 10)
-                shutil.rmtree(project / ".pipeline_widget", ignore_errors=True)
+                shutil.rmtree(project / WORKSPACE_DIRNAME, ignore_errors=True)
                 pipeline = Pipeline.load(file, workspace=Workspace(project))
                 start = time.perf_counter()
                 run = pipeline.submit("warm", kernels=warm)

@@ -17,5 +17,5 @@ def test_seed_example_notebook_runs(tmp_path, seed_copy, project):
                                      kernel_name="python3")
     text = "".join(str(o) for c in out.cells for o in c.get("outputs", []))
     assert "col1" in text and "Finished" in text and "Reused" in text
-    assert (project / ".pipeline_widget" / "runs").is_dir()
+    assert (project / "pipeline_workspace" / "runs").is_dir()
     assert seed_copy.read_bytes() == before  # saving the same pipeline gives the same file

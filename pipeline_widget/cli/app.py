@@ -35,8 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="pipeline-widget", description="Run and inspect pipelines of "
                      "notebooks and scripts linked by PipelineData.")
     parser.add_argument("--workspace", default=None, help="the project folder whose "
-                        ".pipeline_widget/ holds runs and data (default: the nearest folder at "
-                        "or above the current one that has a .pipeline_widget, else a .git or "
+                        "pipeline_workspace/ holds runs and data (default: the nearest folder "
+                        "at or above the current one that has one, else a .git or "
                         "pyproject.toml, else the current folder)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 

@@ -10,8 +10,15 @@ from pathlib import Path
 from . import atomic, jsonfiles
 from .errors import PipelineError
 
-WORKSPACE_DIRNAME = ".pipeline_widget"
+# Visible, so that a Jupyter server with default settings (which hides dot-folders) opens
+# executed notebooks, logs and outputs from its file browser and from links.
+WORKSPACE_DIRNAME = "pipeline_workspace"
+# Where earlier versions kept it: still found and used as it is (its records name its paths).
+LEGACY_DIRNAME = ".pipeline_widget"
+WORKSPACE_DIRNAMES = (WORKSPACE_DIRNAME, LEGACY_DIRNAME)
 DEFAULT_DATASTORE = "workspaceblobstore"
+# Made inside a new workspace folder: runs and data are not for the project's git history.
+GITIGNORE = "# runs, reuse cache and data of pipeline-widget\n*\n"
 
 
 def project_relative(path: str | os.PathLike, project: Path) -> str:
@@ -34,7 +41,7 @@ def find_project(start: Path) -> Path:
     the command line at the root share one workspace."""
     folders = [start, *start.parents]
     for folder in folders:
-        if (folder / WORKSPACE_DIRNAME / "workspace.json").is_file():
+        if any((folder / name / "workspace.json").is_file() for name in WORKSPACE_DIRNAMES):
             return folder
     for folder in folders:
         if any((folder / marker).exists() for marker in PROJECT_MARKERS):
@@ -42,23 +49,31 @@ def find_project(start: Path) -> Path:
     return start
 
 
+def _workspace_folder(project: Path) -> Path:
+    legacy = project / LEGACY_DIRNAME
+    if (legacy / "workspace.json").is_file() and not (project / WORKSPACE_DIRNAME).exists():
+        return legacy
+    return project / WORKSPACE_DIRNAME
+
+
 class Workspace:
     """Where a project's runs, reuse cache, datasets and datastores live: the
-    `.pipeline_widget/` folder of its project, made on first use.
+    `pipeline_workspace/` folder of its project, made on first use (a `.pipeline_widget/`
+    made by an earlier version is used where it exists).
 
-    path: the project folder; a folder named `.pipeline_widget` (or one that
+    path: the project folder; a folder named `pipeline_workspace` (or one that
         already holds `workspace.json`) is used directly as the workspace folder.
         Default: the project of the current folder (`find_project`).
     """
 
     def __init__(self, path: str | os.PathLike | None = None) -> None:
         path = find_project(Path.cwd()) if path is None else Path(path).expanduser().absolute()
-        if path.name == WORKSPACE_DIRNAME or (path / "workspace.json").is_file():
+        if path.name in WORKSPACE_DIRNAMES or (path / "workspace.json").is_file():
             self.root = path
             self.path = path.parent
         else:
             self.path = path
-            self.root = path / WORKSPACE_DIRNAME
+            self.root = _workspace_folder(path)
         if self.path.exists() and not self.path.is_dir():
             raise PipelineError(f"workspace {self.path} is a file, not a folder; pass the "
                                 f"project's folder (--workspace DIR)")
@@ -103,6 +118,9 @@ class Workspace:
         """Create the folder; called by the first command that writes."""
         if not (self.root / "workspace.json").is_file():
             atomic.write_json(self.root / "workspace.json", {"format": 1})
+            ignore = self.root / ".gitignore"
+            if not ignore.exists():
+                atomic.write_text(ignore, GITIGNORE)
         return self
 
     # -- datastores -----------------------------------------------------------

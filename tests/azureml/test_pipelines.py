@@ -15,13 +15,13 @@ def test_a_two_step_pipeline_with_a_dataset_and_an_estimator_runs(v1_project):
     (note,) = [line for line in res.stderr.splitlines() if line.startswith("note: ignored")]
     assert "compute_target 'cpu-cluster'" in note and "RunConfiguration" in note
     # the local workspace is the config.json's project; the steps' records are there
-    (record,) = (v1_project / ".pipeline_widget" / "runs").glob("*/run.json")
+    (record,) = (v1_project / "pipeline_workspace" / "runs").glob("*/run.json")
     steps = json.loads(record.read_text())["steps"]
     assert {n: s["status"] for n, s in steps.items()} == {"clean": "Finished", "fit": "Finished"}
     # ./outputs and ./logs stay with the step run, as v1 keeps them; the code folder is clean
-    (model,) = (v1_project / ".pipeline_widget" / "runs").glob("*/steps/fit-*/snapshot/outputs/*")
+    (model,) = (v1_project / "pipeline_workspace" / "runs").glob("*/steps/fit-*/snapshot/outputs/*")
     assert model.name == "model.txt" and model.read_text() == "2"
-    assert list((v1_project / ".pipeline_widget" / "runs").glob("*/steps/fit-*/snapshot/logs"))
+    assert list((v1_project / "pipeline_workspace" / "runs").glob("*/steps/fit-*/snapshot/logs"))
     assert not (v1_project / "code" / "outputs").exists()
 
 
@@ -73,7 +73,7 @@ def test_export_then_run_gives_the_same_outputs(v1_project):
     res = azureml_cli(v1_project, "two_steps.py", "--export", "people.pipeline.json")
     assert res.returncode == 0, res.stdout + res.stderr
     assert "STATUS" not in res.stdout  # saved at submit: nothing ran
-    assert not (v1_project / ".pipeline_widget" / "runs").exists()
+    assert not (v1_project / "pipeline_workspace" / "runs").exists()
     exported = json.loads((v1_project / "people.pipeline.json").read_text())
     assert [s["name"] for s in exported["steps"]] == ["clean", "fit"]
     assert all(s["snapshot"] is True for s in exported["steps"])
@@ -83,7 +83,7 @@ def test_export_then_run_gives_the_same_outputs(v1_project):
     via_v1 = azureml_cli(v1_project, "two_steps.py")
     assert via_v1.returncode == 0 and "METRICS {'mean_height': 175.0}" in via_v1.stdout
     # the same pipeline: the v1 run reuses what the exported file's run made
-    records = sorted((v1_project / ".pipeline_widget" / "runs").glob("*/run.json"),
+    records = sorted((v1_project / "pipeline_workspace" / "runs").glob("*/run.json"),
                      key=lambda p: json.loads(p.read_text())["start_time"])
     last = json.loads(records[-1].read_text())["steps"]
     assert all(s["is_reused"] for s in last.values()), last
@@ -97,8 +97,8 @@ def test_a_failing_step_fails_the_script_with_the_cause_and_exit_1(v1_project):
 
 
 def test_compute_target_names_map_to_executors_in_the_workspace(v1_project):
-    (v1_project / ".pipeline_widget").mkdir()
-    (v1_project / ".pipeline_widget" / "compute_targets.json").write_text(
+    (v1_project / "pipeline_workspace").mkdir()
+    (v1_project / "pipeline_workspace" / "compute_targets.json").write_text(
         '{"cpu-cluster": "dask://not-an-address"}')
     res = azureml_cli(v1_project, "two_steps.py")
     assert res.returncode == 2, res.stdout + res.stderr  # the mapped executor was used

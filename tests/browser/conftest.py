@@ -110,6 +110,6 @@ def open_nb(page, lab: LabServer):
 @pytest.fixture
 def fresh_root(lab_root: Path):
     """Forget the workspace a previous test left (runs, cache, registered datasets)."""
-    for name in (".pipeline_widget", "notebooks/.pipeline_widget"):
+    for name in ("pipeline_workspace", "notebooks/pipeline_workspace"):
         shutil.rmtree(lab_root / name, ignore_errors=True)
     return lab_root

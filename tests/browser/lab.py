@@ -68,7 +68,7 @@ def free_port() -> int:
 def prepare_root(root: Path, repo: Path) -> Path:
     """A fresh copy of the repository's notebooks, steps, data and examples in `root`."""
     root.mkdir(parents=True, exist_ok=True)
-    skip = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", ".pipeline_widget")
+    skip = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "pipeline_workspace")
     for folder in ROOT_FOLDERS:
         if (repo / folder).is_dir():
             shutil.copytree(repo / folder, root / folder, ignore=skip, dirs_exist_ok=True)

@@ -121,7 +121,7 @@ def test_draw_run_inspect_save_load(fresh_root, open_nb):
     steps = {s.name: s for s in run.get_steps()}
     assert set(steps) == {*SEED_STEPS, NEW_STEP}
     prepped = Path(steps["prepare data"].outputs["prepped"])
-    assert prepped.is_relative_to(fresh_root / ".pipeline_widget")
+    assert prepped.is_relative_to(fresh_root / "pipeline_workspace")
     assert (prepped / "prepped_data.csv").is_file()
     assert steps[NEW_STEP].inputs["prepped"] == str(prepped)
     assert steps["train model"].inputs["prepped"] == str(prepped)

@@ -145,7 +145,7 @@ def test_a_notebook_without_kernelspec_or_parameters_cell_runs_and_says_so(proje
     assert res.returncode == 0, res.stdout + res.stderr
     assert "names no kernel" in res.stdout and "default kernel 'python3'" in res.stdout
     assert "no cell tagged 'parameters'" in res.stdout and "new cell at the top" in res.stdout
-    (manifest,) = (project / ".pipeline_widget" / "runs").glob("*/run.json")
+    (manifest,) = (project / "pipeline_workspace" / "runs").glob("*/run.json")
     step = json.loads(manifest.read_text())["steps"]["bare"]
     executed = nbformat.read(project / step["notebook"], as_version=4)  # relative to the project
     assert "injected-parameters" in executed.cells[0].metadata.tags
@@ -156,7 +156,7 @@ def test_a_notebook_without_kernelspec_or_parameters_cell_runs_and_says_so(proje
 def test_damaged_workspace_files_are_named_or_rebuilt(tmp_path, used_project):
     project = tmp_path / "project"
     shutil.copytree(used_project, project)
-    root = project / ".pipeline_widget"
+    root = project / "pipeline_workspace"
     for cached in root.glob("cache/**/*.json"):  # reuse entries and digests: rebuilt
         cached.write_text(cached.read_text()[:10])
     res = cli("run", "p.pipeline.json", cwd=project)
@@ -183,7 +183,7 @@ def test_damaged_workspace_files_are_named_or_rebuilt(tmp_path, used_project):
 def test_cache_files_of_the_wrong_shape_count_as_absent(tmp_path, used_project):
     project = tmp_path / "project"
     shutil.copytree(used_project, project)
-    entries = list((project / ".pipeline_widget").glob("cache/**/*.json"))
+    entries = list((project / "pipeline_workspace").glob("cache/**/*.json"))
     assert entries
     for i, cached in enumerate(entries):
         cached.write_text(json.dumps([[1], {"fingerprint": 3}, "x", {"steps": []}][i % 4]))
@@ -209,5 +209,5 @@ def test_a_param_for_a_text_parameter_is_taken_as_text(project):
                    "parameter_bindings": {"version": "version"}}]}))
     res = cli("run", "v.pipeline.json", "--param", "version=2024", cwd=project)
     assert res.returncode == 0, res.stdout + res.stderr
-    (executed,) = project.glob(".pipeline_widget/runs/*/steps/*/executed.ipynb")
+    (executed,) = project.glob("pipeline_workspace/runs/*/steps/*/executed.ipynb")
     assert "str 2024" in executed.read_text()

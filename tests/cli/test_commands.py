@@ -16,7 +16,7 @@ def cli(*args, cwd):
 def test_seed_pipeline_runs_end_to_end_and_is_described(seed_copy, project):
     res = cli("run", str(seed_copy), "--param", "alpha=0.25", cwd=project)
     assert res.returncode == 0, res.stderr
-    manifest_dir = project / ".pipeline_widget" / "runs"
+    manifest_dir = project / "pipeline_workspace" / "runs"
     (run_dir,) = list(manifest_dir.iterdir())
     manifest = json.loads((run_dir / "run.json").read_text())
     assert manifest["status"] == "Finished" and manifest["parameters"] == {"alpha": 0.25}
@@ -53,7 +53,7 @@ def test_validate_command(seed_copy, project):
     bad.write_text(json.dumps(data))
     res = cli("validate", str(bad), cwd=project)
     assert res.returncode == 2 and "missing.ipynb" in res.stderr and "Traceback" not in res.stderr
-    assert not (project / ".pipeline_widget").exists()
+    assert not (project / "pipeline_workspace").exists()
 
 
 def test_failed_step_exits_1_and_bad_input_exits_2(project):
@@ -93,4 +93,4 @@ def test_commands_in_a_subfolder_use_the_projects_workspace(seed_copy, project):
     assert listed.returncode == 0 and "seed_" in listed.stdout, listed.stdout + listed.stderr
     again = cli(project / "notebooks", "run", str(seed_copy))
     assert "(0 ran, 2 reused)" in again.stdout, again.stdout + again.stderr
-    assert not (project / "notebooks" / ".pipeline_widget").exists()
+    assert not (project / "notebooks" / "pipeline_workspace").exists()

@@ -16,7 +16,7 @@ def test_a_sweep_runs_each_value_and_the_shared_step_once(seed_copy, project):
     assert res.returncode == 0, res.stdout + res.stderr
     assert "sweep 1/2: alpha=0.1" in res.stdout and "sweep 2/2: alpha=0.9" in res.stdout
     records = sorted((json.loads(p.read_text()) for p in
-                      (project / ".pipeline_widget" / "runs").glob("*/run.json")),
+                      (project / "pipeline_workspace" / "runs").glob("*/run.json")),
                      key=lambda r: r["start_time"])
     assert [r["parameters"]["alpha"] for r in records] == [0.1, 0.9]
     assert [r["steps"]["prepare data"]["is_reused"] for r in records] == [False, True]

@@ -67,4 +67,4 @@ def test_the_command_line_never_shows_a_traceback(tmp_path_factory, argv, conten
     assert "Traceback" not in printed, (argv, printed)
     if code == 2:
         assert "error:" in err.getvalue() or "usage:" in err.getvalue(), (argv, printed)
-    assert not (Path("/") / ".pipeline_widget").exists()
+    assert not (Path("/") / "pipeline_workspace").exists()

@@ -30,7 +30,7 @@ def test_control_characters_are_escaped_by_run_and_show_and_kept_raw_in_the_reco
     path = failing_pipeline(project)
     ran = cli(project, "run", str(path))
     assert ran.returncode == 1
-    (run_json,) = (project / ".pipeline_widget" / "runs").glob("*/run.json")
+    (run_json,) = (project / "pipeline_workspace" / "runs").glob("*/run.json")
     shown = cli(project, "show", run_json.parent.name)
     for res in (ran, shown):
         out = res.stdout + res.stderr
@@ -39,14 +39,14 @@ def test_control_characters_are_escaped_by_run_and_show_and_kept_raw_in_the_reco
         assert "\\x1b[2J\\x1b]0;owned\\x07\\u202egnp.exe" in out
     record = json.loads(run_json.read_text())
     assert HOSTILE in record["steps"]["bad"]["error"]["message"]
-    (stderr,) = (project / ".pipeline_widget" / "runs").glob("*/steps/*/stderr.txt")
+    (stderr,) = (project / "pipeline_workspace" / "runs").glob("*/steps/*/stderr.txt")
     assert HOSTILE in stderr.read_text()
 
 
 def test_output_piped_into_head_ends_quietly(project):
     failing_pipeline(project)
     assert cli(project, "run", "bad.pipeline.json").returncode == 1
-    (run_dir,) = (project / ".pipeline_widget" / "runs").glob("*")
+    (run_dir,) = (project / "pipeline_workspace" / "runs").glob("*")
     for args in (["runs"], ["show", run_dir.name]):
         # a reader that goes away at once: every line is written to a closed pipe
         res = subprocess.run(f"{PYTHON} -m pipeline_widget {' '.join(args)} | head -c 0",

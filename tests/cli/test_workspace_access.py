@@ -70,15 +70,15 @@ def own(path: Path, user: int) -> None:
 
 def test_a_read_only_workspace_is_refused_before_anything_runs(shared):
     project = project_in(shared)
-    (project / ".pipeline_widget").mkdir()
+    (project / "pipeline_workspace").mkdir()
     own(project, NOBODY)
-    (project / ".pipeline_widget").chmod(0o555)
+    (project / "pipeline_workspace").chmod(0o555)
     code, printed = as_user(project, "run", "p.pipeline.json")
     assert code == 2, printed
     assert "cannot write to" in printed and "--workspace DIR" in printed
     assert "Traceback" not in printed
-    (project / ".pipeline_widget").chmod(0o755)
-    assert os.listdir(project / ".pipeline_widget") == []
+    (project / "pipeline_workspace").chmod(0o755)
+    assert os.listdir(project / "pipeline_workspace") == []
 
 
 def test_a_workspace_folder_the_user_cannot_write_is_refused(shared):
@@ -93,7 +93,7 @@ def test_a_workspace_folder_the_user_cannot_write_is_refused(shared):
 def test_a_workspace_the_user_cannot_read_gives_exit_2_for_every_command(shared):
     project = project_in(shared)
     own(project, NOBODY)
-    private = project / ".pipeline_widget"
+    private = project / "pipeline_workspace"
     (private / "runs" / "r1").mkdir(parents=True)
     private.chmod(0o700)  # root's own
     for argv in (["runs"], ["show", "r1"], ["run", "p.pipeline.json"]):

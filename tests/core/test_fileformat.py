@@ -49,7 +49,7 @@ def test_paths_are_relative_so_the_folder_can_move(pipeline, project, tmp_path):
     assert data["steps"][1]["notebook"] == "steps/train.ipynb"
     assert data["steps"][0]["inputs"][0]["dataset"]["path"] == "data/raw.csv"
     moved = tmp_path / "moved"
-    shutil.copytree(project, moved, ignore=shutil.ignore_patterns(".pipeline_widget"))
+    shutil.copytree(project, moved, ignore=shutil.ignore_patterns("pipeline_workspace"))
     loaded = Pipeline.load(moved / "p.pipeline.json")
     assert loaded.step("train model").notebook == moved / "steps" / "train.ipynb"
     assert loaded.validate() == []

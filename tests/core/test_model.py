@@ -6,7 +6,7 @@ from pipeline_widget import Dataset, Datastore, PipelineError, Workspace
 
 def test_workspace_is_created_on_first_use(project):
     ws = Workspace(project)
-    assert ws.root == project / ".pipeline_widget"
+    assert ws.root == project / "pipeline_workspace"
     assert not ws.root.exists()
     ws.ensure()
     assert (ws.root / "workspace.json").is_file()

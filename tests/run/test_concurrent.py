@@ -57,7 +57,7 @@ def test_two_runs_at_once_finish_apart_and_leave_a_consistent_workspace(project)
         assert p.returncode == 0, out + err
         assert "(3 ran, 0 reused)" in out
 
-    root = project / ".pipeline_widget"
+    root = project / "pipeline_workspace"
     records = [json.loads(p.read_text()) for p in root.glob("runs/*/run.json")]
     assert len(records) == 2 and {r["status"] for r in records} == {"Finished"}
     assert records[0]["run_id"] != records[1]["run_id"]

@@ -23,7 +23,7 @@ def test_without_dask_the_run_is_refused_with_the_install_command(seed_copy, pro
     assert res.returncode == 2, res.stdout + res.stderr
     assert 'pip install "pipeline-widget[dask]"' in res.stderr
     assert "Traceback" not in res.stderr
-    assert not (project / ".pipeline_widget" / "runs").exists()
+    assert not (project / "pipeline_workspace" / "runs").exists()
 
 
 @pytest.mark.parametrize("executor", ["dask://", "tcp://", "dask://host:port", "dask://h:0"])

@@ -166,7 +166,7 @@ def test_the_cli_explains_a_failure_and_a_fixed_rerun_resumes(project):
     for text in ("Failed", "train model", "ValueError", "not fixed yet", "cell 3",
                  "executed.ipynb", "Skipped", "report"):
         assert text in res.stdout, text
-    run_id = json.loads(next((project / ".pipeline_widget" / "runs").glob("*/run.json")).read_text())["run_id"]
+    run_id = json.loads(next((project / "pipeline_workspace" / "runs").glob("*/run.json")).read_text())["run_id"]
     show = cli("show", run_id, cwd=project)
     assert show.returncode == 0
     for text in ("train model [Failed]", "error in cell 3: ValueError: not fixed yet",
@@ -180,7 +180,7 @@ def test_the_cli_explains_a_failure_and_a_fixed_rerun_resumes(project):
     assert res.returncode == 0, res.stdout + res.stderr
     assert "Finished" in res.stdout and "(2 ran, 2 reused)" in res.stdout
     assert "reused: prep, side" in res.stdout
-    records = [json.loads(p.read_text()) for p in (project / ".pipeline_widget" / "runs").glob("*/run.json")]
+    records = [json.loads(p.read_text()) for p in (project / "pipeline_workspace" / "runs").glob("*/run.json")]
     last = max(records, key=lambda r: r["start_time"])
     assert {n: s["is_reused"] for n, s in last["steps"].items()} == {
         "prep": True, "train model": False, "report": False, "side": True}

@@ -80,7 +80,7 @@ def all_gone(procs: list[psutil.Process]) -> bool:
 
 def manifests(project: Path) -> list[dict]:
     return sorted((json.loads(p.read_text()) for p in
-                   (project / ".pipeline_widget" / "runs").glob("*/run.json")),
+                   (project / "pipeline_workspace" / "runs").glob("*/run.json")),
                   key=lambda r: r["start_time"])
 
 
@@ -151,7 +151,7 @@ def test_kill_9_of_the_runner_leaves_no_process_and_no_corrupt_record(project):
         # nothing a step started runs on without its runner: each step's supervisor
         # notices and ends its whole tree, children in sessions of their own included
         wait_until(lambda: all_gone(procs), "every process of a killed runner's steps exits")
-        kernels = project / ".pipeline_widget" / "runs"
+        kernels = project / "pipeline_workspace" / "runs"
         assert list(kernels.glob("*/kernels/kernel-*.json")), "connection files in the run's folder"
 
         (record,) = manifests(project)  # still valid JSON: every write is a rename
@@ -162,9 +162,9 @@ def test_kill_9_of_the_runner_leaves_no_process_and_no_corrupt_record(project):
         assert show.returncode == 0
         assert "slow notebook [Canceled]" in show.stdout and "first [Finished]" in show.stdout
         assert "the runner process stopped" in show.stdout
-        for entry in (project / ".pipeline_widget" / "cache").rglob("*.json"):
+        for entry in (project / "pipeline_workspace" / "cache").rglob("*.json"):
             json.loads(entry.read_text())  # no half-written cache entry
-        assert not list((project / ".pipeline_widget").rglob("*.tmp"))
+        assert not list((project / "pipeline_workspace").rglob("*.tmp"))
         check_resumes(project, path)
 
 

@@ -55,7 +55,7 @@ def test_cli_max_parallel_1_runs_one_step_at_a_time(ws, project):
     res = subprocess.run([PYTHON, "-m", "pipeline_widget", "run", str(path), "--max-parallel", "1"],
                          cwd=project, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr
-    (run_dir,) = (project / ".pipeline_widget" / "runs").iterdir()
+    (run_dir,) = (project / "pipeline_workspace" / "runs").iterdir()
     record = json.loads((run_dir / "run.json").read_text())
     assert record["options"]["max_parallel"] == 1
     intervals = sorted((s["start_time"], s["end_time"]) for s in record["steps"].values())

@@ -90,7 +90,7 @@ def test_the_cli_runs_part_of_a_pipeline_and_status_shows_it(project, chain_file
     assert res.returncode == 0, res.stdout + res.stderr
     assert sorted(ran(project)) == ["d", "e"]
     records = [json.loads(p.read_text()) for p in
-               (project / ".pipeline_widget" / "runs").glob("*/run.json")]
+               (project / "pipeline_workspace" / "runs").glob("*/run.json")]
     last = max(records, key=lambda r: r["start_time"])
     assert {n: s["status"] for n, s in last["steps"].items()} == {
         "a": "Finished", "b": "Finished", "c": "Finished", "d": "Finished", "e": "Finished"}

@@ -72,7 +72,7 @@ def test_the_cli_retries_steps_that_set_none(project):
                           "--retries", "1"], cwd=project, capture_output=True, text=True,
                          timeout=300)
     assert res.returncode == 0, res.stdout + res.stderr
-    (record,) = (project / ".pipeline_widget" / "runs").glob("*/run.json")
+    (record,) = (project / "pipeline_workspace" / "runs").glob("*/run.json")
     assert len(json.loads(record.read_text())["steps"]["flaky"]["attempts"]) == 1
     shown = subprocess.run([PYTHON, "-m", "pipeline_widget", "show", record.parent.name],
                            cwd=project, capture_output=True, text=True, timeout=120)

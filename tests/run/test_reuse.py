@@ -189,7 +189,7 @@ def test_cli_shows_reuse_and_no_reuse_forces_a_run(two_steps, project):
     assert "(1 ran, 1 reused)" in out and "reused: prep" in out
     assert "ran 'use': parameter 'label' changed: 'x' -> 'changed'" in out
     run_id = out.split("pipeline-widget show ")[-1].strip()
-    record = json.loads((project / ".pipeline_widget" / "runs" / run_id / "run.json").read_text())
+    record = json.loads((project / "pipeline_workspace" / "runs" / run_id / "run.json").read_text())
     assert record["steps"]["prep"]["is_reused"] and record["steps"]["prep"]["reused_from"]
     assert record["steps"]["use"]["why_not_reused"] == ["parameter 'label' changed: 'x' -> 'changed'"]
     shown = cli("show", run_id)

@@ -50,7 +50,7 @@ def test_the_cli_status_prints_a_line_per_step_and_json(seed_copy, project):
     lines = res.stdout.splitlines()
     assert lines[0].startswith("run    prepare data") and "no earlier successful run" in lines[0]
     assert lines[-1] == "2 would run, 0 would be reused"
-    assert not (project / ".pipeline_widget").exists()
+    assert not (project / "pipeline_workspace").exists()
     res = cli("status", str(seed_copy), "--json", "--param", "alpha=0.3")
     data = json.loads(res.stdout)
     assert [d["name"] for d in data] == ["prepare data", "train model"]

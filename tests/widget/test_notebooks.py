@@ -37,4 +37,4 @@ def test_teaching_tour_runs_and_shows_reuse(project):
     assert "prepped = " in text  # the injected-parameters cell
     assert "{'prepare data': 'Reused', 'train model': 'Reused'}" in text
     assert "{'prepare data': 'Reused', 'train model': 'Finished'}" in text
-    assert (project / ".pipeline_widget" / "runs").is_dir()
+    assert (project / "pipeline_workspace" / "runs").is_dir()

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ...core import atomic, jsonfiles, locks
-from ...core.workspace import WORKSPACE_DIRNAME, project_relative
+from ...core.workspace import WORKSPACE_DIRNAMES, project_relative
 
-SKIP_DIRS = {WORKSPACE_DIRNAME, ".git", ".venv", "venv", "__pycache__", ".ipynb_checkpoints",
+SKIP_DIRS = {*WORKSPACE_DIRNAMES, ".git", ".venv", "venv", "__pycache__", ".ipynb_checkpoints",
              "node_modules", ".pytest_cache", ".hypothesis", ".mypy_cache"}
 
 

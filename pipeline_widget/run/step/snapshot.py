@@ -8,6 +8,7 @@ import dataclasses
 import os
 from pathlib import Path
 
+from ...core.workspace import WORKSPACE_DIRNAMES
 from ..plan.model import StepPlan
 
 FOLDER = "snapshot"
@@ -20,7 +21,7 @@ def working_copy(plan: StepPlan) -> StepPlan:
     snap = Path(plan.record_dir) / FOLDER
     snap.mkdir(parents=True, exist_ok=True)
     for entry in sorted(os.listdir(source_dir)):
-        if entry in OWN or entry == ".pipeline_widget":
+        if entry in OWN or entry in WORKSPACE_DIRNAMES:
             continue
         link = snap / entry
         if not link.exists() and not link.is_symlink():

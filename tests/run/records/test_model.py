@@ -44,7 +44,7 @@ def test_paths_in_the_project_are_stored_relative_and_read_back_absolute(ws):
     killed_run(ws)
     saved = json.loads((ws.runs_dir / "killed" / "run.json").read_text())
     assert saved["steps"]["train"]["outputs"]["model"] == \
-        ".pipeline_widget/datastores/x/model"
+        "pipeline_workspace/datastores/x/model"
     assert records.load(ws, "killed").steps["train"].outputs["model"] == \
         str(ws.root / "datastores" / "x" / "model")
 
