@@ -1,10 +1,23 @@
-"""What a step did in a run, as HTML: status, duration, reuse, notebook, error, output folders."""
+"""What a step did in a run: status, duration, reuse, its executed notebook and logs (one
+click away, see artefacts.py), its error, its output folders and the images it made."""
 from __future__ import annotations
 
 import html
 from pathlib import Path
 
+import ipywidgets as w
+
 from ..run import StepRun
+from .artefacts import (
+    IMAGE_SUFFIXES,
+    IMAGES,
+    href,
+    image_html,
+    log_html,
+    notebook_html,
+    notebook_images,
+    open_link,
+)
 
 MAX_FILES = 30
 CSV_ROWS = 5
@@ -18,17 +31,19 @@ def _esc(value: object) -> str:
 
 def folder_html(name: str, folder: str) -> str:
     path = Path(folder)
-    head = f"<div><b>{_esc(name)}</b>: <code>{_esc(folder)}</code></div>"
+    head = f"<div><b>{_esc(name)}</b>: {open_link(path, href(path) + '/')}</div>"
     if not path.is_dir():
         return head + "<div><i>no folder (yet)</i></div>"
     files = sorted(f for f in path.rglob("*") if f.is_file())
     if not files:
         return head + "<div><i>empty</i></div>"
-    items = "".join(f"<li>{_esc(f.relative_to(path))} ({f.stat().st_size} bytes)</li>"
-                    for f in files[:MAX_FILES])
+    items = "".join(f"<li>{open_link(f, str(f.relative_to(path)))} ({f.stat().st_size} bytes)"
+                    f"</li>" for f in files[:MAX_FILES])
     more = f"<li>... and {len(files) - MAX_FILES} more</li>" if len(files) > MAX_FILES else ""
     tables = "".join(csv_head_html(f) for f in [f for f in files if f.suffix == ".csv"][:CSV_FILES])
-    return head + f"<ul style='margin:2px 0'>{items}{more}</ul>" + tables
+    images = "".join(image_html(f) for f in
+                     [f for f in files if f.suffix.lower() in IMAGE_SUFFIXES][:IMAGES])
+    return head + f"<ul style='margin:2px 0'>{items}{more}</ul>" + tables + images
 
 
 def csv_head_html(path: Path) -> str:
@@ -55,11 +70,9 @@ def step_html(step: StepRun, run_id: str) -> str:
     if step.reason:
         parts.append(f"<div>{_esc(step.reason)}</div>")
     if step.notebook:
-        parts.append(f"<div>executed notebook: <a href='{_esc(Path(step.notebook).as_uri())}' "
-                     f"target='_blank'><code>{_esc(step.notebook)}</code></a></div>")
-    for label, path in (("output", step.stdout), ("errors", step.stderr)):
-        if path:
-            parts.append(f"<div>{label} log: <code>{_esc(path)}</code></div>")
+        parts.append(f"<div>executed notebook: {open_link(step.notebook)}</div>")
+    parts += [log_html(label, path) for label, path in (("output log", step.stdout),
+                                                         ("error log", step.stderr))]
     if step.error:
         headline, *traceback = step.error.render(TRACEBACK_LINES)
         parts.append(f"<div style='color:#b00'>{_esc(headline)}</div>")
@@ -69,4 +82,62 @@ def step_html(step: StepRun, run_id: str) -> str:
                          f"{_esc(tail)}</pre>")
     for name, folder in step.outputs.items():
         parts.append(folder_html(name, folder))
+    if step.notebook:
+        parts += notebook_images(step.notebook)
     return f"<div style='overflow-wrap:anywhere'>{''.join(parts)}</div>"
+
+
+class StepDetails(w.VBox):
+    """The step details panel. Its HTML is shown as rendered output, not as an HTML widget,
+    so that JupyterLab handles its links (a tab for each artefact); a button renders the
+    executed notebook inline for front ends that cannot open it."""
+
+    def __init__(self, text: str) -> None:
+        self._html = w.Output(layout=w.Layout(max_height="420px", overflow="auto"))
+        self.notebook_button = w.Button(description="Show the executed notebook here",
+                                        icon="book", layout=w.Layout(width="auto"))
+        self.notebook_button.add_class("pw-show-notebook")
+        self.notebook_button.on_click(lambda _: self.toggle_notebook())
+        self.notebook_view = w.HTML(layout=w.Layout(max_height="600px", overflow="auto"))
+        self.notebook_view.add_class("pw-notebook")
+        self.notebook: str | None = None
+        self._value = ""
+        super().__init__([self._html])
+        self.add_class("pw-step-details")
+        self.show(text)
+
+    @property
+    def value(self) -> str:
+        """The HTML shown (as an HTML widget's value)."""
+        return self._value
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self.show(text)
+
+    def show(self, text: str, notebook: str | None = None) -> None:
+        """Details of a step run; `notebook`: its executed notebook, offered inline."""
+        self._value = text
+        self._html.outputs = ({"output_type": "display_data", "metadata": {},
+                               "data": {"text/html": text, "text/plain": "step details"}},)
+        if notebook != self.notebook:
+            self.notebook_view.value = ""
+        self.notebook = notebook
+        rows: list[w.Widget] = [self._html]
+        if notebook:
+            rows.append(self.notebook_button)
+            if self.notebook_view.value:
+                self.notebook_view.value = notebook_html(notebook)   # it may have changed
+                rows.append(self.notebook_view)
+        self.notebook_button.description = ("Hide the executed notebook"
+                                            if self.notebook_view.value
+                                            else "Show the executed notebook here")
+        if tuple(getattr(self, "children")) != tuple(rows):
+            self.children = rows
+
+    def toggle_notebook(self) -> None:
+        if self.notebook is None:
+            return
+        self.notebook_view.value = "" if self.notebook_view.value else \
+            notebook_html(self.notebook)
+        self.show(self._value, self.notebook)

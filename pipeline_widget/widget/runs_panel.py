@@ -21,7 +21,7 @@ from ..run.events import StatusEvent
 from ..run.status import Status
 from .canvas import PipelineCanvas
 from .compare_view import plot_svg, table_html
-from .details import step_html
+from .details import StepDetails, step_html
 from .parameters import parse, show
 
 NO_RUN = "(no run chosen)"
@@ -73,9 +73,7 @@ class RunsPanel(w.VBox):
         self.plot = w.HTML()
         self.plot.add_class("pw-plot")
         self._summaries: list = []
-        self.details = w.HTML("<i>Run the pipeline, then click a step to see what it did.</i>",
-                              layout=w.Layout(max_height="420px", overflow="auto"))
-        self.details.add_class("pw-step-details")
+        self.details = StepDetails("<i>Run the pipeline, then click a step to see what it did.</i>")
         self.stale: dict[str, str] | None = None   # step -> why the next run would run it
         self.on_end: Callable[[], None] | None = None   # called when a run started here ends
         self.live: PipelineRun | None = None     # the last run started here
@@ -328,7 +326,7 @@ class RunsPanel(w.VBox):
         if self.stale and name in self.stale and not (self.live and self.live.is_live):
             upcoming = (f"<div class='pw-would-run' style='color:#1f77b4;margin-bottom:4px'>"
                         f"<b>the next run</b> {self._next_run(name)}</div>")
-        self.details.value = upcoming + step_html(step, self.shown.id)
+        self.details.show(upcoming + step_html(step, self.shown.id), step.notebook)
 
     def show_nothing(self) -> None:
         """No step selected (or it was removed): its details go too."""

@@ -18,7 +18,7 @@ def test_outputs_list_files_and_show_the_head_of_csv_files(tmp_path):
     html = step_html(step, "run-1")
     assert "make" in html and "run-1" in html and "Finished" in html
     assert "duration: 2.5 s" in html and "make.ipynb" in html
-    assert "rows.csv" in html and "notes.txt (5 bytes)" in html
+    assert "rows.csv" in html and "notes.txt</a> (5 bytes)" in html
     assert "<table" in html and "<td>4</td>" in html and "<td>10</td>" not in html  # 5 rows
     assert "empty</i>" in html and "no folder (yet)" in html
 
@@ -47,3 +47,72 @@ def test_long_folders_are_cut_and_bad_csv_is_said(tmp_path):
     (out / "broken.csv").write_bytes(b"\xff\xfe\x00garbage")
     html = step_html(StepRun("m", "Finished", outputs={"many": str(out)}), "r")
     assert "and 6 more" in html
+
+
+def test_artefacts_are_links_relative_to_the_kernels_folder(tmp_path, monkeypatch):
+    run_dir = tmp_path / "pipeline_workspace" / "runs" / "r" / "steps" / "s"
+    run_dir.mkdir(parents=True)
+    (run_dir / "executed.ipynb").write_text("{}")
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")
+    html = step_html(StepRun("s", "Finished", notebook=str(run_dir / "executed.ipynb")), "r")
+    assert "href='../pipeline_workspace/runs/r/steps/s/executed.ipynb'" in html
+    assert "file://" not in html and str(tmp_path) not in html
+
+
+def test_log_tails_show_the_end_of_large_logs(tmp_path):
+    out = tmp_path / "stdout.txt"
+    out.write_text("".join(f"line {i}\n" for i in range(100_000)))
+    (tmp_path / "stderr.txt").write_text("")
+    html = step_html(StepRun("s", "Finished", stdout=str(out),
+                             stderr=str(tmp_path / "stderr.txt")), "r")
+    assert "line 99999" in html and "line 5\n" not in html
+    assert "class='pw-log-tail'" in html and "'>..." in html   # it says what was cut
+    assert "error log" in html and "(empty)" in html
+
+
+def test_images_of_output_folders_and_of_the_notebook_are_inline(tmp_path):
+    import base64
+
+    import nbformat
+
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+                           "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+    out = tmp_path / "plots"
+    out.mkdir()
+    (out / "curve.png").write_bytes(png)
+    (out / "shape.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("plot()")
+    cell.outputs = [nbformat.v4.new_output("display_data",
+                                           data={"image/png": base64.b64encode(png).decode()})]
+    nb.cells = [cell]
+    nbformat.write(nb, tmp_path / "executed.ipynb")
+    html = step_html(StepRun("s", "Finished", notebook=str(tmp_path / "executed.ipynb"),
+                             outputs={"plots": str(out)}), "r")
+    assert html.count("class='pw-image'") == 3
+    assert "data:image/svg+xml;base64," in html and "data:image/png;base64," in html
+
+
+def test_the_executed_notebook_renders_inline_on_request(tmp_path):
+    import nbformat
+
+    from pipeline_widget.widget.details import StepDetails
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print('hello')")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="hello from the step\n")]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title <x>"), cell]
+    nbformat.write(nb, tmp_path / "executed.ipynb")
+    details = StepDetails("")
+    details.show("<b>step</b>", str(tmp_path / "executed.ipynb"))
+    assert details.notebook_button in details.children
+    assert details.notebook_view not in details.children
+    details.notebook_button.click()
+    assert details.notebook_view in details.children
+    assert "hello from the step" in details.notebook_view.value
+    assert "<x>" not in details.notebook_view.value
+    details.notebook_button.click()
+    assert details.notebook_view not in details.children
+    details.show("<i>no run</i>")
+    assert details.children == (details._html,)
