@@ -64,15 +64,17 @@ def connect(pipeline: PipelineModel, producer: str, consumer: str, data_name: st
     data = next((o for o in src.outputs if o.name == data_name), None)
     if data is None:
         other = next((d for d in pipeline.data if d.name == data_name), None)
-        if other is not None:
-            writer = next((s.name for s in pipeline.steps if any(o is other for o in s.outputs)),
-                          None)
-            where = f"written by step {writer!r}" if writer else "already used in the pipeline"
-            raise PipelineError(f"PipelineData {data_name!r} is {where}; give this link another "
-                                f"name")
-        data = PipelineData(data_name, datastore=pipeline.workspace.get_default_datastore())
+        if other is not None and _writers(pipeline, other):
+            writer = _writers(pipeline, other)[0].name
+            raise PipelineError(f"PipelineData {data_name!r} is written by step {writer!r}; "
+                                f"give this link another name")
+        # read by steps whose producer was removed: the new producer mends them
+        data = other or PipelineData(data_name,
+                                     datastore=pipeline.workspace.get_default_datastore())
         src.outputs.append(data)
         data._add_producer(src)
+        if any(i is data for i in dst.inputs):
+            return data
     if any(i is data for i in dst.inputs):
         raise PipelineError(f"step {consumer!r} already reads {data_name!r} from {producer!r}")
     dst.inputs.append(data)
@@ -81,6 +83,36 @@ def connect(pipeline: PipelineModel, producer: str, consumer: str, data_name: st
 
 def _readers(pipeline: PipelineModel, data: PipelineData) -> list:
     return [s for s in pipeline.steps if any(i is data for i in s.input_data)]
+
+
+def _writers(pipeline: PipelineModel, data: PipelineData) -> list:
+    return [s for s in pipeline.steps if any(o is data for o in s.outputs)]
+
+
+def add_output(pipeline: PipelineModel, step_name: str, data_name: str) -> PipelineData:
+    """A PipelineData the step writes, whether or not a step reads it (a report, a model):
+    it is kept with the step run, and its files count for reuse."""
+    check_identifier(data_name, "PipelineData")
+    step = _step(pipeline, step_name)
+    other = next((d for d in pipeline.data if d.name == data_name), None)
+    if other is not None:
+        writer = next((s.name for s in _writers(pipeline, other)), None)
+        where = f"written by step {writer!r}" if writer else "read by another step"
+        raise PipelineError(f"PipelineData {data_name!r} is already {where}; choose another "
+                            f"name for this output")
+    data = PipelineData(data_name, datastore=pipeline.workspace.get_default_datastore())
+    step.outputs.append(data)
+    data._add_producer(step)
+    return data
+
+
+def append_arguments(pipeline: PipelineModel, step_name: str, arguments: list) -> None:
+    """More arguments at the end of a script's command line (text, or PipelineData)."""
+    step = _step(pipeline, step_name)
+    if not isinstance(step, PythonScriptStep):
+        raise PipelineError(f"step {step_name!r} is a notebook; notebooks take parameters, "
+                            f"not arguments")
+    step.arguments = [*step.arguments, *arguments]
 
 
 def remove_link(pipeline: PipelineModel, producer: str, consumer: str, data_name: str) -> None:
@@ -100,15 +132,12 @@ def _in_arguments(step: Step, data: PipelineData) -> bool:
 
 
 def remove_step(pipeline: PipelineModel, name: str) -> None:
-    """Remove a step and its links; consumers stop reading what only it wrote."""
+    """Remove a step. The steps that read what it wrote keep those inputs, now written by
+    no step: validation names them, and a link from another step (by the same name) mends
+    them."""
     step = _step(pipeline, name)
     pipeline.steps = [s for s in pipeline.steps if s is not step]
     step.unlink()
-    for out in step.outputs:
-        if out.producers:
-            continue
-        for reader in _readers(pipeline, out):
-            reader.inputs = [i for i in reader.inputs if i is not out]
 
 
 def clear(pipeline: PipelineModel) -> None:
@@ -206,3 +235,42 @@ def set_dependencies(pipeline: PipelineModel, step_name: str, patterns: list[str
     """Files (paths or globs) whose change must re-run the step, besides its code."""
     step = _step(pipeline, step_name)
     step.dependencies = [step._checked_dependency(p) for p in patterns if str(p).strip()]
+
+
+def repoint(pipeline: PipelineModel, step_name: str, source: str | os.PathLike,
+            keep_parameters: set[str] | None = None) -> Step:
+    """Point a step at another notebook or script (renamed, moved, or a new version): the
+    same name, links, reuse, retries, timeout and dependencies. Notebook parameters are kept
+    where their names are in `keep_parameters` (those the new notebook still declares; None:
+    all); a script's arguments are kept when it stays a script."""
+    old = _step(pipeline, step_name)
+    path = Path(source).expanduser().absolute()
+    if not path.is_file():
+        raise PipelineError(f"step {step_name!r}: {path} is not a file; pick a notebook "
+                            f"(.ipynb) or a script (.py) that exists")
+    new = step_for_source(path, step_name)
+    new.inputs, new.outputs = list(old.inputs), list(old.outputs)
+    new.allow_reuse, new.timeout, new.retries = old.allow_reuse, old.timeout, old.retries
+    new.dependencies = list(old.dependencies)
+    if isinstance(old, NotebookStep) and isinstance(new, NotebookStep):
+        new.parameters = {k: v for k, v in old.parameters.items()
+                          if keep_parameters is None or k in keep_parameters}
+    elif isinstance(old, PythonScriptStep) and isinstance(new, PythonScriptStep):
+        new.arguments = list(old.arguments)
+    elif isinstance(new, PythonScriptStep):
+        # a script learns its folders from arguments: keep every output passed to it
+        new.arguments = [x for o in old.outputs for x in (f"--{o.name}", o)]
+    old.unlink()
+    for out in new.outputs:
+        out._add_producer(new)
+    pipeline.steps = [new if s is old else s for s in pipeline.steps]
+    return new
+
+
+def drop_unwritten_inputs(pipeline: PipelineModel, step_name: str) -> list[str]:
+    """Stop reading PipelineData that no step of the pipeline writes; returns their names."""
+    step = _step(pipeline, step_name)
+    writers = {id(o) for s in pipeline.steps for o in s.outputs}
+    dropped = [i for i in step.input_data if id(i) not in writers]
+    step.inputs = [i for i in step.inputs if not any(i is d for d in dropped)]
+    return [d.name for d in dropped]

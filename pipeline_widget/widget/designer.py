@@ -21,9 +21,8 @@ from .links import LinkTool
 from .problems_view import problems_html
 from .properties import PropertiesPanel
 from .runs_panel import RunsPanel
+from .step_palette import StepPalette
 from .styles import legend_html
-
-SOURCE_SUFFIXES = (".ipynb", ".py")
 
 
 class PipelineDesigner(w.VBox):
@@ -61,7 +60,8 @@ class PipelineDesigner(w.VBox):
         self.canvas.on_pick(self._picked)
         self.message_line = w.HTML()
         self.message_line.add_class("pw-message")
-        self.properties = PropertiesPanel(lambda: self._pipeline, self.edit, self.say, self.select)
+        self.properties = PropertiesPanel(lambda: self._pipeline, self.edit, self.say, self.select,
+                                          lambda: self._message if self.message_is_error else "")
         self.runs_panel = RunsPanel(lambda: self._pipeline, self.canvas, self.say, experiment,
                                     WarmKernels(warm_kernels, warm_idle) if warm_kernels else None)
         self.run_button = self.runs_panel.run_button
@@ -80,16 +80,10 @@ class PipelineDesigner(w.VBox):
 
     # -- construction ------------------------------------------------------------------------
     def _build_controls(self) -> None:
-        self.step_source = w.Dropdown(description="source", options=self._sources(),
-                                      layout=w.Layout(width="280px"))
-        self.step_source.add_class("pw-step-source")
-        self.step_path = w.Text(placeholder="or any path to a .ipynb / .py",
-                                layout=w.Layout(width="220px"))
-        self.step_path.add_class("pw-step-path")
-        self.step_name = w.Text(description="name", placeholder="e.g. train model",
-                                layout=w.Layout(width="220px"))
-        self.step_name.add_class("pw-step-name")
-        self.add_button = self._button("Add step", "pw-add-step", self.add_step, icon="plus")
+        self.palette = StepPalette(lambda: self._pipeline, self.steps_dir, self.edit, self.say,
+                                   lambda: self.selected, self.select)
+        self.step_path, self.step_name = self.palette.path, self.palette.name
+        self.add_button = self.palette.add_button
         self.links = LinkTool(lambda: self._pipeline, self.canvas, self.edit, self.say,
                               lambda: self.selected)
         self.connect_button, self.data_name = self.links.button, self.links.data_name
@@ -115,8 +109,7 @@ class PipelineDesigner(w.VBox):
         side = w.VBox([self.properties, w.HTML("<b>step details</b>"), self.runs_panel.details],
                       layout=w.Layout(width="40%", min_width="300px", overflow="auto"))
         self.children = [
-            w.HBox([self.step_source, self.step_path, self.step_name, self.add_button],
-                   layout=w.Layout(flex_flow="row wrap")),
+            self.palette,
             w.HBox([self.connect_button, self.data_name, self.remove_button, self.undo_button,
                     self.validate_button, self.refresh_button, self.relayout_button,
                     self.clear_button],
@@ -136,21 +129,9 @@ class PipelineDesigner(w.VBox):
         button.on_click(lambda _: handler())
         return button
 
-    def _sources(self) -> list[tuple[str, str]]:
-        if not self.steps_dir.is_dir():
-            return []
-        files = sorted(p for p in self.steps_dir.iterdir()
-                       if p.suffix in SOURCE_SUFFIXES and p.is_file())
-        return [(p.name, str(p)) for p in files]
-
     def refresh_sources(self) -> None:
-        """Offer the notebooks and scripts now in steps_dir, keeping the current choice."""
-        options = self._sources()
-        if tuple(options) != tuple(self.step_source.options):
-            current = self.step_source.value
-            self.step_source.options = options
-            if current in {v for _, v in options}:
-                self.step_source.value = current
+        """Offer the notebooks and scripts now in steps_dir."""
+        self.palette.refresh()
 
     def _default_path(self) -> Path:
         if self._pipeline.path is not None:
@@ -210,7 +191,7 @@ class PipelineDesigner(w.VBox):
         if self.selected and not self._exists(self.selected):
             self.select(None)
         self.properties.refresh()
-        self.refresh_sources()
+        self.palette.refresh()
 
     def _stale(self) -> dict[str, str]:
         """Step -> why the next run would run it (status(), the run's own reasons); nothing
@@ -257,6 +238,7 @@ class PipelineDesigner(w.VBox):
         """Select a step ("node", name) or a link ("edge", id), or nothing (None)."""
         self.selected = selected
         self.canvas.mark(selected[1] if selected else None, "picked")
+        self.palette.refresh()
         if selected is None:
             self.properties.show_nothing()
             self.runs_panel.show_nothing()
@@ -272,27 +254,9 @@ class PipelineDesigner(w.VBox):
 
     # -- toolbar actions -----------------------------------------------------------------------
     def add_step(self, source: str | os.PathLike | None = None, name: str | None = None) -> bool:
-        """Add a step for the chosen (or given) notebook or script, named as typed."""
-        source = source or self.step_path.value.strip() or self.step_source.value
-        if not source:
-            self.say(f"pick a notebook or script (none found in {self.steps_dir})", error=True)
-            return False
-        name = (name if name is not None else self.step_name.value).strip() or \
-            self._suggest_step_name(Path(source))
-        if self.edit(f"add step {name!r}", lambda: editing.add_step(self._pipeline, source, name)):
-            self.say(f"added step {name!r}")
-            self.step_name.value = ""
-            self.select(("node", name))
-            return True
-        return False
-
-    def _suggest_step_name(self, source: Path) -> str:
-        base = source.stem.replace("_", " ").strip() or "step"
-        taken = {s.name for s in self._pipeline.steps}
-        name, n = base, 2
-        while name in taken:
-            name, n = f"{base} {n}", n + 1
-        return name
+        """Add a step for `source` (or the path typed), named as typed; linked after the
+        selected step when the palette's box is ticked."""
+        return self.palette.add(source, name)
 
     @property
     def connect_from(self) -> str | None:
@@ -313,8 +277,13 @@ class PipelineDesigner(w.VBox):
             return False
         kind, eid = self.selected
         if kind == "node":
+            readers = [s.name for s in self._pipeline.steps
+                       if any(i.producers == [self._pipeline.step(eid)]
+                              for i in s.input_data)]
             ok = self.edit(f"remove step {eid!r}", lambda: editing.remove_step(self._pipeline, eid))
-            what = f"step {eid!r}"
+            what = f"step {eid!r}" + (
+                f"; {', '.join(map(repr, readers))} now read data that no step writes: link a "
+                f"step that writes it, or drop it in the step's panel" if readers else "")
         else:
             d = self.canvas.edge(eid).data
             ok = self.edit(f"remove link {d['data']!r}", lambda: editing.remove_link(
@@ -413,9 +382,13 @@ class PipelineDesigner(w.VBox):
 
 
 def _guess_steps_dir(pipeline: Pipeline) -> Path:
+    """The first step's folder; else a `steps/` folder here or at the project's root."""
     for step in pipeline.steps:
         return step.source.parent
-    return Path("steps").absolute() if Path("steps").is_dir() else Path.cwd()
+    for folder in (Path("steps").absolute(), pipeline.workspace.path / "steps"):
+        if folder.is_dir():
+            return folder
+    return Path.cwd()
 
 
 def _relative(path: Path) -> Path:

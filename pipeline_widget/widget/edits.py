@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from ..core import PipelineError, editing
 from ..core.names import suggest_identifier
+from ..core.script_source import named_inputs, script_options
 from ..core.validation import Problem
 from ..run import Pipeline, notebook_parameters
 
@@ -127,3 +128,48 @@ def link_name(pipeline: Pipeline, producer: str, consumer: str) -> str:
             if name not in taken:
                 return name
     return default_data_name(pipeline, producer)
+
+
+def pass_output(pipeline: Pipeline, step_name: str, data_name: str) -> str | None:
+    """A script learns its output folder from an argument: when its arguments do not pass
+    `data_name` yet, pass it to the option its source declares for it (one named like the
+    data, else the first whose help says it is written). Returns the option, or None."""
+    step = pipeline.step(step_name)
+    if step.takes_parameters:
+        return None
+    data = next(o for o in step.outputs if o.name == data_name)
+    if any(a is data for a in step.passed_references()):
+        return None
+    used = {a for a in getattr(step, "arguments", []) if isinstance(a, str)}
+    options = [o for o in script_options(step.source) if o.flag not in used]
+    chosen = next((o for o in options if o.dest == data_name), None) or \
+        next((o for o in options if o.is_output), None)
+    if chosen is None:
+        return None
+    editing.append_arguments(pipeline, step_name, [chosen.flag, data])
+    return chosen.flag
+
+
+def dataset_input_guess(pipeline: Pipeline, step_name: str) -> str:
+    """The name a new dataset input of the step should have: one its script looks up in
+    `input_datasets` and that it does not get yet; else a free notebook parameter without a
+    default."""
+    step = pipeline.step(step_name)
+    have = {i.name for i in step.inputs}
+    if not step.takes_parameters:
+        return next((n for n in named_inputs(step.source) if n not in have), "")
+    return next((p.name for p in _free_parameters(step) if p.default is None), "")
+
+
+def output_suggestions(pipeline: Pipeline, step_name: str) -> list[str]:
+    """Names for an output of the step, best first: a notebook's free parameters whose help
+    says they are written (or that hold a folder name), or a script's output options."""
+    step = pipeline.step(step_name)
+    taken = {d.name for d in pipeline.data}
+    if step.takes_parameters:
+        free = [p for p in _free_parameters(step) if p.name not in taken]
+        said = [p.name for p in free if any(w in p.help.lower() for w in ("output", "write"))]
+        return said + [p.name for p in free if isinstance(p.default, str) and p.name not in said]
+    used = {a for a in getattr(step, "arguments", []) if isinstance(a, str)}
+    return [o.dest for o in script_options(step.source)
+            if o.is_output and o.flag not in used and o.dest not in taken]

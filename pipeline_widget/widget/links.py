@@ -82,11 +82,16 @@ class LinkTool:
     def connect(self, producer: str, consumer: str, data_name: str | None = None) -> bool:
         """Link two steps by a PipelineData (the producer's own if it has one by that name)."""
         data_name = data_name or edits.default_data_name(self._pipeline(), producer)
-        if self._edit(f"connect {producer!r} -> {consumer!r}",
-                      lambda: editing.connect(self._pipeline(), producer, consumer, data_name)):
+        passed: list[str | None] = []
+
+        def link() -> None:
+            editing.connect(self._pipeline(), producer, consumer, data_name)
+            passed.append(edits.pass_output(self._pipeline(), producer, data_name))
+        if self._edit(f"connect {producer!r} -> {consumer!r}", link):
             self._by_person = False   # the next Connect offers a fresh default
+            how = f" (passed to it as {passed[0]})" if passed and passed[0] else ""
             self._say(f"{consumer!r} now reads PipelineData {data_name!r} written by "
-                      f"{producer!r}")
+                      f"{producer!r}{how}")
             return True
         return False
 

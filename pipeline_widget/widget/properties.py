@@ -2,6 +2,7 @@
 or the selected link (its PipelineData name). Every change goes through the designer's edit."""
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 from typing import Any, Callable
@@ -12,16 +13,19 @@ from ..core import PipelineError, PipelineParameter, editing
 from ..run import Pipeline, notebook_parameters
 from .elements import edge_id
 from .parameters import parse, show
+from .step_data import StepData
 
 Edit = Callable[[str, Callable[[], Any]], bool]
 
 
 class PropertiesPanel(w.VBox):
     def __init__(self, pipeline: Callable[[], Pipeline], edit: Edit, say: Callable[..., None],
-                 select: Callable[[tuple[str, str]], None]) -> None:
+                 select: Callable[[tuple[str, str]], None],
+                 last_error: Callable[[], str] = lambda: "") -> None:
         super().__init__(layout=w.Layout(width="100%"))
         self.add_class("pw-properties")
         self._pipeline, self._edit, self._say, self._select = pipeline, edit, say, select
+        self._last_error = last_error
         self._shown: tuple | None = None  # what the fields were built for
         self.step_name: str | None = None
         self.link: tuple[str, str, str] | None = None
@@ -36,12 +40,14 @@ class PropertiesPanel(w.VBox):
         self.retries_field.add_class("pw-prop-retries")
         self.retries_field.observe(self._retries, "value")
         self.fields: dict[str, w.Text] = {}
-        self.dataset_pick = w.Dropdown(description="dataset", options=[])
-        self.dataset_pick.add_class("pw-dataset")
-        self.dataset_as = w.Text(description="as", placeholder="raw_data")
-        self.dataset_add = w.Button(description="Add dataset input")
-        self.dataset_add.add_class("pw-add-dataset")
-        self.dataset_add.on_click(self._add_dataset)
+        self.data_rows = StepData(pipeline, edit, say)
+        self.source_field = w.Text(description="source", continuous_update=False,
+                                   layout=w.Layout(width="95%"))
+        self.source_field.add_class("pw-prop-source")
+        self.source_field.observe(self._repoint, "value")
+        # field key -> (the text typed there, why it was refused): kept until it is mended
+        self.errors: dict[str, tuple[str, str]] = {}
+        self._error_labels: dict[str, w.HTML] = {}
         self._quiet = False
         self.show_nothing()
 
@@ -54,7 +60,7 @@ class PropertiesPanel(w.VBox):
         pipeline = self._pipeline()
         step = pipeline.step(name)
         if self.step_name != name:
-            self.dataset_as.value = ""   # a name typed for another step is not this one's
+            self.errors, self._error_labels = {}, {}
         self.step_name, self.link, self._shown = name, None, _signature(step)
         self._quiet = True
         try:
@@ -62,22 +68,20 @@ class PropertiesPanel(w.VBox):
             self.name_field.value = step.name
             self.reuse_box.value = step.allow_reuse
             self.retries_field.value = step.retries or 0
+            self.source_field.value = _relative_to(str(step.source), Path.cwd())
         finally:
             self._quiet = False
+        self._keep_typed("name", self.name_field)
+        self._keep_typed("source", self.source_field)
         source = step.source
         rows: list[w.Widget] = [
             w.HTML(f"<b>{type(step).__name__}</b> <code>{source.name}</code>"),
-            self.name_field, w.HBox([self.reuse_box, self.retries_field])]
+            self._with_error("name", self.name_field),
+            w.HBox([self.reuse_box, self.retries_field])]
         rows += self._parameter_rows(step)
-        rows.append(self._dependencies_row(step))
-        datasets = sorted(pipeline.workspace.datasets)
-        if datasets:
-            if tuple(self.dataset_pick.options) != tuple(datasets):
-                self.dataset_pick.options = datasets
-            if self.dataset_pick.value not in datasets:
-                self.dataset_pick.value = datasets[0]
-            rows += [w.HTML("<b>named dataset input</b>"),
-                     w.HBox([self.dataset_pick, self.dataset_as, self.dataset_add])]
+        self.data_rows.show(name)
+        rows += [self.data_rows, self._dependencies_row(step),
+                 self._with_error("source", self.source_field)]
         self.children = rows
 
     def show_link(self, producer: str, consumer: str, data: str) -> None:
@@ -113,18 +117,25 @@ class PropertiesPanel(w.VBox):
                 self.fields["arguments"].value = editing.arguments_text(step)  # type: ignore[arg-type]
         finally:
             self._quiet = False
+        for key in self.errors:       # what was typed and refused stays in its field
+            field = self._field(key)
+            if field is not None:
+                self._keep_typed(key, field)
+        self.data_rows.show(step.name)
 
     def _parameter_rows(self, step) -> list[w.Widget]:
         self.fields = {}
         if not step.takes_parameters:
             field = w.Text(description="arguments", value=editing.arguments_text(step),
-                           continuous_update=False, placeholder="--folder {prepped}",
+                           continuous_update=False, placeholder="e.g. --folder {prepped}",
                            layout=w.Layout(width="95%"))
             field.add_class("pw-arguments")
             field.observe(lambda change: self._set_arguments(change["new"]), "value")
             self.fields = {"arguments": field}
-            return [field, w.HTML("<small>{name}: the path of the step's input or output "
-                                  "<i>name</i>, or the pipeline parameter <i>name</i></small>")]
+            self._keep_typed("arguments", field)
+            return [self._with_error("arguments", field),
+                    w.HTML("<small>{name}: the path of the step's input or output "
+                           "<i>name</i>, or the pipeline parameter <i>name</i></small>")]
         try:
             found = notebook_parameters(step.source)
         except (OSError, PipelineError) as err:
@@ -141,8 +152,10 @@ class PropertiesPanel(w.VBox):
             field.value = _field_text(step.parameters.get(p.name, _UNSET))
             field.observe(lambda change, p=p: self._set_parameter(p, change["new"]), "value")
             self.fields[p.name] = field
+            self._keep_typed(f"param:{p.name}", field)
             hint = f"{p.type_name or 'any'}" + (f" - {p.help}" if p.help else "")
             rows.append(w.HBox([field, w.HTML(f"<small>{hint}</small>")]))
+            rows.append(self._error_line(f"param:{p.name}"))
         if rows:
             rows.insert(0, w.HTML("<b>parameters</b> (empty: the notebook's default; "
                                   "<code>=name</code>: the pipeline parameter <i>name</i>)"))
@@ -156,7 +169,8 @@ class PropertiesPanel(w.VBox):
         pipeline = self._pipeline()
         if self.step_name:
             old = self.step_name
-            if self._edit(f"rename step {old!r}", lambda: editing.rename_step(pipeline, old, new)):
+            if self._done("name", change["new"], self._edit(
+                    f"rename step {old!r}", lambda: editing.rename_step(pipeline, old, new))):
                 self._select(("node", new))
                 self._say(f"renamed step {old!r} to {new!r}")
         elif self.link:
@@ -183,9 +197,10 @@ class PropertiesPanel(w.VBox):
     def _set_parameter(self, p, text: str) -> None:
         if self._quiet or not self.step_name:
             return
-        name, pipeline = self.step_name, self._pipeline()
+        name, pipeline, key = self.step_name, self._pipeline(), f"param:{p.name}"
         if not text.strip():
-            if self._edit(f"clear {p.name}", lambda: editing.clear_parameter(pipeline, name, p.name)):
+            if self._done(key, text, self._edit(
+                    f"clear {p.name}", lambda: editing.clear_parameter(pipeline, name, p.name))):
                 self._say(f"step {name!r}: {p.name} is the notebook's default again")
             return
         try:
@@ -195,16 +210,76 @@ class PropertiesPanel(w.VBox):
                 value = parse(text, p.type_name, f"parameter {p.name!r} of step {name!r}")
         except PipelineError as err:
             self._say(str(err), error=True)
+            self._done(key, text, False)
             return
-        if self._edit(f"set {p.name}", lambda: editing.set_parameter(pipeline, name, p.name, value)):
+        if self._done(key, text, self._edit(
+                f"set {p.name}", lambda: editing.set_parameter(pipeline, name, p.name, value))):
             self._say(f"step {name!r}: {p.name} = {value!r}")
 
     def _set_arguments(self, text: str) -> None:
         if self._quiet or not self.step_name:
             return
         name, pipeline = self.step_name, self._pipeline()
-        if self._edit(f"arguments of {name!r}", lambda: editing.set_arguments(pipeline, name, text)):
+        if self._done("arguments", text, self._edit(
+                f"arguments of {name!r}", lambda: editing.set_arguments(pipeline, name, text))):
             self._say(f"step {name!r}: arguments {text}")
+
+    def _repoint(self, change) -> None:
+        """Point the step at another notebook or script, keeping its links and the
+        parameters the new notebook still declares."""
+        if self._quiet or not self.step_name:
+            return
+        name, pipeline, text = self.step_name, self._pipeline(), change["new"].strip()
+        source = Path(text).expanduser()
+        try:
+            keep = {p.name for p in notebook_parameters(source)} \
+                if source.suffix == ".ipynb" and source.is_file() else None
+        except (OSError, PipelineError):
+            keep = None
+        if self._done("source", change["new"], self._edit(
+                f"repoint {name!r}", lambda: editing.repoint(pipeline, name, source, keep))):
+            self._say(f"step {name!r} now runs {source.name}; its links are kept")
+
+    # -- refused edits: the typed text stays, with the reason beside it ---------------------
+    def _done(self, key: str, typed: str, ok: bool) -> bool:
+        """After an edit of field `key`: forget its error, or keep what was typed and say why
+        it was refused beside it (the message line says it too)."""
+        if ok:
+            self.errors.pop(key, None)
+        else:
+            self.errors[key] = (typed, self._last_error())
+            field = self._field(key)
+            if field is not None:
+                self._keep_typed(key, field)
+        self._error_line(key)
+        return ok
+
+    def _field(self, key: str) -> w.Text | None:
+        if key.startswith("param:"):
+            return self.fields.get(key[len("param:"):])
+        return {"name": self.name_field, "source": self.source_field}.get(key) or \
+            self.fields.get(key)
+
+    def _keep_typed(self, key: str, field: w.Text) -> None:
+        if key in self.errors:
+            self._quiet = True
+            try:
+                field.value = self.errors[key][0]
+            finally:
+                self._quiet = False
+
+    def _error_line(self, key: str) -> w.HTML:
+        """The label beside field `key` (kept, so that showing an error moves no focus)."""
+        label = self._error_labels.get(key)
+        if label is None:
+            label = self._error_labels[key] = w.HTML()
+            label.add_class("pw-field-error")
+        label.value = (f"<span style='color:#b00'>&#9888; {html.escape(self.errors[key][1])}"
+                       f"</span>" if key in self.errors else "")
+        return label
+
+    def _with_error(self, key: str, field: w.Widget) -> w.Widget:
+        return w.VBox([field, self._error_line(key)])
 
     def _dependencies_row(self, step) -> w.Widget:
         """Files (globs, comma-separated) whose change re-runs the step, besides its code."""
@@ -227,21 +302,6 @@ class PropertiesPanel(w.VBox):
         if self._edit(f"dependencies of {name!r}",
                       lambda: editing.set_dependencies(pipeline, name, patterns)):
             self._say(f"step {name!r}: dependencies {text or '(none)'}")
-
-    def _add_dataset(self, _=None) -> None:
-        if not self.step_name or not self.dataset_pick.value:
-            self._say("pick a registered dataset first", error=True)
-            return
-        name, pipeline = self.step_name, self._pipeline()
-        dataset_name = self.dataset_pick.value
-        as_name = self.dataset_as.value.strip() or dataset_name
-
-        def add() -> None:
-            from ..core import Dataset
-            editing.add_dataset_input(pipeline, name, Dataset.get_by_name(pipeline.workspace,
-                                                                        dataset_name), as_name)
-        if self._edit(f"dataset input {as_name!r}", add):
-            self._say(f"step {name!r} reads dataset {dataset_name!r} as {as_name!r}")
 
 
 def _signature(step) -> tuple:

@@ -21,11 +21,26 @@ def test_connect_registers_the_producer_and_remove_link_forgets_it(ws, nb):
     assert data.producers == [] and p.step("a").outputs == []
 
 
-def test_removing_a_step_takes_its_links_with_it(ws, nb):
-    p = Pipeline(ws, [NotebookStep("a", nb), NotebookStep("b", nb)])
+def test_removing_a_middle_step_leaves_its_reader_with_an_input_nobody_writes(ws, nb):
+    p = Pipeline(ws, [NotebookStep("a", nb), NotebookStep("b", nb), NotebookStep("c", nb)])
     editing.connect(p, "a", "b", "table")
-    editing.remove_step(p, "a")
-    assert p.step("b").inputs == [] and p.validate() == []
+    editing.connect(p, "b", "c", "scores")
+    editing.remove_step(p, "b")
+    assert [i.name for i in p.step("c").inputs] == ["scores"]
+    assert [(q.code, q.steps) for q in p.validate()] == [("unproduced_data", ("c",))]
+    assert p.step("a").outputs == [] or p.step("a").outputs[0].name == "table"
+    editing.connect(p, "a", "c", "scores")       # mended by a link of the same name
+    assert p.validate() == [] and p.step("c").inputs[0].producers == [p.step("a")]
+
+
+def test_an_output_no_step_reads_can_be_declared(ws, nb):
+    p = Pipeline(ws, [NotebookStep("a", nb), NotebookStep("b", nb)])
+    editing.add_output(p, "a", "report")
+    assert [o.name for o in p.step("a").outputs] == ["report"] and p.validate() == []
+    with pytest.raises(PipelineError, match="already written by step 'a'"):
+        editing.add_output(p, "b", "report")
+    with pytest.raises(PipelineError, match="PipelineData"):
+        editing.add_output(p, "b", "not a name")
 
 
 def test_a_step_defined_again_replaces_the_old_one_as_producer(ws, nb):

@@ -32,11 +32,18 @@ def click_edge(designer: PipelineDesigner, producer: str, consumer: str, data: s
         {"widget": "edge", "event": "click", "data": element_json("edge", dict(edge.data))}, [])
 
 
-def add_step(designer: PipelineDesigner, file_name: str, name: str) -> None:
-    """Pick `file_name` in the source dropdown, type the name, press Add step."""
-    designer.step_source.value = dict(designer.step_source.options)[file_name]
+def source_buttons(designer: PipelineDesigner) -> dict:
+    """File name -> its button in the palette."""
+    designer.refresh_sources()
+    return {b.description: b for b in designer.palette.buttons.children[1:]}
+
+
+def add_step(designer: PipelineDesigner, file_name: str, name: str, after: bool = False) -> None:
+    """Type the name, click `file_name` in the palette (linked after the selected step only
+    when `after`)."""
+    designer.palette.after.value = after
     designer.step_name.value = name
-    designer.add_button.click()
+    source_buttons(designer)[file_name].click()
 
 
 def link(designer: PipelineDesigner, producer: str, consumer: str, data: str | None = None) -> None:

@@ -12,14 +12,13 @@ from pipeline_widget import (
 )
 from pipeline_widget.run import Pipeline
 
-from .conftest import add_step, click, click_edge, draw_fan_out, link, model
+from .conftest import add_step, click, click_edge, draw_fan_out, link, model, source_buttons
 
 
 def test_open_three_ways(ws, steps_dir, seed_copy, project):
     empty = PipelineDesigner(workspace=ws, steps_dir=steps_dir)
     assert empty.pipeline.steps == [] and empty.pipeline.workspace == ws
-    assert [label for label, _ in empty.step_source.options] == [
-        "fail.ipynb", "sink.ipynb", "source.ipynb", "tool.py"]
+    assert list(source_buttons(empty)) == ["fail.ipynb", "sink.ipynb", "source.ipynb", "tool.py"]
     assert "pw-designer" in empty._dom_classes
 
     built = Pipeline.load(seed_copy, workspace=ws)
@@ -261,15 +260,20 @@ def test_retries_field(designer):
     assert designer.pipeline.step("make").retries is None
 
 
-def test_remove_step_takes_its_links(designer):
+def test_remove_step_takes_its_links_and_says_who_lost_an_input(designer):
     draw_fan_out(designer)
     click(designer, "make")
     designer.remove_button.click()
     assert [s.name for s in designer.pipeline.steps] == ["one", "two"]
-    assert all(s.inputs == [] for s in designer.pipeline.steps)
     assert sorted(designer.canvas.node_ids) == ["one", "two"] and designer.canvas.edge_list == []
-    assert designer.selected is None and designer.message == "removed step 'make'"
-    assert designer.pipeline.validate() == []
+    assert designer.selected is None and designer.message.startswith("removed step 'make'")
+    assert "'one', 'two'" in designer.message and "no step writes" in designer.message
+    assert [p.code for p in designer.problems] == ["unproduced_data"]
+    assert "no step writes it" in designer.problem_list.value
+    click(designer, "one")
+    designer.properties.data_rows.drop_unwritten.click()   # or link a step that writes 'out'
+    assert designer.pipeline.step("one").inputs == []
+    assert designer.pipeline.step("two").inputs != []
 
 
 def test_remove_link_keeps_the_other_reader(designer):
@@ -334,9 +338,9 @@ def test_panels_follow_the_model_after_remove_and_between_steps(designer):
     draw_fan_out(designer)
     click(designer, "one")
     assert "one" in designer.step_details.value
-    designer.properties.dataset_as.value = "raw_for_one"
+    designer.properties.data_rows.dataset_as.value = "raw_for_one"
     click(designer, "two")
-    assert designer.properties.dataset_as.value == ""   # typed for 'one', not for 'two'
+    assert designer.properties.data_rows.dataset_as.value == ""   # typed for 'one', not for 'two'
     designer.remove_button.click()
     assert "two" not in designer.step_details.value     # the removed step's details go
     assert all(b.disabled for b in designer.runs_panel.part_buttons.values())

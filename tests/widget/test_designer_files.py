@@ -47,13 +47,13 @@ def test_dataset_input_from_the_registered_datasets(designer, project):
     Dataset.Tabular.from_delimited_files(project / "raw.csv").register(designer.workspace, "raw")
     add_step(designer, "sink.ipynb", "read")
     click(designer, "read")
-    assert designer.properties.dataset_pick.options == ("raw",)
-    designer.properties.dataset_as.value = "raw_rows"
-    designer.properties.dataset_add.click()
+    assert [v for _, v in designer.properties.data_rows.dataset_pick.options] == ["raw"]
+    designer.properties.data_rows.dataset_as.value = "raw_rows"
+    designer.properties.data_rows.dataset_add.click()
     ds = designer.pipeline.step("read").named_datasets
     assert [d.name for d in ds] == ["raw_rows"] and ds[0].dataset.name == "raw"
     assert "raw_rows" in designer.canvas.node("read").data["label"]
-    designer.properties.dataset_add.click()  # the same name twice is refused
+    designer.properties.data_rows.dataset_add.click()  # the same name twice is refused
     assert "two inputs or outputs named 'raw_rows'" in designer.message
     assert len(designer.pipeline.step("read").named_datasets) == 1
 
@@ -109,7 +109,7 @@ def test_pipeline_from_code_to_canvas_and_back(ws, steps_dir, project):
 
 def test_hooks_are_on_the_controls(designer):
     hooks = {"pw-designer": designer, "pw-canvas": designer.canvas,
-             "pw-step-source": designer.step_source, "pw-step-name": designer.step_name,
+             "pw-palette": designer.palette, "pw-step-name": designer.step_name,
              "pw-add-step": designer.add_button, "pw-connect": designer.connect_button,
              "pw-data-name": designer.data_name, "pw-remove": designer.remove_button,
              "pw-validate": designer.validate_button, "pw-problems": designer.problem_list,
@@ -181,11 +181,13 @@ def test_after_a_link_the_next_connect_offers_a_fresh_name(designer):
 def test_new_files_in_steps_dir_are_offered_after_an_edit(designer, steps_dir):
     from tests.conftest import write_notebook
 
-    designer.step_source.value = dict(designer.step_source.options)["sink.ipynb"]
+    from .conftest import source_buttons
+
     write_notebook(steps_dir / "added.ipynb", "a = 1", "pass")
     designer.validate_button.click()
-    assert "added.ipynb" in dict(designer.step_source.options)
-    assert designer.step_source.value == str(steps_dir / "sink.ipynb")  # choice kept
+    assert "added.ipynb" in {b.description for b in designer.palette.buttons.children[1:]}
+    source_buttons(designer)["added.ipynb"].click()
+    assert designer.pipeline.steps[-1].source == steps_dir / "added.ipynb"
 
 
 def test_dependencies_typed_in_the_properties_panel_reach_the_model(designer, steps_dir):

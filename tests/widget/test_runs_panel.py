@@ -90,7 +90,6 @@ def test_failed_run_shows_the_error_and_the_canvas_stays_usable(designer):
 
 def test_cancel_stops_the_run(designer, steps_dir):
     write_notebook(steps_dir / "slow.ipynb", "x = 1", "import time\ntime.sleep(120)")
-    designer.step_source.options = designer._sources()
     add_step(designer, "slow.ipynb", "slow")
     add_step(designer, "sink.ipynb", "after")
     link(designer, "slow", "after", "late")
@@ -145,7 +144,6 @@ def test_loading_another_pipeline_during_a_run(designer, steps_dir, project):
     designer.save_button.click()
     designer.clear_button.click()
     write_notebook(steps_dir / "slow.ipynb", "x = 1", "import time\ntime.sleep(120)")
-    designer.step_source.options = designer._sources()
     add_step(designer, "slow.ipynb", "slow")
     running = threading.Event()
     designer.canvas.node("slow").observe(

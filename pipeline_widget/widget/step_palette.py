@@ -1,0 +1,110 @@
+"""Adding steps: one button per notebook or script of the steps folder (a click adds it), a
+field for any other path, the name to give it, and whether it follows the selected step (a
+link by the name both ends can use, see edits.link_name)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+import ipywidgets as w
+
+from ..core import editing
+from ..run import Pipeline
+from . import edits
+
+SOURCE_SUFFIXES = (".ipynb", ".py")
+MAX_BUTTONS = 24
+
+
+class StepPalette(w.VBox):
+    def __init__(self, pipeline: Callable[[], Pipeline], steps_dir: Path,
+                 edit: Callable[[str, Callable[[], Any]], bool], say: Callable[..., None],
+                 selected: Callable[[], tuple[str, str] | None],
+                 select: Callable[[tuple[str, str]], None]) -> None:
+        super().__init__()
+        self.add_class("pw-palette")
+        self._pipeline, self._edit, self._say = pipeline, edit, say
+        self._selected, self._select = selected, select
+        self.steps_dir = steps_dir
+        self.buttons = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.path = w.Text(placeholder="or any path to a .ipynb / .py",
+                           layout=w.Layout(width="220px"))
+        self.path.add_class("pw-step-path")
+        self.name = w.Text(description="name", placeholder="e.g. train model",
+                           layout=w.Layout(width="220px"))
+        self.name.add_class("pw-step-name")
+        self.after = w.Checkbox(value=True, indent=False, description="after the selected step",
+                                layout=w.Layout(width="auto"))
+        self.after.add_class("pw-add-after")
+        self.add_button = w.Button(description="Add step", icon="plus")
+        self.add_button.add_class("pw-add-step")
+        self.add_button.on_click(lambda _: self.add())
+        self.children = [self.buttons,
+                         w.HBox([self.path, self.name, self.add_button, self.after],
+                                layout=w.Layout(flex_flow="row wrap"))]
+        self.refresh()
+
+    def sources(self) -> list[Path]:
+        if not self.steps_dir.is_dir():
+            return []
+        return sorted(p for p in self.steps_dir.iterdir()
+                      if p.suffix in SOURCE_SUFFIXES and p.is_file())
+
+    def refresh(self) -> None:
+        """One button per source now in the steps folder; the checkbox names the step a new
+        one would follow."""
+        files = self.sources()
+        if [b.tooltip for b in self.buttons.children] != [str(f) for f in files[:MAX_BUTTONS]]:
+            buttons = []
+            for f in files[:MAX_BUTTONS]:
+                button = w.Button(description=f.name, tooltip=str(f),
+                                  icon="book" if f.suffix == ".ipynb" else "file-code-o",
+                                  layout=w.Layout(width="auto"))
+                button.add_class("pw-add-source")
+                button.on_click(lambda _, f=f: self.add(f))
+                buttons.append(button)
+            label = w.HTML(f"<b>add a step</b> from <code>{self.steps_dir.name}/</code>:"
+                           if files else f"<i>no notebook or script in {self.steps_dir}</i>")
+            self.buttons.children = [label, *buttons]
+        picked = self._selected()
+        self.after.description = (f"after '{picked[1]}'" if picked and picked[0] == "node"
+                                  else "after the selected step")
+
+    def add(self, source: str | os.PathLike | None = None, name: str | None = None) -> bool:
+        """Add a step for `source` (or the path typed), named as typed (or after its file),
+        linked after the selected step when that box is ticked."""
+        source = source or self.path.value.strip()
+        if not source:
+            self._say("click a notebook or script above, or type a path", error=True)
+            return False
+        name = (name if name is not None else self.name.value).strip() or \
+            self.suggest_name(Path(source))
+        picked = self._selected()
+        after = picked[1] if self.after.value and picked and picked[0] == "node" else None
+        linked: list[str] = []
+        pipeline = self._pipeline()
+
+        def add() -> None:
+            editing.add_step(pipeline, source, name)
+            if after is not None and after in {s.name for s in pipeline.steps}:
+                data = edits.link_name(pipeline, after, name)
+                editing.connect(pipeline, after, name, data)
+                passed = edits.pass_output(pipeline, after, data)
+                linked.append(f"; it reads {data!r} from {after!r}" +
+                              (f" (passed to it as {passed})" if passed else ""))
+        if not self._edit(f"add step {name!r}", add):
+            return False
+        self._say(f"added step {name!r}{''.join(linked)}")
+        self.name.value = ""
+        self.path.value = ""
+        self._select(("node", name))
+        return True
+
+    def suggest_name(self, source: Path) -> str:
+        base = source.stem.replace("_", " ").strip() or "step"
+        taken = {s.name for s in self._pipeline().steps}
+        name, n = base, 2
+        while name in taken:
+            name, n = f"{base} {n}", n + 1
+        return name
