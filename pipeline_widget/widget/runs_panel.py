@@ -272,7 +272,7 @@ class RunsPanel(w.VBox):
             if event.status.is_terminal:
                 run = self.live
                 self._running(False)
-                self._say(f"run {run.id} {event.status.value}",
+                self._say(f"run {run.id} {event.status.value}{_what_ran(run)}",
                           error=event.status != Status.FINISHED)
                 self.refresh_runs()
                 if self.on_end is not None:
@@ -358,3 +358,18 @@ def _experiment_for(name: str) -> str:
         return check_experiment_name(name)
     except PipelineError:
         return experiment_name_for(name)
+
+
+def _what_ran(run: PipelineRun) -> str:
+    """What a person wants to know first after a run: which steps were reused, which ran
+    and why."""
+    try:
+        steps = run.get_steps()
+    except (PipelineError, OSError, RuntimeError):
+        return ""
+    reused = [s.name for s in steps if s.is_reused]
+    ran = [s.name + (f" ({'; '.join(s.why_not_reused)})" if s.why_not_reused else "")
+           for s in steps if s.start_time is not None and not s.is_reused]
+    parts = ([f"reused: {', '.join(reused)}"] if reused else []) + \
+        ([f"ran: {', '.join(ran)}"] if ran else [])
+    return (" - " + ". ".join(parts)) if parts else ""
