@@ -167,6 +167,16 @@ class PipelineCanvas(CytoscapeWidget):
                 node.data = {**node.data, "status": status,
                              "display": display_label(node.data.get("label", step), status)}
 
+    def tick(self, elapsed: dict[str, float]) -> None:
+        """Running steps show how long they have been running (step -> seconds)."""
+        with self._lock:
+            for step, seconds in elapsed.items():
+                node = self._nodes.get(step)
+                if node is None or node.data.get("status") != Status.RUNNING.value:
+                    continue
+                shown = display_label(node.data.get("label", step), Status.RUNNING.value)
+                node.data = {**node.data, "display": f"{shown} {seconds:.0f} s"}
+
     def set_statuses(self, statuses: dict[str, str]) -> None:
         with self._lock:
             for name in self._nodes:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import threading
+import time
 from typing import Any, Callable, Sequence
 
 import ipywidgets as w
@@ -23,6 +24,7 @@ from .canvas import PipelineCanvas
 from .compare_view import plot_svg, table_html
 from .details import StepDetails, step_html
 from .parameters import parse, show
+from .timeline_view import gantt_svg
 
 NO_RUN = "(no run chosen)"
 
@@ -74,6 +76,9 @@ class RunsPanel(w.VBox):
         self.plot.add_class("pw-plot")
         self._summaries: list = []
         self.details = StepDetails("<i>Run the pipeline, then click a step to see what it did.</i>")
+        self.timeline = w.HTML()
+        self.timeline.add_class("pw-timeline")
+        self._running_since: dict[str, float] = {}   # step -> when it started running
         self.stale: dict[str, str] | None = None   # step -> why the next run would run it
         self.on_end: Callable[[], None] | None = None   # called when a run started here ends
         self.live: PipelineRun | None = None     # the last run started here
@@ -86,6 +91,7 @@ class RunsPanel(w.VBox):
                          w.HBox(list(self.part_buttons.values())),
                          self.params_box,
                          w.HBox([self.runs, self.rerun_button]),
+                         self.timeline,
                          w.Accordion([w.VBox([self.compare, self.metric, self.plot])],
                                      titles=("compare runs",), selected_index=None)]
         self.refresh()
@@ -237,7 +243,11 @@ class RunsPanel(w.VBox):
             self.live = self.shown = run
             self.canvas.set_statuses({})
             self._running(True)
+            self._running_since = {}
+            self.timeline.value = ""
             self._unsubscribe = run.subscribe(self._on_event, replay=True)
+        threading.Thread(target=self._tick, args=(run,), daemon=True,
+                         name="pipeline-widget-ticker").start()
         self.refresh_runs()
         self._choose_quietly(run.id)
 
@@ -264,6 +274,8 @@ class RunsPanel(w.VBox):
                 return
             painted = self.shown is self.live  # the canvas may show another run meanwhile
             if event.step is not None:
+                if event.status == Status.RUNNING:
+                    self._running_since[event.step] = event.time
                 if painted:
                     self.canvas.set_status(event.step, event.display_status)
                     if event.step == self.selected_step:
@@ -275,10 +287,28 @@ class RunsPanel(w.VBox):
                 self._say(f"run {run.id} {event.status.value}{_what_ran(run)}",
                           error=event.status != Status.FINISHED)
                 self.refresh_runs()
+                self._show_timeline(run)
                 if self.on_end is not None:
                     self.on_end()
                 if painted and self.selected_step:
                     self.show_step(self.selected_step)
+
+    def _tick(self, run: PipelineRun, every: float = 1.0) -> None:
+        """While the run lives, its running steps count their seconds on the canvas."""
+        while run.is_live:
+            time.sleep(every)
+            with self._lock:
+                if self.shown is run and run.is_live:
+                    now = time.time()
+                    self.canvas.tick({s: now - t for s, t in self._running_since.items()})
+
+    def _show_timeline(self, run: PipelineRun) -> None:
+        try:
+            svg = gantt_svg(run.get_steps())
+        except (PipelineError, OSError, RuntimeError):
+            svg = ""
+        self.timeline.value = (f"<div><b>timeline</b> of run {html.escape(run.id)}</div>{svg}"
+                               if svg else "")
 
     def wait(self, timeout: float | None = None) -> str | None:
         """Block until the run started here ends (for scripts and tests)."""
@@ -302,6 +332,7 @@ class RunsPanel(w.VBox):
             return
         self.shown = run
         self.canvas.set_statuses({s.name: s.display_status for s in steps})
+        self._show_timeline(run)
         self._say(f"showing run {run.id} ({run.get_status()})")
         if self.selected_step:
             self.show_step(self.selected_step)

@@ -38,7 +38,8 @@ def test_run_from_the_widget_shows_live_statuses_details_and_runs(designer):
     assert designer.statuses == {"make": "Finished", "one": "Finished", "two": "Finished"}
     for name, statuses in seen.items():
         assert statuses[-1] == "Finished" and "Running" in statuses, (name, statuses)
-    assert designer.message.endswith("Finished") and not designer.run_button.disabled
+    assert " Finished - ran: make (" in designer.message and not designer.run_button.disabled
+    assert designer.runs_panel.timeline.value.count("<rect") == 3
     assert designer.cancel_button.disabled
     first = designer.runs_panel.live.id
 
