@@ -173,3 +173,16 @@ def output_suggestions(pipeline: Pipeline, step_name: str) -> list[str]:
     used = {a for a in getattr(step, "arguments", []) if isinstance(a, str)}
     return [o.dest for o in script_options(step.source)
             if o.is_output and o.flag not in used and o.dest not in taken]
+
+
+def read_by_name(pipeline: Pipeline, step_name: str) -> list[tuple[str, str]]:
+    """Link the step's free notebook parameters named like PipelineData another step writes
+    (a notebook that declares `prepped` wants the `prepped` folder); returns (writer, data)."""
+    step = pipeline.step(step_name)
+    writers = {o.name: s.name for s in pipeline.steps if s is not step for o in s.outputs}
+    linked = []
+    for p in _free_parameters(step):
+        if p.name in writers:
+            editing.connect(pipeline, writers[p.name], step_name, p.name)
+            linked.append((writers[p.name], p.name))
+    return linked

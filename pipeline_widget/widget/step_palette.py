@@ -93,6 +93,8 @@ class StepPalette(w.VBox):
                 passed = edits.pass_output(pipeline, after, data)
                 linked.append(f"; it reads {data!r} from {after!r}" +
                               (f" (passed to it as {passed})" if passed else ""))
+                linked.extend(f"; and {d!r} from {w!r}"
+                              for w, d in edits.read_by_name(pipeline, name))
         if not self._edit(f"add step {name!r}", add):
             return False
         self._say(f"added step {name!r}{''.join(linked)}")

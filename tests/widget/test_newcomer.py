@@ -34,7 +34,8 @@ def test_an_empty_designer_builds_runs_and_saves_the_three_step_pipeline(seed_co
 
     d.step_name.value = "evaluate"
     buttons["evaluate_model.ipynb"].click()                   # after 'train': reads model
-    assert [i.name for i in d.pipeline.step("evaluate").inputs] == ["model"]
+    assert [i.name for i in d.pipeline.step("evaluate").inputs] == ["model", "prepped"]
+    assert "and 'prepped' from 'prepare'" in d.message
     assert d.properties.data_rows.output_name.value == "report"
     d.properties.data_rows.output_add.click()
     assert [o.name for o in d.pipeline.step("evaluate").outputs] == ["report"]
