@@ -100,6 +100,7 @@ class PipelineDesigner(w.VBox):
         self.problem_list = w.HTML()
         self.problem_list.add_class("pw-problems")
         self.path = w.Text(description="file", layout=w.Layout(width="360px"),
+                           continuous_update=False,
                            value=str(self._default_path()))
         self.path.add_class("pw-path")
         self.save_button = self._button("Save", "pw-save", self.save_clicked, icon="save")

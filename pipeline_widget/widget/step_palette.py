@@ -28,11 +28,12 @@ class StepPalette(w.VBox):
         self._selected, self._select = selected, select
         self.steps_dir = steps_dir
         self.buttons = w.HBox(layout=w.Layout(flex_flow="row wrap"))
-        self.path = w.Text(placeholder="or any path to a .ipynb / .py",
+        # synced when left, not per keystroke: a click right after typing sees all of it
+        self.path = w.Text(placeholder="or any path to a .ipynb / .py", continuous_update=False,
                            layout=w.Layout(width="220px"))
         self.path.add_class("pw-step-path")
         self.name = w.Text(description="name", placeholder="e.g. train model",
-                           layout=w.Layout(width="220px"))
+                           continuous_update=False, layout=w.Layout(width="220px"))
         self.name.add_class("pw-step-name")
         self.after = w.Checkbox(value=True, indent=False, description="after the selected step",
                                 layout=w.Layout(width="auto"))

@@ -14,7 +14,7 @@ from pipeline_widget import Pipeline, PipelineRun, Workspace
 from pipeline_widget.widget.styles import STATUS_COLOURS
 
 from .canvas import click_node, cy_eval, node_ids, node_statuses, scroll_into_view, wait_canvas
-from .lab import PANEL, cell_errors, choose, hook, press, run_all_cells, type_into
+from .lab import PANEL, cell_errors, hook, press, run_all_cells, type_into
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOT = REPO / "docs" / "designer.png"
@@ -69,10 +69,9 @@ def rgb(hex_colour: str) -> str:
 def test_draw_run_inspect_save_load(fresh_root, open_nb):
     page = open_designer(open_nb)
 
-    # add a step: pick the notebook, name it, add; then give it a parameter
-    choose(page, "pw-step-source", "train_model.ipynb")
+    # add a step: name it, click its notebook; then give it a parameter
     type_into(page, "pw-step-name", NEW_STEP)
-    press(page, "pw-add-step")
+    page.locator(f"{PANEL} .pw-add-source", has_text="train_model.ipynb").click()
     wait_nodes(page, [*SEED_STEPS, NEW_STEP])
     expect(hook(page, "pw-message")).to_contain_text(f"added step '{NEW_STEP}'")
     expect(hook(page, "pw-properties")).to_contain_text("train_model.ipynb")
@@ -132,7 +131,9 @@ def test_draw_run_inspect_save_load(fresh_root, open_nb):
     click_node(page, "prepare data")
     details = hook(page, "pw-step-details")
     expect(details).to_contain_text("prepped_data.csv", timeout=15_000)
-    expect(details).to_contain_text(str(prepped))
+    # as a link from the notebook's folder: no machine path on the screen
+    expect(details).to_contain_text(os.path.relpath(prepped, fresh_root / "notebooks"))
+    expect(details).not_to_contain_text(str(fresh_root))
     take_screenshot(page, fresh_root.parent)
 
     # save; the file holds the drawn pipeline
