@@ -267,10 +267,16 @@ def repoint(pipeline: PipelineModel, step_name: str, source: str | os.PathLike,
     return new
 
 
+def unwritten_inputs(pipeline: PipelineModel, step_name: str) -> list[PipelineData]:
+    """The PipelineData the step reads that no step of the pipeline writes (its producer was
+    removed)."""
+    writers = {id(o) for s in pipeline.steps for o in s.outputs}
+    return [i for i in _step(pipeline, step_name).input_data if id(i) not in writers]
+
+
 def drop_unwritten_inputs(pipeline: PipelineModel, step_name: str) -> list[str]:
     """Stop reading PipelineData that no step of the pipeline writes; returns their names."""
     step = _step(pipeline, step_name)
-    writers = {id(o) for s in pipeline.steps for o in s.outputs}
-    dropped = [i for i in step.input_data if id(i) not in writers]
+    dropped = unwritten_inputs(pipeline, step_name)
     step.inputs = [i for i in step.inputs if not any(i is d for d in dropped)]
     return [d.name for d in dropped]

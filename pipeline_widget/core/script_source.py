@@ -12,6 +12,11 @@ from pathlib import Path
 OUTPUT_WORDS = ("output", "write", "save")
 
 
+def says_written(help_text: str) -> bool:
+    """A parameter's or an option's help says the step writes there (an output folder)."""
+    return any(word in help_text.lower() for word in OUTPUT_WORDS)
+
+
 @dataclass(frozen=True)
 class ScriptOption:
     flag: str          # as typed on the command line: --folder
@@ -21,7 +26,7 @@ class ScriptOption:
     @property
     def is_output(self) -> bool:
         """Its help says the script writes there."""
-        return any(word in self.help.lower() for word in OUTPUT_WORDS)
+        return says_written(self.help)
 
 
 def _source_tree(path: Path) -> ast.AST | None:

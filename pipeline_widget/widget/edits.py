@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from ..core import PipelineError, editing
 from ..core.names import suggest_identifier
-from ..core.script_source import named_inputs, script_options
+from ..core.script_source import ScriptOption, named_inputs, says_written, script_options
 from ..core.validation import Problem
 from ..run import Pipeline, notebook_parameters
 
@@ -78,7 +78,7 @@ def default_data_name(pipeline: Pipeline, producer: str) -> str:
     except (OSError, PipelineError):
         params = []
     if params:
-        written = [p.name for p in params if any(w in p.help.lower() for w in ("output", "write"))]
+        written = [p.name for p in params if says_written(p.help)]
         empty = [p.name for p in params if p.default is None]
         for name in [*written, *empty]:
             if name not in taken:
@@ -140,8 +140,7 @@ def pass_output(pipeline: Pipeline, step_name: str, data_name: str) -> str | Non
     data = next(o for o in step.outputs if o.name == data_name)
     if any(a is data for a in step.passed_references()):
         return None
-    used = {a for a in getattr(step, "arguments", []) if isinstance(a, str)}
-    options = [o for o in script_options(step.source) if o.flag not in used]
+    options = _free_options(step)
     chosen = next((o for o in options if o.dest == data_name), None) or \
         next((o for o in options if o.is_output), None)
     if chosen is None:
@@ -168,11 +167,9 @@ def output_suggestions(pipeline: Pipeline, step_name: str) -> list[str]:
     taken = {d.name for d in pipeline.data}
     if step.takes_parameters:
         free = [p for p in _free_parameters(step) if p.name not in taken]
-        said = [p.name for p in free if any(w in p.help.lower() for w in ("output", "write"))]
+        said = [p.name for p in free if says_written(p.help)]
         return said + [p.name for p in free if isinstance(p.default, str) and p.name not in said]
-    used = {a for a in getattr(step, "arguments", []) if isinstance(a, str)}
-    return [o.dest for o in script_options(step.source)
-            if o.is_output and o.flag not in used and o.dest not in taken]
+    return [o.dest for o in _free_options(step) if o.is_output and o.dest not in taken]
 
 
 def read_by_name(pipeline: Pipeline, step_name: str) -> list[tuple[str, str]]:
@@ -186,3 +183,9 @@ def read_by_name(pipeline: Pipeline, step_name: str) -> list[tuple[str, str]]:
             editing.connect(pipeline, writers[p.name], step_name, p.name)
             linked.append((writers[p.name], p.name))
     return linked
+
+
+def _free_options(step) -> list[ScriptOption]:
+    """A script step's declared options that its arguments do not pass yet."""
+    used = {a for a in getattr(step, "arguments", []) if isinstance(a, str)}
+    return [o for o in script_options(step.source) if o.flag not in used]

@@ -93,7 +93,6 @@ class StepData(w.VBox):
     def show(self, name: str) -> None:
         """The rows for step `name`; typed text is kept while the same step is shown."""
         pipeline = self._pipeline()
-        step = pipeline.step(name)
         if self.step_name != name:
             self.dataset_as.value = edits.dataset_input_guess(pipeline, name)
             self.output_name.value = ""
@@ -110,8 +109,7 @@ class StepData(w.VBox):
         if not self.output_name.value and suggestions:
             self.output_name.value = suggestions[0]
         rows: list[w.Widget] = [w.HTML("<b>inputs and outputs</b>")]
-        writers = {id(o) for s in pipeline.steps for o in s.outputs}
-        unwritten = [i.name for i in step.input_data if id(i) not in writers]
+        unwritten = [i.name for i in editing.unwritten_inputs(pipeline, name)]
         if unwritten:
             rows.append(w.HBox([w.HTML(f"<span style='color:#b00'>reads {', '.join(unwritten)}, "
                                        f"which no step writes: link a step that writes it, "
