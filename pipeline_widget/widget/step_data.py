@@ -72,18 +72,20 @@ class StepData(w.VBox):
         self.dataset_pick = w.Dropdown(description="dataset", options=[],
                                        layout=w.Layout(width="95%"))
         self.dataset_pick.add_class("pw-dataset")
-        self.dataset_as = w.Text(description="as", placeholder="the name the step reads",
+        self.dataset_as = w.Text(description="as", placeholder="e.g. raw_data",
                                  continuous_update=False,
                                  layout=w.Layout(width="60%"))
         self.dataset_as.add_class("pw-dataset-as")
-        self.dataset_add = w.Button(description="Add dataset input", icon="database")
+        self.dataset_add = w.Button(description="Add dataset input", icon="database",
+                                    layout=w.Layout(width="auto"))
         self.dataset_add.add_class("pw-add-dataset")
         self.dataset_add.on_click(lambda _: self.add_dataset())
         self.output_name = w.Combobox(description="output", placeholder="a folder name",
                                       ensure_option=False, continuous_update=False,
                                       layout=w.Layout(width="60%"))
         self.output_name.add_class("pw-output-name")
-        self.output_add = w.Button(description="Add output", icon="plus-square")
+        self.output_add = w.Button(description="Add output", icon="plus-square",
+                                   layout=w.Layout(width="auto"))
         self.output_add.add_class("pw-add-output")
         self.output_add.on_click(lambda _: self.add_output())
         self.drop_unwritten = w.Button(description="Drop them", icon="times")

@@ -159,7 +159,7 @@ def test_draw_run_inspect_save_load(fresh_root, open_nb):
 def take_screenshot(page, folder: Path) -> Path:
     """The README's picture: the designer after a run, a step's outputs shown. Written to
     docs/designer.png only with UPDATE_SCREENSHOT=1, so a test run leaves the tree clean."""
-    page.set_viewport_size({"width": 1400, "height": 1500})
+    page.set_viewport_size({"width": 1400, "height": 2200})
     scroll_into_view(page)
     hook(page, "pw-designer").scroll_into_view_if_needed()
     page.wait_for_timeout(300)
