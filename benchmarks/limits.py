@@ -14,6 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from pipeline_widget.core.workspace import WORKSPACE_DIRNAME
+
 from .measure import run
 
 TIMEOUT = 5
@@ -38,7 +40,7 @@ def _project(root: Path, body: str) -> Path:
 
 
 def _late(project: Path) -> float:
-    (record,) = project.glob(".pipeline_widget/runs/*/run.json")
+    (record,) = project.glob(f"{WORKSPACE_DIRNAME}/runs/*/run.json")
     step = json.loads(record.read_text())["steps"]["step"]
     return step["end_time"] - step["start_time"] - TIMEOUT
 
@@ -51,7 +53,7 @@ def main() -> bool:
             project = _project(root / label.replace(" ", "_"), body)
             measured = run([sys.executable, "-m", "pipeline_widget", "run", "p.pipeline.json"],
                            project)
-            executed = next(project.glob(".pipeline_widget/runs/*/steps/*/executed.ipynb"))
+            executed = next(project.glob(f"{WORKSPACE_DIRNAME}/runs/*/steps/*/executed.ipynb"))
             rows[label] = (measured.peak_rss_mb or 0.0, _late(project),
                            executed.stat().st_size / 1e6)
     finally:
