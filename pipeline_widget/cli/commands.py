@@ -201,7 +201,8 @@ def cmd_show(args, ws: Workspace, out) -> int:
     print(f"run {run.id}  pipeline {record.pipeline_name}  status {record.status}", file=out)
     print(f"started {_fmt_time(record.start_time)}  parameters {json.dumps(record.parameters)}",
           file=out)
-    rows = [[s.name, s.display_status, _fmt_duration(s.duration)] for s in run.get_steps()]
+    rows = [[s.name, f"{s.display_status} ({s.progress})" if s.progress else s.display_status,
+             _fmt_duration(s.duration)] for s in run.get_steps()]
     print(_table(rows, ["STEP", "STATUS", "TOOK"]), file=out)
     for s in run.get_steps():
         print(f"\n{s.name} [{s.display_status}]", file=out)

@@ -112,7 +112,8 @@ class Scheduler:
                               end_time=time.time())
                 else:
                     self._set(name, Status.QUEUED)
-                    future = self.executor.submit(step, self.cancel, self._on_running(name))
+                    future = self.executor.submit(step, self.cancel, self._on_running(name),
+                                                   self._on_cell(name))
                     running[future] = name
                     continue
                 sorter.done(name)
@@ -164,7 +165,8 @@ class Scheduler:
         def submit() -> None:
             self.cancel.wait(delay)
             try:
-                inner = self.executor.submit(step, self.cancel, self._on_running(step.name))
+                inner = self.executor.submit(step, self.cancel, self._on_running(step.name),
+                                             self._on_cell(step.name))
             except BaseException as err:
                 later.set_exception(err)
                 return
@@ -177,8 +179,18 @@ class Scheduler:
     def _on_running(self, name: str):
         def on_running() -> None:
             if not self.cancel.is_set():
-                self._set(name, Status.RUNNING, start_time=time.time(), reason=None)
+                self._set(name, Status.RUNNING, start_time=time.time(), reason=None, cell=None)
         return on_running
+
+    def _on_cell(self, name: str):
+        """A notebook step's cells as they start go into its record (no event: a status
+        is unchanged, and views that show progress read it while the step runs)."""
+        def on_cell(k: int, n: int) -> None:
+            with self._lock:
+                self.record.steps[name].cell = [k, n]
+                if self._saver is not None:
+                    self._saver.request()
+        return on_cell
 
     @staticmethod
     def _outcome(future: Future) -> StepOutcome:
@@ -218,7 +230,7 @@ class Scheduler:
             "start_time": outcome.start_time, "end_time": outcome.end_time,
             "error": outcome.error, "notebook": outcome.notebook, "stdout": outcome.stdout,
             "stderr": outcome.stderr, "worker": outcome.worker, "notes": notes,
-            "metrics": metrics, "fingerprint": fingerprint}
+            "metrics": metrics, "fingerprint": fingerprint, "cell": outcome.cell}
         self._set(step.name, status, **{k: v for k, v in values.items() if v is not None})
 
 

@@ -167,15 +167,21 @@ class PipelineCanvas(CytoscapeWidget):
                 node.data = {**node.data, "status": status,
                              "display": display_label(node.data.get("label", step), status)}
 
-    def tick(self, elapsed: dict[str, float]) -> None:
-        """Running steps show how long they have been running (step -> seconds)."""
+    def tick(self, elapsed: dict[str, float], progress: dict[str, str] | None = None) -> None:
+        """Running steps show how long they have been running (step -> seconds) and, for
+        notebooks, the cell they are in (step -> "cell 2 of 5")."""
+        progress = progress or {}
         with self._lock:
             for step, seconds in elapsed.items():
                 node = self._nodes.get(step)
                 if node is None or node.data.get("status") != Status.RUNNING.value:
                     continue
                 shown = display_label(node.data.get("label", step), Status.RUNNING.value)
-                node.data = {**node.data, "display": f"{shown} {seconds:.0f} s"}
+                shown = f"{shown} {seconds:.0f} s"
+                if progress.get(step):
+                    shown += f"\n{progress[step]}"
+                if node.data.get("display") != shown:
+                    node.data = {**node.data, "display": shown}
 
     def set_statuses(self, statuses: dict[str, str]) -> None:
         with self._lock:

@@ -61,7 +61,8 @@ def step_html(step: StepRun, run_id: str) -> str:
     parts = [f"<div><b>{_esc(step.name)}</b> in run <code>{_esc(run_id)}</code>: "
              f"<b>{_esc(step.display_status)}</b></div>"]
     if step.duration is not None:
-        parts.append(f"<div>duration: {step.duration:.1f} s</div>")
+        progress = f", in {step.progress}" if step.progress else ""
+        parts.append(f"<div>duration: {step.duration:.1f} s{progress}</div>")
     if step.is_reused:
         parts.append(f"<div>reused the outputs of step run "
                      f"<code>{_esc(step.reused_from or '?')}</code></div>")

@@ -294,13 +294,18 @@ class RunsPanel(w.VBox):
                     self.show_step(self.selected_step)
 
     def _tick(self, run: PipelineRun, every: float = 1.0) -> None:
-        """While the run lives, its running steps count their seconds on the canvas."""
+        """While the run lives, its running steps count their seconds on the canvas, and
+        notebooks show the cell they are in."""
         while run.is_live:
             time.sleep(every)
             with self._lock:
                 if self.shown is run and run.is_live:
                     now = time.time()
-                    self.canvas.tick({s: now - t for s, t in self._running_since.items()})
+                    cells = {s: run.get_step(s).progress for s in self._running_since}
+                    self.canvas.tick({s: now - t for s, t in self._running_since.items()}, cells)
+                    if self.selected_step and cells.get(self.selected_step) is not None \
+                            and run.get_step(self.selected_step).status == Status.RUNNING:
+                        self.show_step(self.selected_step)   # its duration and cell move on
 
     def _show_timeline(self, run: PipelineRun) -> None:
         try:

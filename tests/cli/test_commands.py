@@ -94,3 +94,25 @@ def test_commands_in_a_subfolder_use_the_projects_workspace(seed_copy, project):
     again = cli(project / "notebooks", "run", str(seed_copy))
     assert "(0 ran, 2 reused)" in again.stdout, again.stdout + again.stderr
     assert not (project / "notebooks" / "pipeline_workspace").exists()
+
+
+def test_show_tells_which_cell_a_running_notebook_is_in(ws, project):
+    import time
+
+    from pipeline_widget import NotebookStep, Pipeline
+
+    flag = project / "go"
+    nb = write_notebook(project / "wait.ipynb", "x = 1",
+                        f"import os, time\nwhile not os.path.exists({str(flag)!r}):\n    time.sleep(0.05)")
+    run = Pipeline(ws, [NotebookStep("wait", nb)]).submit("cells")
+    try:
+        deadline = time.time() + 60
+        while run.get_step("wait").progress != "cell 2 of 2" and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)   # the record on disk follows within its save interval
+        res = cli("show", run.id, cwd=project)
+        assert res.returncode == 0, res.stderr
+        assert "Running (cell 2 of 2)" in res.stdout
+    finally:
+        flag.write_text("")
+    assert run.wait_for_completion(show_output=False) == "Finished"

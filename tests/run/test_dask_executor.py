@@ -8,6 +8,7 @@ import threading
 import time
 from pathlib import Path
 
+import nbformat
 import psutil
 import pytest
 
@@ -115,6 +116,9 @@ def test_seed_on_its_own_cluster_matches_local_and_is_reused_locally(seed_copy, 
         assert Path(step.notebook or step.stdout).is_file()  # records kept on the submitting side
     train = [s for n, s in seen if n == "train model"]
     assert train == [Status.QUEUED, Status.RUNNING, Status.FINISHED]
+    cells = len([c for c in nbformat.read(str(seed_copy.parents[1] / "steps" / "train_model.ipynb"),
+                                          as_version=4).cells if c.cell_type == "code"])
+    assert on_dask.get_step("train model").cell == [cells + 1, cells + 1]  # with the injected one
     assert on_dask.get_step("train model").get_metrics()["r2"] > 0
 
     locally = pipeline.submit("seed")

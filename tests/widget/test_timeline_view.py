@@ -36,3 +36,34 @@ def test_running_steps_tick_and_other_steps_do_not(ws, project):
     assert not canvas.node("b").data["display"].endswith("3 s")
     canvas.set_status("a", "Finished")
     assert not canvas.node("a").data["display"].endswith(" s")
+
+
+def test_a_running_notebook_shows_on_its_node_and_in_its_details_which_cell_it_is_in(
+        ws, project, steps_dir):
+    import time
+
+    from pipeline_widget.widget import PipelineDesigner
+    from tests.conftest import write_notebook
+    from tests.widget.conftest import add_step, click
+
+    flag = project / "go"
+    write_notebook(steps_dir / "wait.ipynb", "x = 1", "y = 2",
+                   f"import os, time\nwhile not os.path.exists({str(flag)!r}):\n    time.sleep(0.05)")
+    designer = PipelineDesigner(workspace=ws, steps_dir=steps_dir)
+    add_step(designer, "wait.ipynb", "wait")
+    click(designer, "wait")
+    designer.runs_panel.run()
+    try:
+        deadline = time.time() + 60
+        while "cell 3 of 3" not in designer.canvas.node("wait").data["display"] \
+                and time.time() < deadline:
+            time.sleep(0.1)
+        shown = designer.canvas.node("wait").data["display"]
+        assert shown.startswith("wait\n\u25b6 running") and shown.endswith(" s\ncell 3 of 3")
+        while ", in cell 3 of 3" not in designer.step_details.value and time.time() < deadline:
+            time.sleep(0.1)   # the selected step's details follow it, with no click
+        assert ", in cell 3 of 3" in designer.step_details.value
+    finally:
+        flag.write_text("")
+    assert designer.runs_panel.wait(120) == "Finished"
+    assert "cell" not in designer.canvas.node("wait").data["display"]

@@ -7,7 +7,7 @@ from typing import Callable
 
 from ..cancel import CancelToken
 from ..plan.model import RunPlan, StepPlan
-from ..step.outcome import StepOutcome
+from ..step.outcome import OnCell, StepOutcome
 
 
 def default_parallelism() -> int:
@@ -26,8 +26,10 @@ class Executor:
     def open(self, plan: RunPlan) -> None:
         """Called once before the first step, with the whole plan (to prepare resources)."""
 
-    def submit(self, step: StepPlan, cancel: CancelToken,
-               on_running: Callable[[], None]) -> "Future[StepOutcome]":
+    def submit(self, step: StepPlan, cancel: CancelToken, on_running: Callable[[], None],
+               on_cell: OnCell | None = None) -> "Future[StepOutcome]":
+        """`on_running` is called once when the step starts, `on_cell` as a notebook
+        step starts each code cell (on any thread)."""
         raise NotImplementedError
 
     def close(self) -> None:

@@ -29,7 +29,7 @@ from ...core.errors import PipelineError
 from ..cancel import CancelToken
 from ..plan.model import RunPlan, StepPlan
 from ..status import Status
-from ..step.outcome import StepError, StepOutcome
+from ..step.outcome import OnCell, StepError, StepOutcome
 from .base import Executor
 from .dask_worker import prestart_kernels, run_on_worker, stop_spare_kernels
 
@@ -81,8 +81,9 @@ _spawn_lock = threading.Lock()
 class _Step:
     """What the executor keeps of a submitted step until its outcome is handed over."""
 
-    def __init__(self, plan: StepPlan, on_running: Callable[[], None]) -> None:
-        self.plan, self.on_running = plan, on_running
+    def __init__(self, plan: StepPlan, on_running: Callable[[], None],
+                 on_cell: OnCell | None) -> None:
+        self.plan, self.on_running, self.on_cell = plan, on_running, on_cell
         self.result: Future[StepOutcome] = Future()
         self.lock = threading.Lock()
         self.running = False
@@ -189,12 +190,12 @@ class DaskExecutor(Executor):
         self._client.subscribe_topic(self._topic, self._on_event)
 
     # -- steps ----------------------------------------------------------------------
-    def submit(self, step: StepPlan, cancel: CancelToken,
-               on_running: Callable[[], None]) -> "Future[StepOutcome]":
+    def submit(self, step: StepPlan, cancel: CancelToken, on_running: Callable[[], None],
+               on_cell: OnCell | None = None) -> "Future[StepOutcome]":
         if self._cancel_token is None:
             self._cancel_token = cancel
             self._hooks.enter_context(cancel.on_cancel(self._cancel_run))
-        entry = _Step(step, on_running)
+        entry = _Step(step, on_running, on_cell)
         with self._lock:
             self._steps[step.name] = entry
             if self.max_parallel is not None and self._scheduler is not None \
@@ -219,11 +220,23 @@ class DaskExecutor(Executor):
         entry.future.add_done_callback(lambda f, e=entry: self._done(e, f))
 
     def _on_event(self, event) -> None:
-        """A worker started a step (called on the client's event loop: hand it over)."""
+        """A worker started a step or one of its cells (called on the client's event
+        loop: hand it over)."""
         _, msg = event
         entry = self._steps.get(str(msg.get("step"))) if isinstance(msg, dict) else None
-        if entry is not None:
+        if entry is None:
+            return
+        cell = msg.get("cell")
+        if isinstance(cell, (list, tuple)) and len(cell) == 2:
+            self._events.submit(self._cell, entry, int(cell[0]), int(cell[1]))
+        else:
             self._events.submit(self._mark_running, entry)
+
+    @staticmethod
+    def _cell(entry: _Step, k: int, n: int) -> None:
+        with entry.lock:  # only while it runs: never after its outcome
+            if entry.running and entry.on_cell is not None and not entry.result.done():
+                entry.on_cell(k, n)
 
     @staticmethod
     def _mark_running(entry: _Step) -> None:

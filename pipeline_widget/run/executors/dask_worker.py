@@ -83,7 +83,8 @@ def stop_spare_kernels(dask_worker=None) -> None:
 
 def run_on_worker(plan: StepPlan, cancel_event: str, topic: str, spare: int) -> StepOutcome:
     """The Dask task of one step: take a ready kernel (and start others for the `spare`
-    notebook steps not yet sent), announce the start, run the step, answer cancel."""
+    notebook steps not yet sent), announce the start and each cell, run the step,
+    answer cancel."""
     from distributed import Event, get_worker
 
     worker = get_worker()
@@ -114,10 +115,13 @@ def run_on_worker(plan: StepPlan, cancel_event: str, topic: str, spare: int) -> 
             except Exception:
                 return  # the scheduler went away: the task is ending anyway
 
+    def on_cell(k: int, n: int) -> None:
+        worker.log_event(topic, {"step": plan.name, "cell": [k, n]})
+
     watcher = threading.Thread(target=watch, name=f"cancel-{plan.slug}", daemon=True)
     watcher.start()
     try:
-        outcome = execute_step(plan, cancel, kernel)
+        outcome = execute_step(plan, cancel, kernel, on_cell)
     finally:
         done.set()
         if kernel is not None:

@@ -11,7 +11,7 @@ from ..cancel import CancelToken
 from ..plan.model import RunPlan, StepPlan
 from ..step.execute import execute_step
 from ..step.kernels import KernelPool, Reaper
-from ..step.outcome import StepOutcome
+from ..step.outcome import OnCell, StepOutcome
 from .base import Executor, default_parallelism
 
 
@@ -48,11 +48,12 @@ class LocalExecutor(Executor):
         if not self._warmed:
             self.warm_up(plan)
 
-    def submit(self, step: StepPlan, cancel: CancelToken,
-               on_running: Callable[[], None]) -> "Future[StepOutcome]":
-        return self._threads.submit(self._run, step, cancel, on_running)
+    def submit(self, step: StepPlan, cancel: CancelToken, on_running: Callable[[], None],
+               on_cell: OnCell | None = None) -> "Future[StepOutcome]":
+        return self._threads.submit(self._run, step, cancel, on_running, on_cell)
 
-    def _run(self, step: StepPlan, cancel: CancelToken, on_running: Callable[[], None]) -> StepOutcome:
+    def _run(self, step: StepPlan, cancel: CancelToken, on_running: Callable[[], None],
+             on_cell: OnCell | None) -> StepOutcome:
         kernel = None
         if step.kernel_name is not None and self._pool is not None and not cancel.is_set():
             name = step.kernel_name
@@ -65,7 +66,7 @@ class LocalExecutor(Executor):
                 self._pool.want(name, self._waiting[name])
         on_running()
         try:
-            return execute_step(step, cancel, kernel)
+            return execute_step(step, cancel, kernel, on_cell)
         finally:
             if kernel is not None:
                 self._reaper.stop(kernel)  # the step has ended; its kernel goes meanwhile

@@ -136,9 +136,13 @@ class StepRecord:
     worker: str | None = None
     reason: str | None = None
     attempts: list[dict] = field(default_factory=list)   # failed attempts before the last
+    cell: list[int] | None = None   # [k, n]: the code cell a notebook step last started
 
     def __post_init__(self) -> None:
         self.status = _status(self.status)
+        if not (isinstance(self.cell, list) and len(self.cell) == 2
+                and all(isinstance(v, int) for v in self.cell)):
+            self.cell = None
         if isinstance(self.error, dict):
             self.error = StepError.from_dict(self.error)
         self.metrics = [Metric.from_dict(m) if isinstance(m, dict) else m for m in self.metrics]
@@ -153,6 +157,13 @@ class StepRecord:
     def display_status(self) -> str:
         """What a person sees: a Finished step that was reused shows as Reused."""
         return "Reused" if self.is_reused and self.status == Status.FINISHED else self.status.value
+
+    @property
+    def progress(self) -> str:
+        """`cell 2 of 5` while a notebook step runs; empty otherwise."""
+        if self.status != Status.RUNNING or self.cell is None:
+            return ""
+        return f"cell {self.cell[0]} of {self.cell[1]}"
 
     def get_metrics(self) -> dict[str, Any]:
         return {m.name: m.value for m in self.metrics}

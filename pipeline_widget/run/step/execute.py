@@ -10,7 +10,7 @@ from ..cancel import CancelToken
 from ..plan.model import StepPlan
 from ..records import store as records
 from ..status import Status
-from .outcome import StepError, StepOutcome
+from .outcome import OnCell, StepError, StepOutcome
 from .snapshot import working_copy
 from .staging import Staging
 
@@ -23,9 +23,11 @@ def prepare(plan: StepPlan) -> None:
     atomic.write_json(Path(plan.record_dir) / records.CONTEXT, plan.context)
 
 
-def execute_step(plan: StepPlan, cancel: CancelToken, kernel=None) -> StepOutcome:
+def execute_step(plan: StepPlan, cancel: CancelToken, kernel=None,
+                 on_cell: OnCell | None = None) -> StepOutcome:
     """Run the step; `kernel` is a started kernels.Kernel for notebook steps, stopped by
-    the caller (one is started and stopped here if None). Never raises: any failure
+    the caller (one is started and stopped here if None); `on_cell` hears of a notebook's
+    cells as they start. Never raises: any failure
     becomes a Failed outcome. Inputs and outputs on a remote datastore are staged in a
     local scratch folder: the step sees folders, its outputs are uploaded if it finished."""
     start = time.time()
@@ -49,7 +51,7 @@ def execute_step(plan: StepPlan, cancel: CancelToken, kernel=None) -> StepOutcom
 
                 kernel = own_kernel = start_kernel(plan.kernel_name,
                                                    connection_dir=plan.record_dir)
-            outcome = run_notebook(plan, kernel, cancel)
+            outcome = run_notebook(plan, kernel, cancel, on_cell)
         else:
             from .script import run_script
 

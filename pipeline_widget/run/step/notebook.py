@@ -13,7 +13,7 @@ from ..records import store as records
 from ..status import Status
 from .kernels import Kernel
 from .notebook_failure import mark_stopped_cell
-from .outcome import StepError, StepOutcome, tail, timeout_message
+from .outcome import OnCell, StepError, StepOutcome, tail, timeout_message
 from .output_limits import OutputBudget, rich_size
 
 ENGINE = "pipeline_widget"
@@ -42,6 +42,17 @@ def _register_engine() -> None:
 
         final = False
         budget: OutputBudget
+        on_cell: OnCell | None = None
+        code_cells: dict[int, int] = {}   # a cell's index -> its place among code cells
+
+        def cell_start(self, cell, cell_index=None, **kwargs):
+            super().cell_start(cell, cell_index, **kwargs)
+            place = self.code_cells.get(cell_index) if cell_index is not None else None
+            if self.on_cell is not None and place is not None:
+                try:
+                    self.on_cell(place, len(self.code_cells))
+                except Exception:  # a view's bug must not stop the step
+                    pass
 
         def save(self, **kwargs):
             if self.final or (self.now() - self.last_save_time).total_seconds() >= SAVE_EVERY:
@@ -84,10 +95,13 @@ def _register_engine() -> None:
     class PrestartedKernelEngine(NBClientEngine):
         @classmethod
         def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True,
-                             log_output=False, autosave_cell_every=30, **kwargs):
+                             log_output=False, autosave_cell_every=30, on_cell=None, **kwargs):
             nb_man = FewerSaves(nb, output_path=output_path, progress_bar=progress_bar,
                                 log_output=log_output, autosave_cell_every=autosave_cell_every)
             nb_man.budget = OutputBudget()
+            nb_man.on_cell = on_cell
+            code = [i for i, c in enumerate(nb_man.nb.cells) if c.cell_type == "code"]
+            nb_man.code_cells = {i: place for place, i in enumerate(code, 1)}
             nb_man.notebook_start()
             try:
                 cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
@@ -122,9 +136,11 @@ def _language(kernel: Kernel) -> str | None:
         return None
 
 
-def run_notebook(plan: StepPlan, kernel: Kernel, cancel: CancelToken) -> StepOutcome:
+def run_notebook(plan: StepPlan, kernel: Kernel, cancel: CancelToken,
+                 on_cell: OnCell | None = None) -> StepOutcome:
     """Execute the step's notebook in `kernel` (started and ready). The kernel is killed
-    here only on cancel or timeout; the caller stops it after the step."""
+    here only on cancel or timeout; the caller stops it after the step. `on_cell` hears
+    of each code cell as it starts."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -137,6 +153,11 @@ def run_notebook(plan: StepPlan, kernel: Kernel, cancel: CancelToken) -> StepOut
         timed_out.set()
         kernel.kill()
 
+    def cell_started(k: int, n: int) -> None:
+        outcome.cell = [k, n]
+        if on_cell is not None:
+            on_cell(k, n)
+
     watchdog = threading.Timer(plan.timeout, on_timeout) if plan.timeout else None
     try:
         with cancel.on_cancel(kernel.kill):
@@ -145,7 +166,7 @@ def run_notebook(plan: StepPlan, kernel: Kernel, cancel: CancelToken) -> StepOut
                 watchdog.start()
             papermill.execute_notebook(plan.source, str(out), parameters=plan.parameters,
                                        kernel_name=plan.kernel_name, engine_name=ENGINE,
-                                       kernel=kernel, language=_language(kernel),
+                                       kernel=kernel, language=_language(kernel), on_cell=cell_started,
                                        progress_bar=False, report_mode=False, log_output=False)
         outcome.status = Status.FINISHED
     except PapermillExecutionError as err:

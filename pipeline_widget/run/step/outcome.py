@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ..records.model import StepError, tail
 from ..status import Status
 
-__all__ = ["StepOutcome", "StepError", "tail", "timeout_message"]
+__all__ = ["StepOutcome", "StepError", "tail", "timeout_message", "OnCell"]
+
+# Told, as a notebook step runs, which code cell it has started: (k, n), k counted from 1.
+OnCell = Callable[[int, int], None]
 
 
 @dataclass
@@ -20,6 +24,7 @@ class StepOutcome:
     stderr: str | None = None
     worker: str | None = None
     notes: list[str] = field(default_factory=list)
+    cell: list[int] | None = None          # [k, n]: the last code cell a notebook started
 
 
 def timeout_message(seconds: float | None) -> str:
