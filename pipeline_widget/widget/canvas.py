@@ -48,6 +48,7 @@ class PipelineCanvas(CytoscapeWidget):
         self._pick_handlers: list[PickHandler] = []
         self._retired: list = []  # the widgets replaced by the last rebuild, closed at the next
         self._lock = threading.RLock()  # status events arrive on the runner's thread
+        self.data_nodes = False   # draw PipelineData and datasets as nodes of their own
         self.on("node", "click", lambda payload: self._picked("node", payload))
         self.on("edge", "click", lambda payload: self._picked("edge", payload))
 
@@ -70,7 +71,8 @@ class PipelineCanvas(CytoscapeWidget):
         run, and why (marked until a run paints its statuses)."""
         with self._lock:
             self.stale = dict(stale or {})
-            nodes, edges = elements.build(pipeline, self._statuses, problems, self.stale)
+            nodes, edges = elements.build(pipeline, self._statuses, problems, self.stale,
+                                          self.data_nodes)
             self._base = {s["data"]["id"]: s["classes"] for s in [*nodes, *edges]}
             names = {n["data"]["id"] for n in nodes}
             links = {e["data"]["id"] for e in edges}
@@ -160,6 +162,8 @@ class PipelineCanvas(CytoscapeWidget):
 
     # -- status -----------------------------------------------------------------------
     def set_status(self, step: str, status: str) -> None:
+        if elements.is_data_node(step):
+            return   # data have no run status
         with self._lock:
             self._statuses[step] = status
             node = self._nodes.get(step)
@@ -185,12 +189,17 @@ class PipelineCanvas(CytoscapeWidget):
 
     def set_statuses(self, statuses: dict[str, str]) -> None:
         with self._lock:
-            for name in self._nodes:
+            for name in self.step_ids:
                 self.set_status(name, statuses.get(name, Status.NOT_STARTED.value))
 
     @property
     def statuses(self) -> dict[str, str]:
-        return {name: node.data.get("status") for name, node in self._nodes.items()}
+        return {name: self._nodes[name].data.get("status") for name in self.step_ids}
+
+    @property
+    def step_ids(self) -> list[str]:
+        """The nodes that are steps (in either view)."""
+        return [n for n in self._nodes if not elements.is_data_node(n)]
 
     # -- reading back (tests, the designer) ---------------------------------------------
     @property
@@ -211,6 +220,12 @@ class PipelineCanvas(CytoscapeWidget):
 
     def edge(self, element_id: str) -> Edge:
         return self._edges[element_id]
+
+    def link_element(self, producer: str, consumer: str, data: str) -> tuple[str, str]:
+        """The element that draws a link in the current view: (kind, id)."""
+        if self.data_nodes:
+            return "node", elements.DATA_PREFIX + data
+        return "edge", elements.edge_id(producer, consumer, data)
 
     def snapshot(self) -> dict:
         """Everything drawn, without statuses and marks: equal for equal pipelines."""

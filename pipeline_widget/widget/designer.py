@@ -17,6 +17,7 @@ from ..core.validation import Problem
 from ..run import Pipeline, WarmKernels
 from . import edits
 from .canvas import PipelineCanvas
+from .elements import is_data_node, links_drawn
 from .links import LinkTool
 from .problems_view import problems_html
 from .properties import PropertiesPanel
@@ -61,7 +62,8 @@ class PipelineDesigner(w.VBox):
         self.message_line = w.HTML()
         self.message_line.add_class("pw-message")
         self.properties = PropertiesPanel(lambda: self._pipeline, self.edit, self.say, self.select,
-                                          lambda: self._message if self.message_is_error else "")
+                                          lambda: self._message if self.message_is_error else "",
+                                          self.canvas.link_element)
         self.runs_panel = RunsPanel(lambda: self._pipeline, self.canvas, self.say, experiment,
                                     WarmKernels(warm_kernels, warm_idle) if warm_kernels else None)
         self.run_button = self.runs_panel.run_button
@@ -95,6 +97,11 @@ class PipelineDesigner(w.VBox):
         self.relayout_button = self._button("Layout", "pw-relayout", self.relayout,
                                             icon="sitemap")
         self.clear_button = self._button("Clear", "pw-clear", self.clear, icon="eraser")
+        self.data_nodes_toggle = w.ToggleButton(
+            description="Data as nodes", icon="database", value=self.canvas.data_nodes,
+            tooltip="draw each PipelineData and dataset as a node of its own")
+        self.data_nodes_toggle.add_class("pw-data-nodes")
+        self.data_nodes_toggle.observe(lambda c: self.show_data_nodes(c["new"]), "value")
         self.refresh_button = self._button("Refresh", "pw-refresh", self.refresh_status,
                                            icon="refresh")
         self.problem_list = w.HTML()
@@ -113,7 +120,7 @@ class PipelineDesigner(w.VBox):
             self.palette,
             w.HBox([self.connect_button, self.data_name, self.remove_button, self.undo_button,
                     self.validate_button, self.refresh_button, self.relayout_button,
-                    self.clear_button],
+                    self.data_nodes_toggle, self.clear_button],
                    layout=w.Layout(flex_flow="row wrap")),
             self.message_line,
             w.HBox([w.Box([self.canvas], layout=w.Layout(width="60%")), side]),
@@ -213,6 +220,15 @@ class PipelineDesigner(w.VBox):
         if self.runs_panel.selected_step in self.canvas.node_ids:
             self.runs_panel.show_step(self.runs_panel.selected_step)
 
+    def show_data_nodes(self, on: bool = True) -> None:
+        """Draw PipelineData and datasets as nodes of their own (on), or as labelled links
+        and lines in the steps' labels (off). A view only: the model is unchanged."""
+        if self.data_nodes_toggle.value != on:
+            self.data_nodes_toggle.value = on   # comes back here through its observer
+            return
+        self.canvas.data_nodes = on
+        self.refresh()
+
     def refresh_status(self) -> dict[str, str]:
         """The Refresh button: look again at what the next run would run (files may have
         changed outside the designer)."""
@@ -231,7 +247,12 @@ class PipelineDesigner(w.VBox):
 
     # -- selection and clicks ------------------------------------------------------------------
     def _picked(self, kind: str, element_id: str) -> None:
-        if kind == "node":
+        if kind == "node" and is_data_node(element_id):
+            if self.links.producer is not None:
+                self.say("now click the step that reads it: a link ends on a step, not on "
+                         "data (press Connect again to cancel)", error=True)
+                return
+        elif kind == "node":
             self.links.consumer_clicked(element_id)
         self.select((kind, element_id))
 
@@ -245,13 +266,20 @@ class PipelineDesigner(w.VBox):
             self.runs_panel.show_nothing()
             return
         kind, eid = selected
-        if kind == "node":
+        if kind == "node" and not is_data_node(eid):
             self.properties.show_step(eid)
             self.runs_panel.show_step(eid)
+            return
+        self.runs_panel.show_nothing()
+        data = dict((self.canvas.node(eid) if kind == "node" else self.canvas.edge(eid)).data)
+        links = links_drawn(data)
+        if links:
+            self.properties.show_link(*links[0])
+        elif data.get("consumer") or data.get("producer"):
+            # a dataset, or an output no step reads: edited in its step's panel
+            self.properties.show_step(data.get("consumer") or data["producer"])
         else:
-            self.runs_panel.show_nothing()
-            edge = self.canvas.edge(eid)
-            self.properties.show_link(edge.data["source"], edge.data["target"], edge.data["data"])
+            self.properties.show_nothing()
 
     # -- toolbar actions -----------------------------------------------------------------------
     def add_step(self, source: str | os.PathLike | None = None, name: str | None = None) -> bool:
@@ -277,7 +305,7 @@ class PipelineDesigner(w.VBox):
             self.say("click a step or a link to remove first", error=True)
             return False
         kind, eid = self.selected
-        if kind == "node":
+        if kind == "node" and not is_data_node(eid):
             readers = [s.name for s in self._pipeline.steps
                        if any(i.producers == [self._pipeline.step(eid)]
                               for i in s.input_data)]
@@ -286,10 +314,21 @@ class PipelineDesigner(w.VBox):
                 f"; {', '.join(map(repr, readers))} now read data that no step writes: link a "
                 f"step that writes it, or drop it in the step's panel" if readers else "")
         else:
-            d = self.canvas.edge(eid).data
-            ok = self.edit(f"remove link {d['data']!r}", lambda: editing.remove_link(
-                self._pipeline, d["source"], d["target"], d["data"]))
-            what = f"link {d['data']!r} from {d['source']!r} to {d['target']!r}"
+            links = links_drawn(dict((self.canvas.node(eid) if kind == "node"
+                                      else self.canvas.edge(eid)).data))
+            if not links:
+                self.say("this is no link between steps: remove a dataset input or an output "
+                         "in its step's panel, or remove the step", error=True)
+                return False
+            name = links[0][2]
+
+            def remove_links() -> None:
+                for producer, consumer, data in links:
+                    editing.remove_link(self._pipeline, producer, consumer, data)
+
+            ok = self.edit(f"remove link {name!r}", remove_links)
+            what = (f"link {name!r} from {links[0][0]!r} to "
+                    f"{', '.join(repr(c) for _, c, _ in links)}")
         if ok:
             self.select(None)
             self.say(f"removed {what}")

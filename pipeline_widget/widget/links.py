@@ -12,6 +12,7 @@ from ..core.names import identifier_problem
 from ..run import Pipeline
 from . import edits
 from .canvas import PipelineCanvas
+from .elements import is_data_node
 
 
 class LinkTool:
@@ -44,11 +45,22 @@ class LinkTool:
             self._say("click the step that writes the data first, then press Connect",
                       error=True)
             return
-        self.producer = selected[1]
-        self._canvas.mark(self.producer, "connecting")
-        if not self._by_person or not self.data_name.value.strip():
-            self._offered = edits.default_data_name(self._pipeline(), self.producer)
+        if is_data_node(selected[1]):   # data drawn as a node: one more reader of it
+            data = self._canvas.node(selected[1]).data
+            if not data.get("producer"):
+                self._say("no step writes this; click the step that writes the data first, "
+                          "then press Connect", error=True)
+                return
+            self.producer = str(data["producer"])
+            self._canvas.mark(selected[1], "connecting")
+            self._offered = str(data["data"])
             self._set_field(self._offered)
+        else:
+            self.producer = selected[1]
+            self._canvas.mark(self.producer, "connecting")
+            if not self._by_person or not self.data_name.value.strip():
+                self._offered = edits.default_data_name(self._pipeline(), self.producer)
+                self._set_field(self._offered)
         self._say(f"now click the step that reads {self.data_name.value.strip()!r} from "
                   f"{self.producer!r} (press Connect again to cancel)")
 

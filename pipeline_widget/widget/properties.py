@@ -21,11 +21,14 @@ Edit = Callable[[str, Callable[[], Any]], bool]
 class PropertiesPanel(w.VBox):
     def __init__(self, pipeline: Callable[[], Pipeline], edit: Edit, say: Callable[..., None],
                  select: Callable[[tuple[str, str]], None],
-                 last_error: Callable[[], str] = lambda: "") -> None:
+                 last_error: Callable[[], str] = lambda: "",
+                 link_element: Callable[[str, str, str], tuple[str, str]] =
+                 lambda p, c, d: ("edge", edge_id(p, c, d))) -> None:
+        """link_element: the canvas element (kind, id) that draws a link, to select it."""
         super().__init__(layout=w.Layout(width="100%"))
         self.add_class("pw-properties")
         self._pipeline, self._edit, self._say, self._select = pipeline, edit, say, select
-        self._last_error = last_error
+        self._last_error, self._link_element = last_error, link_element
         self._shown: tuple | None = None  # what the fields were built for
         self.step_name: str | None = None
         self.link: tuple[str, str, str] | None = None
@@ -176,7 +179,7 @@ class PropertiesPanel(w.VBox):
         elif self.link:
             producer, consumer, old = self.link
             if self._edit(f"rename {old!r}", lambda: editing.rename_data(pipeline, old, new)):
-                self._select(("edge", edge_id(producer, consumer, new)))
+                self._select(self._link_element(producer, consumer, new))
                 self._say(f"renamed PipelineData {old!r} to {new!r}")
 
     def _reuse(self, change) -> None:

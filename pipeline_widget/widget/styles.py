@@ -99,6 +99,14 @@ def stylesheet() -> list[dict]:
                                               "target-arrow-color": "#1f3b73"}},
         {"selector": "node.connecting", "style": {"border-color": "#ff7f0e", "border-width": 4}},
     ]
+    # Data as nodes: a barrel per PipelineData (white) and per registered dataset (sand).
+    # Before the marks, so a picked or problem data node shows it; they have no status.
+    rules[2:2] = [
+        {"selector": "node.data", "style": {"shape": "barrel", "background-color": "#ffffff",
+                                            "border-color": "#4a90d9", "font-size": 10}},
+        {"selector": "node.dataset", "style": {"shape": "barrel", "background-color": "#f6e7c1",
+                                               "border-color": "#a0782c", "font-size": 10}},
+    ]
     return rules
 
 
