@@ -12,6 +12,7 @@ import ipywidgets as w
 from ..core import editing
 from ..run import Pipeline
 from . import edits
+from .elements import is_data_node
 
 SOURCE_SUFFIXES = (".ipynb", ".py")
 MAX_BUTTONS = 24
@@ -68,9 +69,14 @@ class StepPalette(w.VBox):
             label = w.HTML(f"<b>add a step</b> from <code>{self.steps_dir.name}/</code>:"
                            if files else f"<i>no notebook or script in {self.steps_dir}</i>")
             self.buttons.children = [label, *buttons]
+        after = self._selected_step()
+        self.after.description = f"after '{after}'" if after else "after the selected step"
+
+    def _selected_step(self) -> str | None:
+        """The selected step, if a step (not a link or data) is selected."""
         picked = self._selected()
-        self.after.description = (f"after '{picked[1]}'" if picked and picked[0] == "node"
-                                  else "after the selected step")
+        return picked[1] if picked and picked[0] == "node" and not is_data_node(picked[1]) \
+            else None
 
     def add(self, source: str | os.PathLike | None = None, name: str | None = None) -> bool:
         """Add a step for `source` (or the path typed), named as typed (or after its file),
@@ -81,8 +87,7 @@ class StepPalette(w.VBox):
             return False
         name = (name if name is not None else self.name.value).strip() or \
             self.suggest_name(Path(source))
-        picked = self._selected()
-        after = picked[1] if self.after.value and picked and picked[0] == "node" else None
+        after = self._selected_step() if self.after.value else None
         linked: list[str] = []
         pipeline = self._pipeline()
 

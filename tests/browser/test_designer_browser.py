@@ -190,3 +190,28 @@ def test_remove_undo_validate_and_name_rule(fresh_root, open_nb):
     # the PipelineData name rule is checked as the person types
     type_into(page, "pw-data-name", "1bad")
     expect(hook(page, "pw-message")).to_contain_text("PipelineData name '1bad' is not allowed")
+
+
+def test_data_as_nodes_toggle(fresh_root, open_nb, tmp_path):
+    from pipeline_widget.widget import elements
+
+    seed = Pipeline.load(fresh_root / "examples" / "seed.pipeline.json",
+                         workspace=Workspace(fresh_root))
+    nodes, links = elements.build(seed, data_nodes=True)
+    want = sorted(n["data"]["id"] for n in nodes)
+    assert any(n.startswith("data/") for n in want) and any(n.startswith("dataset/") for n in want)
+    page = open_designer(open_nb)
+    press(page, "pw-data-nodes")
+    wait_nodes(page, want)
+    wait_edges(page, sorted((e["data"]["source"], e["data"]["target"]) for e in links))
+    shapes = cy_eval(page, "return Object.fromEntries(cy.nodes().map(n => [n.id(), n.style('shape')]));")
+    assert {n: s for n, s in shapes.items() if s == "barrel"} == {
+        n: "barrel" for n in want if elements.is_data_node(n)}
+    data_node = next(n["data"]["id"] for n in nodes if n["data"].get("readers"))   # read data
+    click_node(page, data_node)
+    expect(hook(page, "pw-properties")).to_contain_text("PipelineData written by prepare data")
+    scroll_into_view(page)
+    page.screenshot(path=str(tmp_path / "data-nodes.png"))
+    press(page, "pw-data-nodes")     # back to steps only
+    wait_nodes(page, SEED_STEPS)
+    wait_edges(page, [("prepare data", "train model")])

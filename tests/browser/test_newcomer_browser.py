@@ -143,7 +143,7 @@ def test_a_newcomer_builds_runs_inspects_and_reloads_a_pipeline(fresh_root, open
       const el = host && [host, ...host.querySelectorAll('*')].find(e => e._cyreg && e._cyreg.cy);
       const cy = el && el._cyreg.cy;
       return cy && cy.$id('evaluate').data('status') === 'Running'
-             && / \\d+ s$/.test(cy.$id('evaluate').data('display'));
+             && / \\d+ s\\ncell \\d+ of \\d+$/.test(cy.$id('evaluate').data('display'));
     }""", timeout=120_000, polling=250)
     assert node_statuses(page)["prepare"] == "Reused"
     assert node_statuses(page)["train"] == "Reused"

@@ -87,3 +87,14 @@ def test_connect_from_a_data_node_adds_a_reader_of_that_data(designer):
     assert designer.pipeline.step("three").input_data[0] is designer.pipeline.step("make").outputs[0]
     assert f"data/{data}->three" in designer.canvas.edge_ids
     assert len(model(designer)["steps"]) == 4
+
+
+def test_a_selected_data_node_is_no_step_to_add_after(designer):
+    draw_fan_out(designer)
+    designer.show_data_nodes(True)
+    data = designer.pipeline.step("make").outputs[0].name
+    click(designer, f"data/{data}")
+    assert designer.palette.after.description == "after the selected step"
+    add_step(designer, "sink.ipynb", "alone", after=True)
+    assert designer.pipeline.step("alone").input_data == []
+    assert designer.message == "added step 'alone'"
