@@ -406,8 +406,15 @@ class PipelineDesigner(w.VBox):
         return cls(pipeline=pipeline, steps_dir=steps_dir)
 
     # -- running -----------------------------------------------------------------------------
-    def run(self):
-        """Press Run: submit the pipeline with the form's parameters; returns the run or None."""
+    def run(self, pipeline_parameters: dict[str, Any] | None = None):
+        """Press Run: submit the pipeline with the form's parameters; returns the run (None
+        when it could not start, with the reason on the message line).
+
+        pipeline_parameters: values typed into the run form first (it keeps them, so the
+            form shows what ran).
+        """
+        if pipeline_parameters:
+            self.runs_panel.fill_form(pipeline_parameters)
         return self.runs_panel.run()
 
     def cancel(self) -> None:

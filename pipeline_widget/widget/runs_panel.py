@@ -130,6 +130,15 @@ class RunsPanel(w.VBox):
         self.params_box.children = ([w.HTML("<b>pipeline parameters</b>")] +
                                     list(self.param_fields.values())) if params else []
 
+    def fill_form(self, values: dict[str, Any]) -> None:
+        """Put `values` in the run form's fields, as if typed (unknown names refused)."""
+        unknown = sorted(set(values) - set(self.param_fields))
+        if unknown:
+            raise PipelineError(f"the pipeline has no parameter {unknown[0]!r}; its parameters "
+                                f"are {', '.join(self.param_fields) or 'none'}")
+        for name, value in values.items():
+            self.param_fields[name].value = show(value)
+
     def parameter_values(self) -> dict[str, Any]:
         params = self._pipeline().parameters
         values = {}

@@ -344,3 +344,19 @@ def test_panels_follow_the_model_after_remove_and_between_steps(designer):
     designer.remove_button.click()
     assert "two" not in designer.step_details.value     # the removed step's details go
     assert all(b.disabled for b in designer.runs_panel.part_buttons.values())
+
+
+def test_run_with_parameters_types_them_into_the_form_and_refuses_unknown_names(designer):
+    import pytest
+
+    from pipeline_widget import PipelineError
+
+    draw_fan_out(designer)
+    click(designer, "make")
+    designer.properties.fields["rows"].value = "=n_rows"
+    with pytest.raises(PipelineError, match="no parameter 'rows'; its parameters are n_rows"):
+        designer.run({"rows": 4})
+    run = designer.run({"n_rows": 4})
+    assert designer.runs_panel.param_fields["n_rows"].value == "4"   # the form shows what ran
+    assert designer.wait(120) == "Finished"
+    assert run.parameters == {"n_rows": 4}

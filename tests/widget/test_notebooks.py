@@ -32,9 +32,40 @@ def test_designer_notebook_opens_the_seed(project):
 
 
 def test_teaching_tour_runs_and_shows_reuse(project):
+    seed = (REPO / "examples" / "seed.pipeline.json").read_text()
     text = execute(project, "Teaching_Tour.ipynb")
     assert "same folder: True" in text
     assert "prepped = " in text  # the injected-parameters cell
     assert "{'prepare data': 'Reused', 'train model': 'Reused'}" in text
-    assert "{'prepare data': 'Reused', 'train model': 'Finished'}" in text
-    assert (project / "pipeline_workspace" / "runs").is_dir()
+    # the reasons, in full: first run in a clean workspace, then the changed parameter
+    assert "no earlier successful run of this step" in text
+    assert text.count("parameter 'alpha' changed: 0.5 -> 2.0") == 2   # asked, then ran
+    assert "nothing changed since that run" in text
+    tour = project / "pipeline_workspace" / "tour"
+    assert (tour / "pipeline_workspace" / "runs").is_dir()
+    assert (tour / "my_tour.pipeline.json").is_file()               # saved to scratch
+    assert (project / "examples" / "seed.pipeline.json").read_text() == seed
+    assert not (project / "pipeline_workspace" / "runs").exists()   # the project's own: untouched
+    assert (project / "pipeline_workspace" / ".gitignore").is_file()  # the scratch is ignored
+    # nothing printed is cut off (the designer's plain-text form is not shown in JupyterLab)
+    printed = "\n".join(line for line in text.splitlines()
+                        if not line.startswith("PipelineDesigner("))
+    assert "..." not in printed and "\u2026" not in printed
+
+
+def test_teaching_tour_starts_clean_each_time(project):
+    execute(project, "Teaching_Tour.ipynb")
+    again = execute(project, "Teaching_Tour.ipynb")   # a class runs it twice: the same story
+    assert "no earlier successful run of this step" in again
+    assert again.count("Reused") == execute(project, "Teaching_Tour.ipynb").count("Reused")
+
+
+def test_teaching_tour_uses_only_the_public_api():
+    nb = nbformat.read(REPO / "notebooks" / "Teaching_Tour.ipynb", as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "._" not in code and "runs_panel" not in code and "canvas" not in code
+    imported = {n.strip() for line in code.splitlines() if line.startswith("from pipeline_widget")
+                for n in line.split("import", 1)[1].split(",")}
+    import pipeline_widget
+
+    assert imported <= set(pipeline_widget.__all__)
