@@ -57,6 +57,8 @@ const cyIn = (sel) => {
 };
 """
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+# The launcher's "New pipeline" entry (an installed package reads it from Jupyter's data path).
+LAUNCHER = Path(__file__).resolve().parents[2] / "launcher"
 
 
 def free_port() -> int:
@@ -123,6 +125,7 @@ class LabServer:
             (self.home / sub).mkdir(parents=True, exist_ok=True)
             env[var] = str(self.home / sub)
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        env["JUPYTER_APP_LAUNCHER_PATH"] = str(LAUNCHER)   # as `make lab` does
         env.pop("JUPYTER_PATH", None)
         return env
 

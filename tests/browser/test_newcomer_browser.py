@@ -7,6 +7,7 @@ Clicks are counted (`Flow.click`); typing into a field is counted apart (`Flow.t
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .canvas import node_statuses, scroll_into_view, wait_canvas
-from .lab import PANEL, hook, run_all_cells
+from .lab import PANEL, accept_kernel_dialog, hook, kernel_status, run_all_cells
 from .test_interactive_browser import wait_marked
 
 pytestmark = pytest.mark.browser
@@ -171,3 +172,26 @@ def test_a_newcomer_builds_runs_inspects_and_reloads_a_pipeline(fresh_root, open
     print(report)
     (tmp_path / "count.txt").write_text(report + "\n")
     assert len(flow.clicks) <= CLICK_BUDGET, report
+
+
+def test_the_launcher_opens_a_new_notebook_with_an_empty_designer(fresh_root, page, lab,
+                                                                  tmp_path):
+    page.goto(lab.url("lab?reset"))
+    card = page.locator(".jp-LauncherCard", has_text="New pipeline")
+    expect(card).to_be_visible(timeout=60_000)
+    page.screenshot(path=str(tmp_path / "launcher.png"))
+    card.click()
+    expect(page.locator(".lm-TabBar-tab.lm-mod-current",
+                        has_text="New pipeline.ipynb")).to_be_visible(timeout=30_000)
+    page.wait_for_selector(f"{PANEL} .jp-Notebook", timeout=60_000)
+    deadline = time.monotonic() + 90
+    while kernel_status(page) != "idle" and time.monotonic() < deadline:
+        accept_kernel_dialog(page)
+        page.wait_for_timeout(200)
+    run_all_cells(page)
+    wait_canvas(page, nodes=0)
+    expect(hook(page, "pw-palette")).to_contain_text("add a step")
+    page.screenshot(path=str(tmp_path / "new-pipeline.png"))
+    made = fresh_root / "New pipeline.ipynb"
+    assert made.is_file() and "PipelineDesigner()" in made.read_text()
+    made.unlink()
