@@ -10,6 +10,7 @@ with DATA_PREFIX, which no step name may contain ('/'), so ids never collide.
 """
 from __future__ import annotations
 
+import graphlib
 from typing import Iterable
 
 from ..core import Problem
@@ -87,7 +88,7 @@ def build(pipeline: Pipeline, statuses: dict[str, str] | None = None,
     writers = producers(pipeline.steps)
     if data_nodes:
         more_nodes, edges = _data_elements(pipeline, writers, bad_data, odd_data)
-        return nodes + more_nodes, edges
+        return nodes + more_nodes, _bow_skips(edges)
     edges, seen = [], set()
     for consumer in pipeline.steps:
         for data in consumer.input_data:
@@ -99,7 +100,26 @@ def build(pipeline: Pipeline, statuses: dict[str, str] | None = None,
                 edges.append({"data": {"id": eid, "source": producer.name, "target": consumer.name,
                                        "label": data.name, "data": data.name},
                               "classes": _mark(data.name, bad_data, odd_data)})
-    return nodes, edges
+    return nodes, _bow_skips(edges)
+
+
+def _bow_skips(edges: list[dict]) -> list[dict]:
+    """Give the class `skip` to each edge that spans more than one rank: drawn straight it
+    would run through the nodes between its ends and hide its label behind them."""
+    upstream: dict[str, set[str]] = {}
+    for e in edges:
+        upstream.setdefault(e["data"]["target"], set()).add(e["data"]["source"])
+    try:
+        order = list(graphlib.TopologicalSorter(upstream).static_order())
+    except graphlib.CycleError:
+        return edges   # a problem the list names; nothing to bow
+    rank: dict[str, int] = {}
+    for node in order:
+        rank[node] = 1 + max((rank[u] for u in upstream.get(node, ())), default=-1)
+    for e in edges:
+        if rank[e["data"]["target"]] - rank[e["data"]["source"]] > 1:
+            e["classes"] = " ".join(c for c in (e["classes"], "skip") if c)
+    return edges
 
 
 def _data_elements(pipeline: Pipeline, writers: dict, bad: set[str], odd: set[str],

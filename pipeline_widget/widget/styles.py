@@ -78,6 +78,10 @@ def stylesheet() -> list[dict]:
             "target-arrow-shape": "triangle", "target-arrow-color": "#8a8f96",
             "label": "data(label)", "font-size": 10, "text-background-color": "#ffffff",
             "text-background-opacity": 0.85, "text-background-padding": "2px"}},
+        # a link past a rank bows out, around the steps between its ends
+        {"selector": "edge.skip", "style": {
+            "curve-style": "unbundled-bezier", "control-point-distances": 220,
+            "control-point-weights": 0.5}},
     ]
     rules += [{"selector": f'node[status = "{status}"]', "style": {"background-color": colour}}
               for status, colour in STATUS_COLOURS.items()]

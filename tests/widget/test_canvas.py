@@ -167,3 +167,20 @@ def test_a_status_shows_in_words_on_the_node_not_only_in_colour(ws, steps_dir):
     assert canvas.node("make").data["display"] == "make\n\u25b6 running"
     canvas.set_status("make", "Reused")
     assert canvas.node("make").data["display"] == "make\n\u267b reused"
+
+
+def test_a_link_past_a_rank_bows_around_the_steps_between(designer):
+    from tests.widget.conftest import add_step, link
+
+    add_step(designer, "source.ipynb", "make")
+    add_step(designer, "source.ipynb", "middle")
+    add_step(designer, "sink.ipynb", "last")
+    link(designer, "make", "middle", "first")
+    link(designer, "middle", "last", "second")
+    link(designer, "make", "last", "first")          # skips 'middle': drawn straight, hidden
+    classes = {e.data["id"]: e.classes for e in designer.canvas._edges.values()}
+    assert "skip" in classes["make->last:first"]
+    assert "skip" not in classes["make->middle:first"] + classes["middle->last:second"]
+    designer.show_data_nodes(True)                   # the same in the data view
+    skips = sorted(e.data["id"] for e in designer.canvas._edges.values() if "skip" in e.classes)
+    assert skips == ["data/first->last"]
