@@ -17,6 +17,7 @@ from ..core.validation import Problem
 from ..run import Pipeline, WarmKernels
 from . import edits
 from .canvas import PipelineCanvas
+from .controls import button
 from .elements import is_data_node, links_drawn
 from .links import LinkTool
 from .problems_view import problems_html
@@ -89,20 +90,20 @@ class PipelineDesigner(w.VBox):
         self.links = LinkTool(lambda: self._pipeline, self.canvas, self.edit, self.say,
                               lambda: self.selected)
         self.connect_button, self.data_name = self.links.button, self.links.data_name
-        self.remove_button = self._button("Remove", "pw-remove", self.remove_selected,
+        self.remove_button = button("Remove", "pw-remove", self.remove_selected,
                                           icon="trash")
-        self.undo_button = self._button("Undo", "pw-undo", self.undo, icon="undo")
-        self.validate_button = self._button("Validate", "pw-validate", self.validate,
+        self.undo_button = button("Undo", "pw-undo", self.undo, icon="undo")
+        self.validate_button = button("Validate", "pw-validate", self.validate,
                                             icon="check")
-        self.relayout_button = self._button("Layout", "pw-relayout", self.relayout,
+        self.relayout_button = button("Layout", "pw-relayout", self.relayout,
                                             icon="sitemap")
-        self.clear_button = self._button("Clear", "pw-clear", self.clear, icon="eraser")
+        self.clear_button = button("Clear", "pw-clear", self.clear, icon="eraser")
         self.data_nodes_toggle = w.ToggleButton(
             description="Data as nodes", icon="database", value=self.canvas.data_nodes,
             tooltip="draw each PipelineData and dataset as a node of its own")
         self.data_nodes_toggle.add_class("pw-data-nodes")
         self.data_nodes_toggle.observe(lambda c: self.show_data_nodes(c["new"]), "value")
-        self.refresh_button = self._button("Refresh", "pw-refresh", self.refresh_status,
+        self.refresh_button = button("Refresh", "pw-refresh", self.refresh_status,
                                            icon="refresh")
         self.problem_list = w.HTML()
         self.problem_list.add_class("pw-problems")
@@ -110,8 +111,8 @@ class PipelineDesigner(w.VBox):
                            continuous_update=False,
                            value=str(self._default_path()))
         self.path.add_class("pw-path")
-        self.save_button = self._button("Save", "pw-save", self.save_clicked, icon="save")
-        self.load_button = self._button("Load", "pw-load", self.load_clicked, icon="folder-open")
+        self.save_button = button("Save", "pw-save", self.save_clicked, icon="save")
+        self.load_button = button("Load", "pw-load", self.load_clicked, icon="folder-open")
         self.legend = w.HTML(legend_html())
         self.legend.add_class("pw-legend")
         side = w.VBox([self.properties, w.HTML("<b>step details</b>"), self.runs_panel.details],
@@ -129,13 +130,6 @@ class PipelineDesigner(w.VBox):
             self.runs_panel,
             w.HBox([self.path, self.save_button, self.load_button]),
         ]
-
-    @staticmethod
-    def _button(label: str, hook: str, handler: Callable, icon: str = "") -> w.Button:
-        button = w.Button(description=label, icon=icon)
-        button.add_class(hook)
-        button.on_click(lambda _: handler())
-        return button
 
     def refresh_sources(self) -> None:
         """Offer the notebooks and scripts now in steps_dir."""

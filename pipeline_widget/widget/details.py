@@ -18,6 +18,7 @@ from .artefacts import (
     notebook_images,
     open_link,
 )
+from .controls import button
 
 MAX_FILES = 30
 CSV_ROWS = 5
@@ -95,10 +96,9 @@ class StepDetails(w.VBox):
 
     def __init__(self, text: str) -> None:
         self._html = w.Output(layout=w.Layout(max_height="420px", overflow="auto"))
-        self.notebook_button = w.Button(description="Show the executed notebook here",
-                                        icon="book", layout=w.Layout(width="auto"))
-        self.notebook_button.add_class("pw-show-notebook")
-        self.notebook_button.on_click(lambda _: self.toggle_notebook())
+        self.notebook_button = button("Show the executed notebook here", "pw-show-notebook",
+                                      self.toggle_notebook, icon="book",
+                                      layout=w.Layout(width="auto"))
         self.notebook_view = w.HTML(layout=w.Layout(max_height="600px", overflow="auto"))
         self.notebook_view.add_class("pw-notebook")
         self.notebook: str | None = None

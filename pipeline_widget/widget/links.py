@@ -12,6 +12,7 @@ from ..core.names import identifier_problem
 from ..run import Pipeline
 from . import edits
 from .canvas import PipelineCanvas
+from .controls import button
 from .elements import is_data_node
 
 
@@ -26,9 +27,7 @@ class LinkTool:
         self._by_person = False            # the field holds what the person typed
         self._quiet = False                # we are changing the field ourselves
         self._complained = False           # the message line shows our name-rule error
-        self.button = w.Button(description="Connect", icon="link")
-        self.button.add_class("pw-connect")
-        self.button.on_click(lambda _: self.toggle())
+        self.button = button("Connect", "pw-connect", self.toggle, icon="link")
         self.data_name = w.Text(description="data", placeholder="PipelineData name",
                                 layout=w.Layout(width="220px"))
         self.data_name.add_class("pw-data-name")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import threading
 import time
+from functools import partial
 from typing import Any, Callable, Sequence
 
 import ipywidgets as w
@@ -22,6 +23,7 @@ from ..run.events import StatusEvent
 from ..run.status import Status
 from .canvas import PipelineCanvas
 from .compare_view import plot_svg, table_html
+from .controls import button
 from .details import StepDetails, step_html
 from .parameters import parse, show
 from .timeline_view import gantt_svg
@@ -46,12 +48,9 @@ class RunsPanel(w.VBox):
         self.param_fields: dict[str, w.Text] = {}
         self.params_box = w.VBox()
         self.params_box.add_class("pw-run-params")
-        self.run_button = w.Button(description="Run", button_style="success", icon="play")
-        self.run_button.add_class("pw-run")
-        self.run_button.on_click(self.run)
-        self.cancel_button = w.Button(description="Cancel", icon="stop", disabled=True)
-        self.cancel_button.add_class("pw-cancel")
-        self.cancel_button.on_click(self.cancel)
+        self.run_button = button("Run", "pw-run", self.run, icon="play", button_style="success")
+        self.cancel_button = button("Cancel", "pw-cancel", self.cancel, icon="stop",
+                                    disabled=True)
         self.runs = w.Dropdown(description="runs", options=[(NO_RUN, "")], value="",
                                layout=w.Layout(width="420px"))
         self.runs.add_class("pw-runs")
@@ -60,13 +59,9 @@ class RunsPanel(w.VBox):
         for label, hook, option in (("Run this step", "pw-run-only", "only"),
                                     ("Run from here", "pw-run-from", "from_steps"),
                                     ("Run up to here", "pw-run-to", "to_steps")):
-            button = w.Button(description=label, icon="play-circle", disabled=True)
-            button.add_class(hook)
-            button.on_click(lambda _, option=option: self.run_part(option))
-            self.part_buttons[option] = button
-        self.rerun_button = w.Button(description="Re-run", icon="repeat")
-        self.rerun_button.add_class("pw-rerun")
-        self.rerun_button.on_click(self.rerun)
+            self.part_buttons[option] = button(label, hook, partial(self.run_part, option),
+                                               icon="play-circle", disabled=True)
+        self.rerun_button = button("Re-run", "pw-rerun", self.rerun, icon="repeat")
         self.compare = w.HTML()
         self.compare.add_class("pw-compare")
         self.metric = w.Dropdown(description="plot", options=[], layout=w.Layout(width="300px"))
@@ -265,8 +260,8 @@ class RunsPanel(w.VBox):
         self.run_button.disabled = running
         self.cancel_button.disabled = not running
         self.cancel_button.button_style = "warning" if running else ""
-        for button in self.part_buttons.values():
-            button.disabled = running or self.selected_step is None
+        for part in self.part_buttons.values():
+            part.disabled = running or self.selected_step is None
 
     def _choose_quietly(self, run_id: str) -> None:
         if run_id in {v for _, v in self.runs.options}:
@@ -353,8 +348,8 @@ class RunsPanel(w.VBox):
 
     def show_step(self, name: str | None) -> None:
         self.selected_step = name
-        for button in self.part_buttons.values():
-            button.disabled = name is None
+        for part in self.part_buttons.values():
+            part.disabled = name is None
         if name is None:
             return
         if self.shown is None:
@@ -376,8 +371,8 @@ class RunsPanel(w.VBox):
     def show_nothing(self) -> None:
         """No step selected (or it was removed): its details go too."""
         self.selected_step = None
-        for button in self.part_buttons.values():
-            button.disabled = True
+        for part in self.part_buttons.values():
+            part.disabled = True
         self.details.value = "<i>Click a step to see what it did, or what the next run would do.</i>"
 
     def _next_run(self, name: str) -> str:

@@ -14,6 +14,7 @@ from ..core.names import suggest_identifier
 from ..core.workspace import Workspace
 from ..run import Pipeline
 from . import edits
+from .controls import button
 
 Edit = Callable[[str, Callable[[], Any]], bool]
 DATA_SUFFIXES = (".csv", ".tsv", ".parquet", ".json", ".txt")
@@ -76,21 +77,15 @@ class StepData(w.VBox):
                                  continuous_update=False,
                                  layout=w.Layout(width="60%"))
         self.dataset_as.add_class("pw-dataset-as")
-        self.dataset_add = w.Button(description="Add dataset input", icon="database",
-                                    layout=w.Layout(width="auto"))
-        self.dataset_add.add_class("pw-add-dataset")
-        self.dataset_add.on_click(lambda _: self.add_dataset())
+        self.dataset_add = button("Add dataset input", "pw-add-dataset", self.add_dataset,
+                                  icon="database", layout=w.Layout(width="auto"))
         self.output_name = w.Combobox(description="output", placeholder="a folder name",
                                       ensure_option=False, continuous_update=False,
                                       layout=w.Layout(width="60%"))
         self.output_name.add_class("pw-output-name")
-        self.output_add = w.Button(description="Add output", icon="plus-square",
-                                   layout=w.Layout(width="auto"))
-        self.output_add.add_class("pw-add-output")
-        self.output_add.on_click(lambda _: self.add_output())
-        self.drop_unwritten = w.Button(description="Drop them", icon="times")
-        self.drop_unwritten.add_class("pw-drop-unwritten")
-        self.drop_unwritten.on_click(lambda _: self.drop())
+        self.output_add = button("Add output", "pw-add-output", self.add_output,
+                                 icon="plus-square", layout=w.Layout(width="auto"))
+        self.drop_unwritten = button("Drop them", "pw-drop-unwritten", self.drop, icon="times")
 
     def show(self, name: str) -> None:
         """The rows for step `name`; typed text is kept while the same step is shown."""

@@ -4,6 +4,7 @@ link by the name both ends can use, see edits.link_name)."""
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -12,6 +13,7 @@ import ipywidgets as w
 from ..core import editing
 from ..run import Pipeline
 from . import edits
+from .controls import button
 from .elements import is_data_node
 
 SOURCE_SUFFIXES = (".ipynb", ".py")
@@ -39,9 +41,7 @@ class StepPalette(w.VBox):
         self.after = w.Checkbox(value=True, indent=False, description="after the selected step",
                                 layout=w.Layout(width="auto"))
         self.after.add_class("pw-add-after")
-        self.add_button = w.Button(description="Add step", icon="plus")
-        self.add_button.add_class("pw-add-step")
-        self.add_button.on_click(lambda _: self.add())
+        self.add_button = button("Add step", "pw-add-step", self.add, icon="plus")
         self.children = [self.buttons,
                          w.HBox([self.path, self.name, self.add_button, self.after],
                                 layout=w.Layout(flex_flow="row wrap"))]
@@ -60,12 +60,9 @@ class StepPalette(w.VBox):
         if [b.tooltip for b in self.buttons.children] != [str(f) for f in files[:MAX_BUTTONS]]:
             buttons = []
             for f in files[:MAX_BUTTONS]:
-                button = w.Button(description=f.name, tooltip=str(f),
-                                  icon="book" if f.suffix == ".ipynb" else "file-code-o",
-                                  layout=w.Layout(width="auto"))
-                button.add_class("pw-add-source")
-                button.on_click(lambda _, f=f: self.add(f))
-                buttons.append(button)
+                buttons.append(button(f.name, "pw-add-source", partial(self.add, f),
+                                      icon="book" if f.suffix == ".ipynb" else "file-code-o",
+                                      tooltip=str(f), layout=w.Layout(width="auto")))
             label = w.HTML(f"<b>add a step</b> from <code>{self.steps_dir.name}/</code>:"
                            if files else f"<i>no notebook or script in {self.steps_dir}</i>")
             self.buttons.children = [label, *buttons]
