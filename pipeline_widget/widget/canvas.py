@@ -221,6 +221,10 @@ class PipelineCanvas(CytoscapeWidget):
     def edge(self, element_id: str) -> Edge:
         return self._edges[element_id]
 
+    def element_data(self, kind: str, element_id: str) -> dict:
+        """The data of a drawn node ("node") or edge ("edge")."""
+        return dict((self._nodes if kind == "node" else self._edges)[element_id].data)
+
     def link_element(self, producer: str, consumer: str, data: str) -> tuple[str, str]:
         """The element that draws a link in the current view: (kind, id)."""
         if self.data_nodes:

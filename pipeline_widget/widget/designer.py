@@ -265,7 +265,7 @@ class PipelineDesigner(w.VBox):
             self.runs_panel.show_step(eid)
             return
         self.runs_panel.show_nothing()
-        data = dict((self.canvas.node(eid) if kind == "node" else self.canvas.edge(eid)).data)
+        data = self.canvas.element_data(kind, eid)
         links = links_drawn(data)
         if links:
             self.properties.show_link(*links[0])
@@ -308,8 +308,7 @@ class PipelineDesigner(w.VBox):
                 f"; {', '.join(map(repr, readers))} now read data that no step writes: link a "
                 f"step that writes it, or drop it in the step's panel" if readers else "")
         else:
-            links = links_drawn(dict((self.canvas.node(eid) if kind == "node"
-                                      else self.canvas.edge(eid)).data))
+            links = links_drawn(self.canvas.element_data(kind, eid))
             if not links:
                 self.say("this is no link between steps: remove a dataset input or an output "
                          "in its step's panel, or remove the step", error=True)
