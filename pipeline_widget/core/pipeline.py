@@ -50,10 +50,14 @@ class PipelineModel:
 
     @property
     def parameters(self) -> dict[str, PipelineParameter]:
+        """The steps' pipeline parameters, then those the file declares that no step uses
+        (yet): those are the pipeline's too, so they may be given and swept."""
         found: dict[str, PipelineParameter] = {}
         for s in self.steps:
             for p in s.pipeline_parameters():
                 found.setdefault(p.name, p)
+        for p in self.declared.parameters.values():
+            found.setdefault(p.name, p)
         return found
 
     def upstream(self) -> dict[str, list[str]]:

@@ -102,6 +102,18 @@ def test_load_then_save_keeps_unused_parameters_and_data(pipeline, project):
     assert set(again["data"]) == {"prepped", "model", "spare"}
 
 
+def test_a_parameter_the_file_declares_but_no_step_uses_is_a_pipeline_parameter(pipeline, project):
+    path = pipeline.save(project / "p.pipeline.json")
+    data = json.loads(path.read_text())
+    data["parameters"]["later"] = 7
+    path.write_text(json.dumps(data))
+    loaded = Pipeline.load(path, workspace=pipeline.workspace)
+    assert set(loaded.parameters) == {"alpha", "later"}
+    assert loaded.resolve_parameters({"later": 8}) == {"alpha": 0.5, "later": 8}
+    with pytest.raises(PipelineError, match="'alpha', 'later'"):
+        loaded.resolve_parameters({"sooner": 1})
+
+
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o600])
 def test_saving_keeps_the_files_mode(pipeline, project, mode):
     path = pipeline.save(project / "p.pipeline.json")
