@@ -14,6 +14,7 @@ from ..core.printable import printable
 from ..core.workspace import Workspace
 from . import terminal
 from .commands import (
+    MAX_SWEEP_RUNS,
     cmd_azureml,
     cmd_rerun,
     cmd_run,
@@ -65,8 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--continue-on-failure", action="store_true",
                    help="keep running branches that do not depend on a failed step")
     p.add_argument("--sweep", action="append", default=[], metavar="NAME=V1,V2,...",
-                   help="one run per combination of values (repeatable); steps the values do "
-                        "not reach run once and are reused by the other runs")
+                   help="one run per combination of values (repeatable, one per parameter); "
+                        "steps the values do not reach run once and are reused by the other runs")
+    p.add_argument("--max-runs", type=int, default=MAX_SWEEP_RUNS, metavar="N",
+                   help=f"the most runs a sweep may make (default {MAX_SWEEP_RUNS})")
     run_options(p)
     p = sub.add_parser("validate", help="check a .pipeline.json file without running it")
     p.add_argument("file")
@@ -126,8 +129,9 @@ def main(argv: Sequence[str] | None = None, out=None) -> int:
                 raise PipelineError(f"argument {printable(arg)!r} holds a NUL character, which no "
                                     f"file name or value can hold; type it again")
         args = build_parser().parse_args(argv)
-        if getattr(args, "max_parallel", None) is not None and args.max_parallel < 1:
-            raise PipelineError("--max-parallel must be at least 1")
+        for option in ("max_parallel", "max_runs"):
+            if getattr(args, option, None) is not None and getattr(args, option) < 1:
+                raise PipelineError(f"--{option.replace('_', '-')} must be at least 1")
         return COMMANDS[args.command](args, Workspace(args.workspace), out)
     except PipelineError as err:
         print(f"error: {err}", file=err_out)

@@ -5,7 +5,7 @@ import json
 import signal
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import PipelineError
 from ..core.names import experiment_name_for
@@ -15,7 +15,11 @@ from ..run.records.model import StepError
 from ..run.status import Status
 from .exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 
+if TYPE_CHECKING:
+    from ..run.sweep import Sweep
+
 SUMMARY_OUTPUTS_MAX = 20  # a run summary lists output folders for pipelines up to this size
+MAX_SWEEP_RUNS = 1000     # the most runs a --sweep makes unless --max-runs says more
 
 
 def parse_params(texts: list[str], current: dict[str, Any]) -> dict[str, Any]:
@@ -97,14 +101,20 @@ def cmd_run(args, ws: Workspace, out) -> int:
     from ..run import Pipeline
 
     pipeline = Pipeline.load(args.file, workspace=ws)
-    params = parse_params(args.param, pipeline.resolve_parameters(None))
+    current = pipeline.resolve_parameters(None)
+    params = parse_params(args.param, current)
     experiment = args.experiment or experiment_name_for(pipeline.name)
-    grid = sweep_grid(args.sweep, pipeline.resolve_parameters(None))
+    sweep = parse_sweep(args.sweep, current)
+    if sweep.count > args.max_runs:
+        raise PipelineError(f"--sweep makes {sweep.count} runs (the product of the numbers of "
+                            f"values), more than the cap of {args.max_runs}; sweep fewer values, "
+                            f"or raise the cap with --max-runs {sweep.count}")
+    sweep.check(pipeline, params)
     codes = []
-    for i, values in enumerate(grid, 1):
-        if len(grid) > 1:
-            print(f"\nsweep {i}/{len(grid)}: " + ", ".join(f"{k}={v!r}" for k, v in values.items()),
-                  file=out)
+    for i, values in enumerate(sweep, 1):
+        if sweep.count > 1:
+            print(f"\nsweep {i}/{sweep.count}: " +
+                  ", ".join(f"{k}={v!r}" for k, v in values.items()), file=out)
         run = pipeline.submit(experiment, pipeline_parameters={**params, **values},
                               regenerate_outputs=args.no_reuse,
                               continue_on_step_failure=args.continue_on_failure,
@@ -117,23 +127,25 @@ def cmd_run(args, ws: Workspace, out) -> int:
     return max(codes)
 
 
-def sweep_grid(texts: list[str], current: dict[str, Any]) -> list[dict[str, Any]]:
-    """--sweep NAME=V1,V2,... options: one set of values per combination ([{}] for none);
-    each value read as the parameter's type allows (core.parameter_types.from_text)."""
-    import itertools
+def parse_sweep(texts: list[str], current: dict[str, Any]) -> Sweep:
+    """--sweep NAME=V1,V2,... options, one per parameter; each value read as the type of the
+    parameter's `current` value allows (core.parameter_types.from_text)."""
+    from ..run.sweep import Sweep
 
     axes: dict[str, list[Any]] = {}
+    given: dict[str, str] = {}
     for text in texts:
         name, sep, raw = text.partition("=")
         name = name.strip()
         if not sep or not name or not raw.strip():
             raise PipelineError(f"--sweep {text!r} is not name=value,value,...; e.g. "
                                 f"--sweep alpha=0.1,0.5,0.9")
-        if name not in current:
-            raise PipelineError(f"--sweep: there is no pipeline parameter {name!r}; the pipeline "
-                                f"has {', '.join(map(repr, current)) or 'no parameters'}")
-        axes[name] = [from_text(v.strip(), current[name]) for v in raw.split(",")]
-    return [dict(zip(axes, combo)) for combo in itertools.product(*axes.values())]
+        if name in axes:
+            raise PipelineError(f"--sweep names parameter {name!r} twice; give all its values in "
+                                f"one --sweep, e.g. --sweep {name}={given[name]},{raw.strip()}")
+        given[name] = raw.strip()
+        axes[name] = [from_text(v.strip(), current.get(name)) for v in raw.split(",")]
+    return Sweep(axes)
 
 
 def cmd_validate(args, ws: Workspace, out) -> int:

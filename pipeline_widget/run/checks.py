@@ -49,7 +49,15 @@ def problems(pipeline: PipelineModel, values: dict[str, Any] | None = None,
         return found   # the steps' files may be missing: nothing more to look at
     if values is None:
         values = pipeline.resolve_parameters(None)
-    return [*found, *type_problems(pipeline, values, skip), *kernel_problems(pipeline, executor, skip)]
+    return [*found, *value_problems(pipeline, values, skip),
+            *kernel_problems(pipeline, executor, skip)]
+
+
+def value_problems(pipeline: PipelineModel, values: dict[str, Any],
+                   skip: Collection[str] = ()) -> list[Problem]:
+    """The problems that depend on the pipeline parameters' values (a sweep checks each of
+    its values with these before its first run)."""
+    return type_problems(pipeline, values, skip)
 
 
 def refuse(found: list[Problem]) -> None:
