@@ -1,6 +1,7 @@
 """The command line's entry point: arguments, the workspace, and how an outcome exits.
 
-Exit codes: 0 success, 1 a step failed, 2 bad input (message only), 130 interrupted.
+Exit codes: 0 success, 1 a step failed, 2 bad input (message only), 130 interrupted,
+141 the reader of the output went away (`| head`): the run was canceled, a sweep stopped.
 """
 from __future__ import annotations
 

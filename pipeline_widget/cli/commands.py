@@ -13,7 +13,7 @@ from ..core.parameter_types import from_text
 from ..core.workspace import Workspace
 from ..run.records.model import StepError
 from ..run.status import Status
-from .exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
+from .exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_READER_GONE
 
 if TYPE_CHECKING:
     from ..run.sweep import Sweep
@@ -50,7 +50,8 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 
 
 def _wait(run, out) -> int:
-    """Wait for a live run; Ctrl-C or SIGTERM cancel it cleanly first."""
+    """Wait for a live run; Ctrl-C or SIGTERM cancel it cleanly first, and so does the
+    output's reader going away (`| head`): nobody is left to see how it ends."""
     from ..run.progress import ProgressDisplay
 
     interrupted = []
@@ -60,9 +61,14 @@ def _wait(run, out) -> int:
         print("\ninterrupted: stopping running steps...", file=sys.stderr)
         run.cancel()
 
+    def on_reader_gone() -> None:
+        out.reader_gone()
+        run.cancel()
+
     old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        unsubscribe = run.subscribe(ProgressDisplay(len(run.record.steps), out.raw))
+        unsubscribe = run.subscribe(ProgressDisplay(len(run.record.steps), out.raw,
+                                                    on_closed=on_reader_gone))
         while run.is_live:
             run.wait_for_completion(show_output=False, timeout_seconds=0.2)
         unsubscribe()
@@ -94,6 +100,8 @@ def _wait(run, out) -> int:
     print(f"details: pipeline-widget show {run.id}", file=out)
     if interrupted:
         return EXIT_INTERRUPTED
+    if out.closed_by_reader:
+        return EXIT_READER_GONE
     return EXIT_OK if status == Status.FINISHED else EXIT_FAILED
 
 
@@ -115,6 +123,8 @@ def cmd_run(args, ws: Workspace, out) -> int:
         if sweep.count > 1:
             print(f"\nsweep {i}/{sweep.count}: " +
                   ", ".join(f"{k}={v!r}" for k, v in values.items()), file=out)
+        if out.closed_by_reader:
+            return EXIT_READER_GONE
         run = pipeline.submit(experiment, pipeline_parameters={**params, **values},
                               regenerate_outputs=args.no_reuse,
                               continue_on_step_failure=args.continue_on_failure,
@@ -122,8 +132,8 @@ def cmd_run(args, ws: Workspace, out) -> int:
                               only=args.only, from_steps=args.from_steps,
                               to_steps=args.to_steps, retries=args.retries)
         codes.append(_wait(run, out))
-        if codes[-1] == EXIT_INTERRUPTED:
-            return EXIT_INTERRUPTED
+        if codes[-1] in (EXIT_INTERRUPTED, EXIT_READER_GONE):
+            return codes[-1]
     return max(codes)
 
 

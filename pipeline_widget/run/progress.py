@@ -1,9 +1,11 @@
 """A text view of a run's events: a progress bar and one line per ended step (escaped:
-a step's error text must not drive the terminal)."""
+a step's error text must not drive the terminal). Each line is flushed as it ends, so that a
+reader (`| head -1`) sees it at once; a reader that went away stops the display, which tells
+`on_closed` (the command line cancels the run) instead of raising in the runner's thread."""
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import Callable, TextIO
 
 from ..core.printable import printable
 from .events import StatusEvent
@@ -24,15 +26,27 @@ def describe(event: StatusEvent) -> str:
 class ProgressDisplay:
     """Subscribe it to a run: `run.subscribe(ProgressDisplay(n_steps))`."""
 
-    def __init__(self, total: int, file: TextIO | None = None) -> None:
+    def __init__(self, total: int, file: TextIO | None = None,
+                 on_closed: Callable[[], None] = lambda: None) -> None:
         from tqdm import tqdm
 
         self.file = file or sys.stdout
+        self.on_closed = on_closed
+        self.closed = False
         self.bar = tqdm(total=total, unit="step", file=self.file, leave=False, disable=None,
                         bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} steps [{elapsed}]")
         self.ended: set[str] = set()
 
     def __call__(self, event: StatusEvent) -> None:
+        if self.closed:
+            return
+        try:
+            self._show(event)
+        except BrokenPipeError:
+            self.closed = True
+            self.on_closed()
+
+    def _show(self, event: StatusEvent) -> None:
         if event.step is None:
             if event.status.is_terminal:
                 self.bar.close()
@@ -43,3 +57,4 @@ class ProgressDisplay:
             self.ended.add(event.step)
             self.bar.write(printable(describe(event)), file=self.file)
             self.bar.update(1)
+            self.file.flush()

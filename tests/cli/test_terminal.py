@@ -59,3 +59,81 @@ def test_printable_keeps_newlines_tabs_and_ordinary_text():
     text = "tab\there\nnew line é 日本 ✓"
     assert printable(text) == text
     assert printable("a\rb\x00c\x9bd\u200be") == "a\\x0db\\x00c\\x9bd\\u200be"
+
+
+WAIT_FOR_FLAG = ("import os, sys, time\n"
+                 "while not os.path.exists(sys.argv[1]):\n"
+                 "    time.sleep(0.02)\n")
+
+
+def first_line_then_close(project, args, flag, deadline=120):
+    """Start `pipeline-widget ARGS` with its stdout piped to us, read one line, close the pipe
+    (as `| head -1` does), then create `flag` (steps wait for it, so that they end after the
+    reader went away). Returns (first line, exit code, stderr)."""
+    import os
+    import select
+
+    proc = subprocess.Popen([PYTHON, "-m", "pipeline_widget", *args], cwd=project,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    line = b""
+    try:
+        while not line.endswith(b"\n"):
+            ready, _, _ = select.select([proc.stdout], [], [], deadline)
+            if not ready:
+                break
+            chunk = os.read(proc.stdout.fileno(), 1)
+            if not chunk:
+                break
+            line += chunk
+        proc.stdout.close()
+        flag.write_text("go")
+        _, err = proc.communicate(timeout=deadline)
+    finally:
+        flag.write_text("go")
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return line.decode(), proc.returncode, err.decode()
+
+
+def records(project):
+    return [json.loads(p.read_text())
+            for p in (project / "pipeline_workspace" / "runs").glob("*/run.json")]
+
+
+def test_a_run_piped_into_head_is_canceled_at_the_first_broken_pipe(project):
+    write_script(project / "quick.py", "pass\n")
+    write_script(project / "wait.py", WAIT_FOR_FLAG)
+    flag = project / "flag"
+    (project / "chain.pipeline.json").write_text(json.dumps({
+        "schema_version": 1, "name": "chain", "steps": [
+            {"type": "python_script", "name": "a", "script_name": "quick.py",
+             "source_directory": ".", "outputs": ["x"], "arguments": [{"data": "x"}]},
+            {"type": "python_script", "name": "b", "script_name": "wait.py",
+             "source_directory": ".", "inputs": [{"data": "x"}], "outputs": ["y"],
+             "arguments": [str(flag), {"data": "x"}, {"data": "y"}]},
+            {"type": "python_script", "name": "c", "script_name": "quick.py",
+             "source_directory": ".", "inputs": [{"data": "y"}], "arguments": [{"data": "y"}]}]}))
+    line, code, err = first_line_then_close(project, ["run", "chain.pipeline.json"], flag)
+    assert line.split() == ["Finished", "a"], (line, err)
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert code == 141
+    (record,) = records(project)
+    assert record["status"] == "Canceled"
+    assert record["steps"]["b"]["status"] == "Finished"
+    assert record["steps"]["c"]["status"] == "Canceled"
+
+
+def test_a_sweep_piped_into_head_stops_at_the_first_broken_pipe(project):
+    write_script(project / "wait.py", WAIT_FOR_FLAG)
+    flag = project / "flag"
+    (project / "p.pipeline.json").write_text(json.dumps({
+        "schema_version": 1, "name": "p", "parameters": {"k": 0}, "steps": [
+            {"type": "python_script", "name": "w", "script_name": "wait.py",
+             "source_directory": ".", "arguments": [str(flag), {"parameter": "k"}]}]}))
+    line, code, err = first_line_then_close(
+        project, ["run", "p.pipeline.json", "--sweep", "k=1,2,3,4,5"], flag)
+    assert line.strip() in ("", "sweep 1/5: k=1"), (line, err)
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert code == 141
+    assert len(records(project)) <= 1
