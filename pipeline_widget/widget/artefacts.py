@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
+from ..run.records.logs import end_of_file
+
 LOG_TAIL = 3_000            # characters of a log's end shown inline
 IMAGES = 4                  # images shown inline per step
 IMAGE_BYTES = 1_500_000     # larger images are linked, not inlined
@@ -41,14 +43,10 @@ def open_link(path: str | os.PathLike, label: str | None = None) -> str:
 
 
 def tail(path: str | os.PathLike, limit: int = LOG_TAIL) -> tuple[str, bool]:
-    """The end of a text file, read from its end (a log may be larger than memory), and
-    whether anything before it was left out."""
-    with open(path, "rb") as f:
-        size = f.seek(0, os.SEEK_END)
-        start = max(0, size - limit * 4)
-        f.seek(start)
-        text = f.read().decode("utf-8", errors="replace")
-    return text[-limit:], start > 0 or len(text) > limit
+    """The last `limit` characters of a log (read from its end: run.records.logs), and
+    whether anything before them was left out."""
+    text, cut = end_of_file(path, limit * 4)
+    return text[-limit:], cut or len(text) > limit
 
 
 def log_html(label: str, path: str | None) -> str:
