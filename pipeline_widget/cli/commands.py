@@ -176,7 +176,7 @@ def cmd_validate(args, ws: Workspace, out) -> int:
 def _runs_with_metrics(ws: Workspace, out) -> int:
     from ..run.compare import columns, shown, summaries
 
-    runs = summaries(ws)
+    runs = summaries(ws, include_damaged=True)
     if not runs:
         print(f"no runs yet in {ws.root}", file=out)
         return EXIT_OK
@@ -185,10 +185,19 @@ def _runs_with_metrics(ws: Workspace, out) -> int:
                                    for p in params),
              *(shown(r.metrics[m]) if m in r.metrics else "-" for m in metrics)] for r in runs]
     print(_table(rows, ["RUN ID", "STATUS", *params, *metrics]), file=out)
+    _print_damaged([r.damaged for r in runs], out)
     return EXIT_OK
 
 
+def _print_damaged(reasons: list[str | None], out) -> None:
+    """Below a table of runs: why each DAMAGED one cannot be read, and what to do."""
+    for reason in reasons:
+        if reason:
+            print(f"damaged: {reason}", file=out)
+
+
 def cmd_runs(args, ws: Workspace, out) -> int:
+    from ..run.compare import DAMAGED
     from ..run.records import list_runs
 
     if args.metrics:
@@ -201,7 +210,7 @@ def cmd_runs(args, ws: Workspace, out) -> int:
     for r in records:
         steps = r.steps.values()
         if r.damaged:
-            rows.append([r.run_id, "?", "DAMAGED", _fmt_time(r.start_time), "-", "-", "-"])
+            rows.append([r.run_id, "?", DAMAGED, _fmt_time(r.start_time), "-", "-", "-"])
             continue
         rows.append([r.run_id, r.pipeline_name, r.status.value, _fmt_time(r.start_time),
                      _fmt_duration(r.duration if r.end_time else None),
@@ -209,9 +218,7 @@ def cmd_runs(args, ws: Workspace, out) -> int:
                      str(sum(s.is_reused for s in steps))])
     print(_table(rows, ["RUN ID", "PIPELINE", "STATUS", "STARTED", "TOOK", "DONE", "REUSED"]),
           file=out)
-    for r in records:
-        if r.damaged:
-            print(f"damaged: {r.damaged}", file=out)
+    _print_damaged([r.damaged for r in records], out)
     return EXIT_OK
 
 

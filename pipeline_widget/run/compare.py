@@ -9,6 +9,8 @@ from typing import Any
 from ..core.workspace import Workspace
 from .records import store
 
+DAMAGED = "DAMAGED"   # the status shown for a run whose record cannot be read
+
 
 @dataclass
 class RunSummary:
@@ -18,12 +20,19 @@ class RunSummary:
     start_time: float | None
     parameters: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)   # "step.metric" -> its last value
+    damaged: str | None = None   # why its record cannot be read (and what to do)
 
 
-def summaries(workspace: Workspace, pipeline_name: str | None = None) -> list[RunSummary]:
-    """Every readable run, oldest first."""
+def summaries(workspace: Workspace, pipeline_name: str | None = None,
+              include_damaged: bool = False) -> list[RunSummary]:
+    """Every readable run, oldest first; with `include_damaged`, also each record that cannot
+    be read, with status DAMAGED and why (store.list_runs)."""
     found = []
-    for r in store.list_runs(workspace, pipeline_name):
+    for r in store.list_runs(workspace, pipeline_name, include_damaged):
+        if r.damaged:
+            found.append(RunSummary(r.run_id, r.pipeline_name, DAMAGED, r.start_time,
+                                    damaged=r.damaged))
+            continue
         metrics = {f"{s.name}.{name}": value for s in r.steps.values()
                    for name, value in s.get_metrics().items()}
         found.append(RunSummary(r.run_id, r.pipeline_name, r.status.value, r.start_time,

@@ -7,7 +7,10 @@ relative to it (see `PathCodec`), so a moved or re-cloned project keeps its runs
 from __future__ import annotations
 
 import time
+import types
+import typing
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -104,8 +107,62 @@ class PathCodec:
         return str(self.base / stored)
 
 
+_JSON_NAMES = {str: "text", int: "an integer", float: "a number", bool: "true or false",
+               dict: "an object", list: "a list", type(None): "null"}
+
+
+@lru_cache(maxsize=None)
+def _field_types(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _misfit(value: Any, kind: Any, where: str) -> str | None:
+    """Why a value read from JSON is not of a field's declared type (nor its items): None
+    when it is."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if kind is Any or (origin in (typing.Union, types.UnionType)
+                       and any(_misfit(value, a, where) is None for a in args)):
+        return None
+    wrong = f"{where} is {value!r:.60}, not {_json_name(kind)}"
+    if origin in (typing.Union, types.UnionType):
+        return wrong
+    if kind in (int, float):
+        number = isinstance(value, int if kind is int else (int, float))
+        return None if number and not isinstance(value, bool) else wrong
+    if not isinstance(value, origin or kind):
+        return wrong
+    items = list(enumerate(value)) if origin is list else \
+        list(value.items()) if origin is dict else []
+    for key, item in items:
+        found = _misfit(item, args[-1], f"{where}[{key!r}]")
+        if found:
+            return found
+    return None
+
+
+def _json_name(kind: Any) -> str:
+    options = typing.get_args(kind) if typing.get_origin(kind) in (typing.Union,
+                                                                   types.UnionType) else (kind,)
+    return " or ".join(_JSON_NAMES.get(typing.get_origin(o) or o, getattr(o, "__name__", str(o)))
+                       for o in options)
+
+
+def _check_types(cls: type, values: dict[str, Any], where: str = "") -> None:
+    """Raise ValueError for the first stored field whose value is not of the type the
+    dataclass declares (a record edited by hand, or written by something else): the
+    dataclass is the one statement of the record's shape."""
+    kinds = _field_types(cls)
+    for name, value in values.items():
+        found = _misfit(value, kinds[name], where + name) if name in kinds else None
+        if found:
+            raise ValueError(found)
+
+
 _PATH_FIELDS = ("source", "record_dir", "notebook", "stdout", "stderr")
 _PATH_MAPS = ("inputs", "outputs")
+# Read by their own rules: an unknown status is NotStarted, a malformed error, metric or cell
+# is left out, steps are each read as a StepRecord.
+_LENIENT = {"status", "error", "metrics", "cell", "steps"}
 
 
 @dataclass
@@ -191,6 +248,8 @@ class StepRecord:
     def from_dict(name: str, d: dict, paths: PathCodec) -> "StepRecord":
         known = {f.name for f in fields(StepRecord)} - {"name"}
         values = {k: v for k, v in d.items() if k in known}
+        _check_types(StepRecord, {k: v for k, v in values.items() if k not in _LENIENT},
+                     f"steps.{name}.")
         values["status"] = _status(values.get("status"))
         values["error"] = StepError.from_dict(values.get("error"))
         values["metrics"] = [Metric.from_dict(m) for m in values.get("metrics") or []
@@ -265,8 +324,9 @@ class RunRecord:
     @staticmethod
     def from_dict(d: dict, project: Path) -> "RunRecord":
         paths = PathCodec(project)
-        known = {f.name for f in fields(RunRecord)} - {"interrupted"}
+        known = {f.name for f in fields(RunRecord)} - {"interrupted", "damaged"}
         values = {k: v for k, v in d.items() if k in known}
+        _check_types(RunRecord, {k: v for k, v in values.items() if k not in _LENIENT})
         values["status"] = _status(values.get("status"))
         steps = values.get("steps")
         steps = steps if isinstance(steps, dict) else {}

@@ -4,6 +4,9 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
+from pipeline_widget import PipelineError
 from pipeline_widget.cli import main
 from pipeline_widget.run import records
 from pipeline_widget.run.records import RunRecord, StepError, StepRecord
@@ -54,3 +57,23 @@ def test_an_error_renders_one_way_with_its_cell_and_traceback_tail():
     assert error.render(2) == ["error in cell 3: ValueError: bad", "b", "c"]
     assert StepError.from_dict(error.to_dict()) == error
     assert StepError.from_dict({"message": "no type"}).type == "Error"
+
+
+@pytest.mark.parametrize("field, value", [("parameters", [1, 2]), ("start_time", "yesterday"),
+                                          ("pid", "12"), ("steps.train.end_time", "later"),
+                                          ("steps.train.why_not_reused", [1])])
+def test_a_record_whose_fields_have_the_wrong_type_is_listed_as_damaged(ws, field, value):
+    killed_run(ws)
+    path = ws.runs_dir / "killed" / "run.json"
+    data = json.loads(path.read_text())
+    *parents, last = field.split(".")
+    target = data
+    for key in parents:
+        target = target[key]
+    target[last] = value
+    path.write_text(json.dumps(data))
+    (listed,) = records.list_runs(ws, include_damaged=True)
+    assert listed.damaged and last in listed.damaged and "remove the folder" in listed.damaged
+    assert records.list_runs(ws) == []
+    with pytest.raises(PipelineError, match="damaged"):
+        records.load(ws, "killed")
