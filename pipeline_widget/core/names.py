@@ -1,7 +1,8 @@
 """Name rules: what a PipelineData, parameter, step or experiment may be called.
 
 A PipelineData or parameter name becomes a variable in a notebook, so it must
-be a Python identifier. A step name is free text for people (spaces allowed)
+be a Python identifier; a PipelineData name also becomes a folder name, so it must
+fit the file system's limit. A step name is free text for people (spaces allowed)
 but never becomes a path as it is: `step_slug` makes the folder-safe form.
 """
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 import builtins
 import hashlib
 import keyword
+import os
 import re
+from pathlib import Path
 
 from .errors import PipelineError
 from .printable import has_unsafe, printable, without_invisible
@@ -18,6 +21,7 @@ IDENTIFIER_RULE = "[A-Za-z_][A-Za-z0-9_]*"
 _IDENTIFIER = re.compile(rf"^{IDENTIFIER_RULE}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 STEP_NAME_MAX = 100
+NAME_MAX = 255  # bytes of one file or folder name, where the file system does not say
 
 
 def identifier_problem(name: object, what: str) -> str | None:
@@ -50,6 +54,29 @@ def check_identifier(name: object, what: str) -> str:
 def suggest_identifier(name: object) -> str:
     text = re.sub(r"[^A-Za-z0-9_]+", "_", str(name)).strip("_") or "data"
     return f"_{text}" if text[0].isdigit() else text
+
+
+def name_max(folder: str | os.PathLike) -> int:
+    """The longest file or folder name, in bytes, that the file system of `folder` (or of
+    its nearest existing parent: it may not be made yet) takes."""
+    path = Path(folder).absolute()
+    for where in (path, *path.parents):
+        try:
+            limit = os.pathconf(where, "PC_NAME_MAX")
+        except (OSError, ValueError, AttributeError):   # not there (yet), or not POSIX
+            continue
+        return limit if limit > 0 else NAME_MAX
+    return NAME_MAX
+
+
+def folder_name_problem(name: str, what: str, limit: int) -> str | None:
+    """Why `name`, which becomes a folder's name, is too long for a file system that takes
+    names of `limit` bytes; None when it fits."""
+    size = len(name.encode())
+    if size <= limit:
+        return None
+    return (f"{what} name {name[:20]!r}... is {size} bytes long, but it becomes a folder name "
+            f"and the file system takes names of at most {limit} bytes; shorten it")
 
 
 def step_name_problem(name: object) -> str | None:
@@ -86,7 +113,8 @@ def experiment_name_for(pipeline_name: str) -> str:
 
 
 def step_slug(name: str) -> str:
-    """A folder name for a step: readable, and distinct for distinct names."""
+    """A folder name for a step: readable, and distinct for distinct names; at most 53
+    ASCII characters whatever the name, so it always fits a file system's name limit."""
     digest = hashlib.sha1(name.encode()).hexdigest()[:12]
     return f"{slug(name)}-{digest}"
 

@@ -8,7 +8,7 @@ from typing import Callable, Iterator
 
 from . import graph
 from .dataset import DatasetConsumptionConfig
-from .names import shadows_builtin
+from .names import folder_name_problem, name_max, shadows_builtin
 from .pipeline_data import PipelineData, PipelineParameter
 from .steps import Step
 
@@ -77,6 +77,26 @@ def unproduced_data(steps: list[Step]) -> Iterator[Problem]:
             yield Problem("unproduced_data", f"PipelineData {d.name!r} is read by "
                           f"{', '.join(map(repr, readers))} but no step writes it; add it to the "
                           f"outputs of the step that produces it", readers, (d.name,))
+
+
+def long_name(steps: list[Step]) -> Iterator[Problem]:
+    writers = graph.producers(steps)
+    limits: dict[Path, int] = {}
+    for d in graph.all_data(steps):
+        folder = _data_folder(d)
+        limit = limits.setdefault(folder, name_max(folder))
+        problem = folder_name_problem(d.name, "PipelineData", limit)
+        if problem:
+            yield Problem("long_name", problem, tuple(s.name for s in writers.get(id(d), [])),
+                          (d.name,))
+
+
+def _data_folder(data: PipelineData) -> Path:
+    """Where a PipelineData's folders are made: its datastore's folder; for the workspace's
+    default datastore (and a remote one, staged here), the current folder, from which the
+    workspace is found."""
+    store = data.datastore
+    return store.local_root if store is not None and store.is_local else Path.cwd()
 
 
 def two_producers(steps: list[Step]) -> Iterator[Problem]:
@@ -185,10 +205,10 @@ def cycle(steps: list[Step]) -> Iterator[Problem]:
                       f"cannot (even indirectly) read its own output", tuple(dict.fromkeys(found)))
 
 
-CHECKS: tuple[Check, ...] = (duplicate_step, duplicate_data, unproduced_data, two_producers,
-                             parameter_conflict, self_loop, duplicate_input, parameter_clash,
-                             builtin_data_name, argument_not_declared, missing_source, bad_notebook,
-                             missing_dataset, cycle)
+CHECKS: tuple[Check, ...] = (duplicate_step, duplicate_data, long_name, unproduced_data,
+                             two_producers, parameter_conflict, self_loop, duplicate_input,
+                             parameter_clash, builtin_data_name, argument_not_declared,
+                             missing_source, bad_notebook, missing_dataset, cycle)
 
 
 def validate(steps: list[Step]) -> list[Problem]:

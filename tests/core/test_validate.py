@@ -94,3 +94,17 @@ def test_two_pipeline_data_objects_with_one_name(ws, nb):
     s1 = NotebookStep("one", nb, outputs=[PipelineData("a")])
     s2 = NotebookStep("two", nb, outputs=[PipelineData("a")])
     assert "duplicate_data" in codes(Pipeline(ws, [s1, s2]))
+
+
+def test_a_pipeline_data_name_longer_than_a_folder_name_may_be_is_refused(ws, nb, project):
+    import os
+
+    limit = os.pathconf(project, "PC_NAME_MAX")
+    fits, too_long = PipelineData("a" * limit), PipelineData("b" * (limit + 1))
+    assert codes(Pipeline(ws, [NotebookStep("one", nb, outputs=[fits])])) == []
+    problems = Pipeline(ws, [NotebookStep("one", nb, outputs=[too_long]),
+                             NotebookStep("two", nb, inputs=[too_long])]).validate()
+    assert [p.code for p in problems] == ["long_name"]
+    assert f"at most {limit} bytes" in problems[0].message and "shorten it" in problems[0].message
+    assert problems[0].steps == ("one",) and problems[0].data == (too_long.name,)
+
