@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar
@@ -109,6 +110,43 @@ class Dataset:
     @staticmethod
     def from_dict(d: dict) -> "Dataset":
         return Dataset(d["path"], d.get("kind", "file"), d.get("name"))
+
+
+_SPECIAL_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+                  (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def special_file(path: str | os.PathLike) -> tuple[str, str] | None:
+    """The first file at or under `path` that is neither a regular file nor a folder (a FIFO,
+    a device, a socket), and what it is; None when there is none. Reading one waits for a
+    writer or never ends, so a dataset may hold none. Links are followed to what they point
+    to, but folders they point to are not entered (no walk can loop). The walk reads folder
+    listings only: a file's kind comes with its name, except for links."""
+    kind = _special_kind(path)
+    if kind:
+        return str(path), kind
+    todo = [os.fspath(path)] if os.path.isdir(path) else []
+    while todo:
+        try:
+            with os.scandir(todo.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        todo.append(entry.path)
+                    elif not entry.is_file(follow_symlinks=False):
+                        kind = _special_kind(entry.path)
+                        if kind:
+                            return entry.path, kind
+        except OSError:   # a folder that cannot be listed: its reader will say so
+            continue
+    return None
+
+
+def _special_kind(path: str | os.PathLike) -> str | None:
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    return next((kind for test, kind in _SPECIAL_KINDS if test(mode)), None)
 
 
 def _checked_path(path: str | os.PathLike) -> str:

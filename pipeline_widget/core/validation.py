@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import graph
-from .dataset import DatasetConsumptionConfig
+from .dataset import DatasetConsumptionConfig, special_file
 from .names import folder_name_problem, name_max, shadows_builtin
 from .pipeline_data import PipelineData, PipelineParameter
 from .steps import Step
@@ -198,6 +198,22 @@ def missing_dataset(steps: list[Step]) -> Iterator[Problem]:
                               f"data or fix the path", (s.name,))
 
 
+def special_dataset(steps: list[Step]) -> Iterator[Problem]:
+    found: dict[str, tuple[str, str] | None] = {}
+    for s in steps:
+        for ds in s.named_datasets:
+            path = ds.dataset.path
+            if path not in found:
+                found[path] = special_file(path)
+            special = found[path]
+            if special:
+                file, kind = special
+                yield Problem("special_dataset", f"step {s.name!r}: dataset input {ds.name!r}: "
+                              f"{file} is {kind}, which a run would wait on or read without end; "
+                              f"datasets must be regular files or folders of them: point the "
+                              f"dataset at the data itself, or remove {file}", (s.name,))
+
+
 def cycle(steps: list[Step]) -> Iterator[Problem]:
     found = graph.find_cycle(steps)
     if found:
@@ -208,7 +224,7 @@ def cycle(steps: list[Step]) -> Iterator[Problem]:
 CHECKS: tuple[Check, ...] = (duplicate_step, duplicate_data, long_name, unproduced_data,
                              two_producers, parameter_conflict, self_loop, duplicate_input,
                              parameter_clash, builtin_data_name, argument_not_declared,
-                             missing_source, bad_notebook, missing_dataset, cycle)
+                             missing_source, bad_notebook, missing_dataset, special_dataset, cycle)
 
 
 def validate(steps: list[Step]) -> list[Problem]:

@@ -108,3 +108,26 @@ def test_a_pipeline_data_name_longer_than_a_folder_name_may_be_is_refused(ws, nb
     assert f"at most {limit} bytes" in problems[0].message and "shorten it" in problems[0].message
     assert problems[0].steps == ("one",) and problems[0].data == (too_long.name,)
 
+
+def test_a_special_file_as_a_dataset_is_refused(ws, nb, project):
+    import os
+
+    from pipeline_widget import Dataset
+
+    fifo = project / "data.fifo"
+    os.mkfifo(fifo)
+    folder = project / "data"
+    (folder / "part").mkdir(parents=True)
+    (folder / "a.csv").write_text("a\n1\n")
+    os.symlink(os.devnull, folder / "null.csv")
+    for path, named in ((fifo, fifo), (folder, folder / "null.csv"), (os.devnull, os.devnull)):
+        step = NotebookStep("one", nb, inputs=[Dataset(str(path)).as_named_input("raw")])
+        problems = Pipeline(ws, [step]).validate()
+        assert [p.code for p in problems] == ["special_dataset"], problems
+        assert str(named) in problems[0].message
+        assert "regular files or folders" in problems[0].message
+    os.remove(folder / "null.csv")
+    os.mkfifo(folder / "part" / "b.csv")
+    step = NotebookStep("one", nb, inputs=[Dataset(str(folder)).as_named_input("raw")])
+    (problem,) = Pipeline(ws, [step]).validate()
+    assert str(folder / "part" / "b.csv") in problem.message and "FIFO" in problem.message
