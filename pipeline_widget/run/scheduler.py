@@ -216,7 +216,11 @@ class Scheduler:
             fingerprint = step.fingerprint = identity.fingerprint(step.components)
             changed = results.changed_datasets(step, self.cache.digests, self.workspace.path)
             notes += changed
-            if not changed and step.allow_reuse:
+            reads, unkept = results.observed_reads(step, outcome, self.cache.digests,
+                                                   self.workspace.path)
+            if unkept and step.allow_reuse:
+                notes.append(unkept)
+            if not changed and reads is not None and step.allow_reuse:
                 self.cache.store(fingerprint, {
                     "fingerprint": fingerprint, "run_id": step.run_id,
                     "step_run_id": step.step_run_id, "outputs": step.outputs,
@@ -225,6 +229,7 @@ class Scheduler:
                     "notebook": outcome.notebook, "stdout": outcome.stdout,
                     "stderr": outcome.stderr, "metrics": [m.to_dict() for m in metrics],
                     "finished": outcome.end_time, "components": step.components,
+                    "reads": reads,
                 }, self.plan.pipeline_name, step.slug)
         values: dict[str, Any] = {
             "start_time": outcome.start_time, "end_time": outcome.end_time,

@@ -127,11 +127,11 @@ def test_an_incomplete_upload_is_never_reused(ws, project, lake, s3):
     url = first.get_step("write").outputs["out"]
     assert s3.cat(f"{url[5:]}/f.txt") == b"x"
     fingerprint = first.record.steps["write"].fingerprint
-    assert ReuseCache(ws).lookup(fingerprint) is not None
+    assert ReuseCache(ws).candidates(fingerprint)
 
     s3.rm(transfer.marker_url(url)[5:])   # as if the upload broke before its end
     cache = ReuseCache(ws)
-    assert cache.damage(cache.lookup(fingerprint)) == "output 'out' is incomplete or gone"
+    assert cache.damage(cache.candidates(fingerprint)[0]) == "output 'out' is incomplete or gone"
     second = pipeline.submit("w")
     assert second.wait_for_completion(show_output=False) == "Finished"
     step = second.get_step("write")
@@ -160,4 +160,4 @@ def test_an_upload_that_breaks_fails_the_step_and_offers_nothing(ws, project, s3
     step = run.get_step("write")
     assert "could not upload output 'out' of step 'write'" in step.error.message
     assert Path(step.notebook).is_file()   # the executed notebook is kept for a look
-    assert ReuseCache(ws).lookup(run.record.steps["write"].fingerprint) is None
+    assert ReuseCache(ws).candidates(run.record.steps["write"].fingerprint) == []

@@ -1,10 +1,13 @@
 """Warm kernels: a run takes a kernel that is ready, each kernel serves one step, and the
 pool stops its kernels when idle or shut down."""
+import json
 import time
+from pathlib import Path
 
 import psutil
+import pytest
 
-from pipeline_widget import NotebookStep, Pipeline
+from pipeline_widget import NotebookStep, Pipeline, PipelineData
 from pipeline_widget.run import WarmKernels
 from tests.conftest import write_notebook
 
@@ -82,3 +85,45 @@ def test_warm_kernels_end_with_the_process_that_holds_them(tmp_path):
                      f"process {process.pid} outlived the holder")
     finally:
         holder.kill()
+
+
+SEES = ("import json, os, sys\n"
+        "seen = {'env': dict(os.environ), 'cwd': os.getcwd(), 'path': sys.path,\n"
+        "        'dh': [str(d) for d in _dh], 'kernel': os.getppid()}\n"
+        "open(os.path.join(out, 'seen.json'), 'w').write(json.dumps(seen))")
+
+
+@pytest.mark.parametrize("change", ["folder", "environment"])
+def test_a_warm_kernel_is_indistinguishable_from_a_cold_one(ws, project, monkeypatch, tmp_path,
+                                                           change):
+    """Warmed before the runner's folder or environment changed, a pool's kernel must still
+    give the step what a kernel started for it now gives (or not be used)."""
+    nb = write_notebook(project / "steps" / "see.ipynb", "out = None", SEES)
+
+    def seen(**kwargs) -> dict:
+        step = NotebookStep("see", nb, outputs=[PipelineData("out")], allow_reuse=False)
+        handle = Pipeline(ws, [step], name="see").submit("see", **kwargs)
+        assert handle.wait_for_completion(show_output=False) == "Finished"
+        found = json.loads((Path(handle.get_step("see").outputs["out"]) / "seen.json").read_text())
+        for name in ("PIPELINE_WIDGET_CONTEXT", "PIPELINE_WIDGET_TRACE"):   # the step run's own
+            found["env"].pop(name, None)
+        return found
+
+    warm = WarmKernels(size=1)
+    try:
+        warm.want("python3")
+        wait_for(lambda: len(warm.ready()) == 1, "a kernel ready")
+        ready = warm.ready()
+        if change == "environment":
+            monkeypatch.setenv("SET_AFTER_WARMING", "yes")
+        else:
+            monkeypatch.chdir(tmp_path)
+        from_pool = seen(kernels=warm)
+    finally:
+        warm.shutdown()
+    cold = seen()
+    assert (from_pool.pop("kernel") in ready) == (change == "folder")   # used, or replaced
+    cold.pop("kernel")
+    assert from_pool == cold
+    assert from_pool["path"][0] == str(project / "steps") and str(tmp_path) not in from_pool["path"]
+    assert (from_pool["env"].get("SET_AFTER_WARMING") == "yes") == (change == "environment")

@@ -14,7 +14,7 @@ from ...core.pipeline import PipelineModel
 from ...core.steps import Step
 from ..records import store
 from ..reuse.cache import ReuseCache
-from ..reuse.explain import explain
+from ..reuse.decide import decide
 from ..step.staging import storage_for
 from . import identity, selection
 from .model import RunPlan, StepPlan
@@ -43,28 +43,19 @@ def _layout(step: Step, run_id: str, upstream: list[str], workspace: Any,
 
 def _decide_reuse(plan: StepPlan, cache: ReuseCache, pipeline_name: str,
                   upstream_reused: bool, regenerate: bool) -> None:
-    """Reuse the earlier result of the same fingerprint if its outputs are intact; else
-    say why the step runs."""
-    if not plan.allow_reuse:
-        plan.why_not_reused = ["allow_reuse is off for this step"]
+    """Reuse an earlier result that still applies (reuse/decide.py), or say why the step runs."""
+    decision = decide(cache, pipeline_name, plan.slug, plan.fingerprint, plan.components,
+                      plan.kernel_name, allow_reuse=plan.allow_reuse, regenerate=regenerate,
+                      upstream_reused=upstream_reused)
+    entry = decision.entry
+    if entry is None:
+        plan.why_not_reused = decision.reasons
         return
-    if regenerate:
-        plan.why_not_reused = ["outputs regenerated on request"]
-        return
-    if not upstream_reused:
-        plan.why_not_reused = ["an upstream step runs again"]
-        return
-    entry = cache.lookup(plan.fingerprint)
-    damage = cache.damage(entry) if entry is not None else None
-    if entry is not None and damage is None:
-        plan.reused_from = entry
-        plan.outputs = dict(entry["outputs"])
-        plan.manifests = dict(entry.get("manifests", {}))
-        plan.lineage = {name: {"from": entry.get("step_run_id"), "manifest": digest}
-                        for name, digest in entry.get("manifest_digests", {}).items()}
-        return
-    plan.why_not_reused = [damage] if damage else explain(
-        cache.last_components(pipeline_name, plan.slug), plan.components)
+    plan.reused_from = entry
+    plan.outputs = dict(entry["outputs"])
+    plan.manifests = dict(entry.get("manifests", {}))
+    plan.lineage = {name: {"from": entry.get("step_run_id"), "manifest": digest}
+                    for name, digest in entry.get("manifest_digests", {}).items()}
 
 
 def _inject(step: Step, plan: StepPlan, values: identity.Values) -> None:
@@ -95,6 +86,9 @@ def build(pipeline: PipelineModel, run_id: str, parameters: dict[str, Any], cach
             plan.producers[d.name] = producer.name
         for ds in step.named_datasets:
             plan.input_datasets[ds.name] = ds.dataset.to_dict()
+        plan.project = str(project)
+        plan.trace_skip = [str(workspace.root), *(str(ds.dataset.path) for ds in
+                                                  step.named_datasets)]
         values = identity.Values(plan, parameters)
         plan.components = identity.components(
             step, plan, values, cache.digests, project,

@@ -1,11 +1,14 @@
-"""Fingerprint stage: everything that decides a step's result, as components and a digest.
+"""Fingerprint stage: everything declared that decides a step's result, as components and
+a digest.
 
 Code: the source's code (a notebook's code cells and execution tags; a script's
-text), the project modules it imports, and the files it declares as
-dependencies; not the rest of its folder. Data: a content digest of each
-dataset, and for each PipelineData input the run and digest of the exact output
-it reads (lineage). Also parameters, arguments, kernel and options.
-Environment variables, undeclared files and the network are not in it.
+text) and the files it declares as dependencies; not the rest of its folder. Data: a
+content digest of each dataset, and for each PipelineData input the run and digest of
+the exact output it reads (lineage). Also parameters, arguments, kernel and options.
+What the step reads beyond that (its modules, undeclared files, environment variables,
+installed packages) is observed while it runs and checked per result (reuse/reads.py);
+the project modules its code seems to import ("imports", read from the code) serve
+only to name a reason before any run was observed, and are not in the digest.
 """
 from __future__ import annotations
 
@@ -37,15 +40,22 @@ class Values:
         return self.parameters[name]
 
 
-def code_files(step: Step, digests: DigestMemo, project: Path) -> dict[str, str]:
-    """project-relative path -> digest of the source, its local imports and its declared
-    dependencies."""
+def imported_files(step: Step, digests: DigestMemo, project: Path) -> dict[str, str]:
+    """project-relative path -> digest of the project modules the step's code seems to
+    import (read, not run: the observed read set decides once a run exists)."""
     source = step.source
-    raw = source.read_bytes()
-    files = {relative(source, project): digests.file(source, step.kind, step.code_text)}
-    for module in imports.local_modules(step.python_sources(raw), step.cwd, project):
+    files: dict[str, str] = {}
+    for module in imports.local_modules(step.python_sources(source.read_bytes()), step.cwd,
+                                        project):
         if module != source.resolve():
             files.setdefault(relative(module, project), digests.file(module))
+    return files
+
+
+def code_files(step: Step, digests: DigestMemo, project: Path) -> dict[str, str]:
+    """project-relative path -> digest of the source and its declared dependencies."""
+    source = step.source
+    files = {relative(source, project): digests.file(source, step.kind, step.code_text)}
     for pattern in step.dependencies:
         for match in sorted(glob.glob(pattern, recursive=True)):
             path = Path(match)
@@ -82,11 +92,15 @@ def components(step: Step, plan: StepPlan, values: Values, digests: DigestMemo,
             inputs[p.name] = {"kind": "parameter", "value": values.parameter(p.name)}
     return {"kind": step.kind, "noun": step.noun, "source": relative(step.source, project),
             "code": code_files(step, digests, project),
+            "imports": imported_files(step, digests, project),
             "declared": [relative(Path(d), project) for d in step.dependencies],
             "kernel": plan.kernel_name, **step.identity(values),
             "options": {"timeout": step.timeout}, "outputs": [o.name for o in step.outputs],
             "inputs": inputs}
 
 
+NOT_IN_DIGEST = ("imports",)
+
+
 def fingerprint(parts: dict[str, Any]) -> str:
-    return digest_json(parts)
+    return digest_json({k: v for k, v in parts.items() if k not in NOT_IN_DIGEST})

@@ -26,6 +26,8 @@ class StepPlan:
     parameters: dict[str, Any] = field(default_factory=dict)   # injected into a notebook
     arguments: list[str] = field(default_factory=list)         # passed to a script
     kernel_name: str | None = None   # set for steps that run in a kernel
+    project: str = ""                # the project folder: its files are traced (reuse/reads.py)
+    trace_skip: list[str] = field(default_factory=list)   # covered otherwise: not traced
     snapshot: bool = False           # run in a working copy of cwd (step/snapshot.py)
     selected: bool = True            # False: left out of a partial run
     retries: int = 0                 # attempts after a failure

@@ -1,11 +1,16 @@
-"""The reuse cache: fingerprint -> the outputs of an earlier successful step run.
+"""The reuse cache: fingerprint -> the outputs of earlier successful step runs.
 
+A fingerprint holds what is declared (code, values, datasets, lineage); each result
+stored under it also holds its observed read set (reads.py), which decides whether it
+still applies. Several results may share a fingerprint (a helper module changed and
+changed back): the newest KEEP are kept, and the newest that still applies is reused.
 Entries are written only after a step finished, by atomic rename, so a failed,
 canceled or killed step never offers half-written outputs. Paths in entries are
 relative to the project, so a moved or re-cloned project keeps its reuse.
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +22,9 @@ from . import manifest as manifests
 from .digests import DigestMemo
 
 
+KEEP = 4   # results kept per fingerprint
+
+
 class ReuseCache:
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
@@ -24,17 +32,28 @@ class ReuseCache:
         self.paths = PathCodec(workspace.path)
         self.digests = DigestMemo(self.root / "digests.json", workspace.path)
 
-    def _entry_path(self, fingerprint: str) -> Path:
-        return self.root / "steps" / fingerprint[:2] / f"{fingerprint}.json"
+    def _entry_dir(self, fingerprint: str) -> Path:
+        return self.root / "results" / fingerprint[:2] / fingerprint
 
     def _latest_path(self, pipeline: str, step_slug: str) -> Path:
         return self.root / "latest" / slug(pipeline) / f"{step_slug}.json"
 
-    def lookup(self, fingerprint: str) -> dict | None:
-        """The entry for `fingerprint` (paths made absolute), or None; see `damage`."""
-        entry = jsonfiles.read_json_lenient(self._entry_path(fingerprint))
+    def candidates(self, fingerprint: str) -> list[dict]:
+        """The results stored under `fingerprint`, newest first (paths made absolute)."""
+        try:
+            names = sorted((p for p in self._entry_dir(fingerprint).iterdir()
+                            if p.suffix == ".json"), reverse=True)[:KEEP]
+        except OSError:
+            return []
+        found = [self._load(p) for p in names]
+        return [e for e in found if e is not None]
+
+    def _load(self, path: Path) -> dict | None:
+        """An entry (paths made absolute), or None when damaged: it then counts as absent."""
+        entry = jsonfiles.read_json_lenient(path)
         if not isinstance(entry, dict) or not isinstance(entry.get("outputs"), dict) \
-                or not isinstance(entry.get("manifests", {}), dict):
+                or not isinstance(entry.get("manifests", {}), dict) \
+                or not isinstance(entry.get("reads"), dict):
             return None  # absent, or not of this shape: counts as absent
         entry = dict(entry)
         entry["outputs"] = {n: self.paths.load(p) for n, p in entry["outputs"].items()
@@ -70,7 +89,14 @@ class ReuseCache:
         for key in ("notebook", "stdout", "stderr"):
             if isinstance(entry.get(key), str):
                 entry[key] = self.paths.store(entry[key])
-        atomic.write_json(self._entry_path(fingerprint), entry)
+        folder = self._entry_dir(fingerprint)
+        atomic.write_json(folder / f"{time.time_ns():020d}_{slug(entry.get('step_run_id') or '')}.json",
+                          entry)
+        for old in sorted(folder.glob("*.json"), reverse=True)[KEEP:]:
+            try:
+                old.unlink()
+            except OSError:
+                pass
         atomic.write_json(self._latest_path(pipeline, step_slug), entry.get("components", {}))
 
     def last_components(self, pipeline: str, step_slug: str) -> dict | None:

@@ -95,6 +95,18 @@ class DigestMemo:
         self._changed = True
         return digest
 
+    def listing(self, folder: Path) -> str:
+        """The digest of a folder's entry names (what a glob or os.walk of it sees)."""
+        st = os.stat(folder)
+        key = self._key(folder, "ls")
+        hit = self._table.get(key)
+        if isinstance(hit, list) and len(hit) == 5 and hit[:4] == stat_key(st):
+            return str(hit[4])
+        digest = digest_json(sorted(os.listdir(folder)))
+        self._table[key] = [*stat_key(st), digest]
+        self._changed = True
+        return digest
+
     def tree_files(self, root: Path) -> dict[str, str]:
         """relative name -> digest of every file under a folder (a file: its own name)."""
         if root.is_file():

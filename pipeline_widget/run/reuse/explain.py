@@ -69,7 +69,8 @@ def explain(old: dict | None, new: dict[str, Any]) -> list[str]:
         def name(c: dict) -> str:
             return str(c.get("source") or "?").rsplit("/", 1)[-1]
         reasons.append(f"{new.get('noun', 'source')} changed: {name(old)} -> {name(new)}")
-    reasons += _files(old.get("code") or {}, new.get("code") or {})
+    reasons += _files({**(old.get("imports") or {}), **(old.get("code") or {})},
+                      {**(new.get("imports") or {}), **(new.get("code") or {})})
     if old.get("declared") != new.get("declared"):
         reasons.append("the step's declared dependencies changed")
     labels = {"kernel": "the kernel changed", "options": "the step's options changed",

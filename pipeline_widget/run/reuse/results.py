@@ -18,8 +18,10 @@ from ..plan import identity
 from ..plan.model import RunPlan, StepPlan
 from ..records import store
 from ..records.model import StepError
+from ..step.outcome import StepOutcome
 from ..step.staging import is_remote
 from . import manifest as manifests
+from . import reads
 from .digests import DigestMemo
 
 
@@ -30,8 +32,8 @@ def seal_outputs(step: StepPlan) -> None:
         if is_remote(folder):
             step.lineage[name] = {"from": step.step_run_id, "manifest": None}
             continue
-        manifest = manifests.build(Path(folder))
         manifests.make_read_only(Path(folder))
+        manifest = manifests.build(Path(folder))
         step.manifests[name] = manifest
         step.lineage[name] = {"from": step.step_run_id, "manifest": manifests.digest(manifest)}
 
@@ -101,3 +103,16 @@ def clear_attempt(step: StepPlan) -> None:
         os.remove(os.path.join(step.record_dir, store.METRICS))
     except OSError:
         pass
+    reads.forget_trace(step.record_dir)
+
+
+def observed_reads(step: StepPlan, outcome: StepOutcome, digests: DigestMemo,
+                   project: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """The read set a finished step leaves with its result, or None and why its result is
+    not kept for reuse. A step in a kernel of another language records nothing: its
+    result is decided by its code, declared dependencies and data only."""
+    spec = reads.TraceSpec.of(step)
+    if spec is None or not outcome.traced:
+        return {"files": dict(step.components.get("imports") or {}), "untraced": True}, None
+    return reads.collect(spec.out, project, digests)
+

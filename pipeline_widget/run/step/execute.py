@@ -9,6 +9,7 @@ from ...core import atomic
 from ..cancel import CancelToken
 from ..plan.model import StepPlan
 from ..records import store as records
+from ..reuse.reads import forget_trace
 from ..status import Status
 from .outcome import OnCell, StepError, StepOutcome
 from .snapshot import working_copy
@@ -18,6 +19,7 @@ from .staging import Staging
 def prepare(plan: StepPlan) -> None:
     """Create the step's record folder, its output folders and its context file."""
     Path(plan.record_dir).mkdir(parents=True, exist_ok=True)
+    forget_trace(plan.record_dir)
     for folder in plan.outputs.values():
         Path(folder).mkdir(parents=True, exist_ok=True)
     atomic.write_json(Path(plan.record_dir) / records.CONTEXT, plan.context)

@@ -6,6 +6,9 @@ has answered, so a step starts executing code at once.
 """
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import logging
 import os
 import queue
@@ -18,6 +21,7 @@ from pathlib import Path
 from queue import Empty
 from typing import Any
 
+from ..reuse.reads import TraceSpec
 from .azureml_imports import step_environment
 from .supervisor import stop as stop_process
 from .supervisor import wrap
@@ -34,24 +38,72 @@ WELCOME_WAIT = 0.1  # seconds to wait for an IOPub welcome before asking for ker
 _PYTHON_NAMES = {"python", f"python{sys.version_info[0]}", "python%i.%i" % sys.version_info[:2]}
 
 
-def _prepare_code(cwd: str, env: dict[str, str], exit_on_error: bool) -> str:
-    """Python that moves a kernel to a step's folder and environment."""
-    body = [f"__os.chdir({cwd!r})", f"__os.environ.update({env!r})",
-            f"__sys.path.insert(0, {cwd!r})"]
+def _prepare_code(cwd: str, env: dict[str, str], trace: TraceSpec | None,
+                  exit_on_error: bool) -> str:
+    """Python that moves a kernel to a step's folder, environment and sys.path as a kernel
+    started cold for it would have them (the tracer's prepare_kernel, loaded at the
+    kernel's start), and starts recording what the step reads."""
+    args = (f"{cwd!r}, {env!r}, {trace.out if trace else ''!r}, "
+            f"{trace.roots if trace else ''!r}, {trace.skip if trace else ''!r}")
+    body = ["__t = __sys.modules.get('_pipeline_widget_trace')",
+            "if __t is not None:", f"    __t.prepare_kernel({args})", "else:",
+            f"    __os.chdir({cwd!r})", f"    __os.environ.update({env!r})",
+            f"    __sys.path.insert(0, {cwd!r})"]
     if not exit_on_error:
-        return "\n".join(["import os as __os, sys as __sys", *body, "del __os, __sys", ""])
+        return "\n".join(["import os as __os, sys as __sys", *body,
+                          "del __os, __sys, __t", ""])
     return "\n".join(["import os as __os, sys as __sys", "try:", *("    " + b for b in body),
                       "except BaseException as __err:",
                       "    __sys.__stderr__.write(f'cannot prepare the kernel: {__err}\\n')",
-                      "    __os._exit(70)", "del __os, __sys", ""])
+                      "    __os._exit(70)", "del __os, __sys, __t", ""])
+
+
+FINISH_TRACE = ("__import__('sys').modules.get('_pipeline_widget_trace') and "
+                "__import__('sys').modules['_pipeline_widget_trace'].finish()")
+
+
+def environment_digest() -> str:
+    """What a kernel started now would inherit: a warm kernel started under another
+    environment is not handed out (it would not be what the step gets cold)."""
+    return hashlib.sha256(json.dumps(sorted(os.environ.items())).encode()).hexdigest()
+
+
+def kernel_argv(argv: list[str]) -> list[str]:
+    """A kernelspec's command as it is started: a bare `python` is the runner's own, as
+    jupyter_client would make it were it first on PATH."""
+    argv = list(argv)
+    if argv and argv[0] in _PYTHON_NAMES:
+        argv[0] = sys.executable
+    return argv
+
+
+@functools.lru_cache(maxsize=64)
+def kernel_interpreter(kernel_name: str) -> str | None:
+    """The program a kernel of this name runs (its Python), None if it is not installed.
+    Read from its kernel.json where jupyter_client would find it, without importing
+    jupyter_client (an unchanged re-run starts no kernel and needs none of it)."""
+    from jupyter_core.paths import jupyter_path
+
+    for folder in jupyter_path("kernels"):
+        spec = Path(folder) / kernel_name.lower() / "kernel.json"
+        try:
+            argv = json.loads(spec.read_text(encoding="utf-8")).get("argv")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(argv, list) and argv and all(isinstance(a, str) for a in argv):
+            return kernel_argv(argv)[0]
+    # ipykernel's own kernel, served when no kernelspec of that name is installed
+    return sys.executable if kernel_name == DEFAULT_KERNEL_NAME else None
 
 
 class Kernel:
     """A started kernel that serves one step: `connect` gives the step its client (`kc`),
     `stop` ends the kernel afterwards."""
 
-    def __init__(self, km) -> None:
+    def __init__(self, km, environment: str = "") -> None:
         self.km = km
+        self.environment = environment   # environment_digest() when it was started
+        self.traced = False              # a Python kernel: it records what its step reads
         self.kc: Any = None
         self._lock = threading.Lock()
         self._stopped = False
@@ -61,15 +113,24 @@ class Kernel:
         process = getattr(getattr(self.km, "provisioner", None), "process", None)
         return getattr(process, "pid", None)
 
-    def connect(self, cwd: str, env: dict[str, str]) -> None:
+    def connect(self, cwd: str, env: dict[str, str], trace: TraceSpec | None = None) -> None:
         """In the thread that runs the step: connect an asynchronous client (so nbclient
         notices a kernel that dies while it waits for output), move the kernel to the
         step's folder and environment, and make sure IOPub delivers before any cell runs."""
         from jupyter_core.utils import run_sync
 
-        run_sync(self._connect)(cwd, env)
+        run_sync(self._connect)(cwd, env, trace)
 
-    async def _connect(self, cwd: str, env: dict[str, str]) -> None:
+    def finish_trace(self) -> None:
+        """After the step's last cell: the kernel writes what the step read."""
+        from jupyter_core.utils import run_sync
+
+        if self.kc is not None and self.traced:
+            run_sync(self.kc.execute_interactive)(
+                FINISH_TRACE, silent=True, store_history=False, timeout=STARTUP_TIMEOUT,
+                allow_stdin=False, output_hook=lambda msg: None)
+
+    async def _connect(self, cwd: str, env: dict[str, str], trace: TraceSpec | None) -> None:
         import zmq.asyncio
         from jupyter_client.asynchronous import AsyncKernelClient
 
@@ -79,10 +140,11 @@ class Kernel:
         self.kc = kc
         kc.start_channels(stdin=False, hb=False)
         python = (getattr(self.km.kernel_spec, "language", "") or "").lower() == "python"
+        self.traced = python and trace is not None
         if python:
             # Sent without waiting: the kernel runs requests in order, so this precedes the
             # first cell; should it fail, the kernel exits and the step fails as it should.
-            kc.execute(_prepare_code(cwd, env, exit_on_error=True), silent=True,
+            kc.execute(_prepare_code(cwd, env, trace, exit_on_error=True), silent=True,
                        store_history=False, allow_stdin=False, stop_on_error=False)
         try:  # ipykernel greets each new IOPub subscriber: then no output can be lost
             heard = await kc.iopub_channel.get_msg(timeout=WELCOME_WAIT)
@@ -106,7 +168,8 @@ class Kernel:
                 raise RuntimeError(f"the kernel did not answer within {STARTUP_TIMEOUT} s")
         if not python:
             reply = await kc.execute_interactive(
-                _prepare_code(cwd, env, exit_on_error=False), silent=True, store_history=False,
+                _prepare_code(cwd, env, None, exit_on_error=False), silent=True,
+                store_history=False,
                 timeout=30, allow_stdin=False, output_hook=lambda msg: None)
             if reply["content"].get("status") != "ok":
                 raise RuntimeError(f"could not prepare the kernel: "
@@ -181,18 +244,16 @@ def start_kernel(kernel_name: str, cwd: str | None = None,
 
     km = KernelManager(kernel_name=kernel_name)
     if km.kernel_spec is not None:
-        argv = list(km.kernel_spec.argv)
-        if argv and argv[0] in _PYTHON_NAMES:  # what jupyter_client would do, were it first
-            argv[0] = sys.executable
-        km.kernel_spec.argv = wrap(argv)
+        km.kernel_spec.argv = wrap(kernel_argv(km.kernel_spec.argv))
     if connection_dir:
         os.makedirs(connection_dir, exist_ok=True)
         km.connection_file = os.path.join(connection_dir, f"kernel-{uuid.uuid4().hex}.json")
+    environment = environment_digest()
     # Cell output arrives over the kernel's channels; its own stderr is start-up noise.
     km.start_kernel(cwd=cwd or os.getcwd(), extra_arguments=KERNEL_ARGS,
                     env=step_environment({**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}),
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    kernel = Kernel(km)
+    kernel = Kernel(km, environment)
     probe = km.client()
     started = time.monotonic()
     try:
@@ -287,12 +348,18 @@ class KernelPool:
 
     def acquire(self, kernel_name: str) -> Kernel:
         """A ready kernel, waiting for one being started (up to SLOW_START: a start that
-        hangs must not hold the step), or starting one now."""
+        hangs must not hold the step), or starting one now. A kernel started under an
+        environment other than today's is stopped, not handed out."""
         deadline = time.monotonic() + SLOW_START
+        now = environment_digest()
         with self._cond:
             while True:
-                if self._idle.get(kernel_name):
-                    return self._idle[kernel_name].pop(0)
+                while self._idle.get(kernel_name):
+                    kernel = self._idle[kernel_name].pop(0)
+                    if kernel.environment == now:
+                        return kernel
+                    threading.Thread(target=kernel.stop, daemon=True,
+                                     name="kernel-stop-stale").start()
                 if kernel_name in self._errors:
                     raise self._errors.pop(kernel_name)
                 left = deadline - time.monotonic()

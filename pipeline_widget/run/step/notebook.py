@@ -10,6 +10,7 @@ from ..cancel import CancelToken
 from ..context import CONTEXT_ENV
 from ..plan.model import StepPlan
 from ..records import store as records
+from ..reuse.reads import TraceSpec
 from ..status import Status
 from .kernels import Kernel
 from .notebook_failure import mark_stopped_cell
@@ -161,14 +162,17 @@ def run_notebook(plan: StepPlan, kernel: Kernel, cancel: CancelToken,
     watchdog = threading.Timer(plan.timeout, on_timeout) if plan.timeout else None
     try:
         with cancel.on_cancel(kernel.kill):
-            kernel.connect(plan.cwd, {CONTEXT_ENV: str(Path(plan.record_dir) / records.CONTEXT)})
+            kernel.connect(plan.cwd, {CONTEXT_ENV: str(Path(plan.record_dir) / records.CONTEXT)},
+                           TraceSpec.of(plan))
             if watchdog:
                 watchdog.start()
             papermill.execute_notebook(plan.source, str(out), parameters=plan.parameters,
                                        kernel_name=plan.kernel_name, engine_name=ENGINE,
                                        kernel=kernel, language=_language(kernel), on_cell=cell_started,
                                        progress_bar=False, report_mode=False, log_output=False)
+            kernel.finish_trace()
         outcome.status = Status.FINISHED
+        outcome.traced = kernel.traced
     except PapermillExecutionError as err:
         outcome.status = Status.FAILED
         outcome.error = StepError(err.ename, _ANSI.sub("", str(err.evalue)), cell=err.cell_index,

@@ -25,6 +25,7 @@ class StepOutcome:
     worker: str | None = None
     notes: list[str] = field(default_factory=list)
     cell: list[int] | None = None          # [k, n]: the last code cell a notebook started
+    traced: bool = True                    # its process recorded what it read (a Python)
 
 
 def timeout_message(seconds: float | None) -> str:

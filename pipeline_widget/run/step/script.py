@@ -11,6 +11,7 @@ from ..cancel import CancelToken
 from ..context import CONTEXT_ENV
 from ..plan.model import StepPlan
 from ..records import store as records
+from ..reuse.reads import TraceSpec
 from ..status import Status
 from .azureml_imports import step_environment
 from .outcome import StepError, StepOutcome, tail, timeout_message
@@ -26,8 +27,9 @@ def run_script(plan: StepPlan, cancel: CancelToken) -> StepOutcome:
     stdout_path, stderr_path = record / records.STDOUT, record / records.STDERR
     outcome = StepOutcome(Status.RUNNING, start_time=time.time(), stdout=str(stdout_path),
                           stderr=str(stderr_path))
+    trace = TraceSpec.of(plan)
     env = step_environment({**os.environ, CONTEXT_ENV: str(record / records.CONTEXT),
-                            "PYTHONUNBUFFERED": "1"})
+                            "PYTHONUNBUFFERED": "1", **(trace.environment() if trace else {})})
     with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
         proc = subprocess.Popen(_command(plan), cwd=plan.cwd, env=env, stdout=out, stderr=err,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
