@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 SUMMARY_OUTPUTS_MAX = 20  # a run summary lists output folders for pipelines up to this size
 MAX_SWEEP_RUNS = 1000     # the most runs a --sweep makes unless --max-runs says more
+NOT_CREATED = "not created (the step did not run)"
 
 
 def parse_params(texts: list[str], current: dict[str, Any]) -> dict[str, Any]:
@@ -240,7 +241,7 @@ def cmd_show(args, ws: Workspace, out) -> int:
         elif s.why_not_reused and s.start_time:
             print(f"  not reused: {'; '.join(s.why_not_reused)}", file=out)
         for name, folder in s.outputs.items():
-            print(f"  output {name}: {folder}", file=out)
+            print(f"  output {name}: {folder if s.outputs_made else NOT_CREATED}", file=out)
         if s.notebook:
             print(f"  notebook: {s.notebook}", file=out)
         if s.stdout:

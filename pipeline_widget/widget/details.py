@@ -83,7 +83,8 @@ def step_html(step: StepRun, run_id: str) -> str:
             parts.append(f"<pre style='font-size:11px;max-height:200px;overflow:auto'>"
                          f"{_esc(tail)}</pre>")
     for name, folder in step.outputs.items():
-        parts.append(folder_html(name, folder))
+        parts.append(folder_html(name, folder) if step.outputs_made else
+                     f"<div><b>{_esc(name)}</b>: <i>not created (the step did not run)</i></div>")
     if step.notebook:
         parts += notebook_images(step.notebook)
     return f"<div style='overflow-wrap:anywhere'>{''.join(parts)}</div>"

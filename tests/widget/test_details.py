@@ -116,3 +116,9 @@ def test_the_executed_notebook_renders_inline_on_request(tmp_path):
     assert details.notebook_view not in details.children
     details.show("<i>no run</i>")
     assert details.children == (details._html,)
+
+
+def test_outputs_of_a_step_that_did_not_run_are_said_to_be_not_created(tmp_path):
+    step = StepRun("later", "NotSelected", outputs={"y": str(tmp_path / "y")})
+    html = step_html(step, "r")
+    assert "not created" in html and "no folder (yet)" not in html and "href" not in html

@@ -216,6 +216,13 @@ class StepRecord:
         return "Reused" if self.is_reused and self.status == Status.FINISHED else self.status.value
 
     @property
+    def outputs_made(self) -> bool:
+        """Whether its output folders were made: it started (the runner makes them first),
+        finished, or was reused (they are an earlier run's). A step left out of a partial
+        run, skipped or canceled before it started has its folders planned, never made."""
+        return self.is_reused or self.start_time is not None or self.status == Status.FINISHED
+
+    @property
     def progress(self) -> str:
         """`cell 2 of 5` while a notebook step runs; empty otherwise."""
         if self.status != Status.RUNNING or self.cell is None:
