@@ -78,3 +78,11 @@ def test_even_steps_whose_folder_names_collide_get_their_own_folders(ws, project
     assert run.wait_for_completion(show_output=False) == "Finished"
     folders = {run.get_step(n).record_dir for n in ("a", "b", "c")}
     assert len(folders) == 3
+
+
+def test_a_step_slug_fits_any_file_systems_name_limit():
+    from pipeline_widget.core.names import NAME_MAX, STEP_NAME_MAX
+
+    longest = step_slug("ü" * STEP_NAME_MAX)
+    assert len(step_slug("x" * STEP_NAME_MAX).encode()) <= 53 and longest.isascii()
+    assert len(longest.encode()) < NAME_MAX
