@@ -21,7 +21,6 @@ from ..records.model import PathCodec
 from . import manifest as manifests
 from .digests import DigestMemo
 
-
 KEEP = 4   # results kept per fingerprint
 
 

@@ -77,35 +77,52 @@ class DigestMemo:
         self._table: dict[str, list] = table if isinstance(table, dict) else {}
         self._changed = False
 
-    def _key(self, path: Path, mode: str) -> str:
-        name = project_relative(path, self.project)
+    def _key(self, path: str | os.PathLike, mode: str) -> str:
+        text = os.fspath(path)
+        prefix = self._prefix
+        if text.startswith(prefix) and "/." not in text and "//" not in text:
+            name = text[len(prefix):]   # the common case, without building paths
+        else:
+            name = project_relative(text, self.project)
         return f"{mode}:{name}" if mode else name
 
-    def file(self, path: Path, mode: str = "",
-             transform: Callable[[bytes], str] | None = None) -> str:
-        """The digest of a file's content (or of `transform(content)`, remembered under
-        `mode`); stat follows symlinks."""
-        st = os.stat(path)
-        key = self._key(path, mode)
+    @property
+    def _prefix(self) -> str:
+        return os.path.join(os.fspath(self.project), "")
+
+    def _remembered(self, key: str, st: os.stat_result) -> str | None:
         hit = self._table.get(key)
         if isinstance(hit, list) and len(hit) == 5 and hit[:4] == stat_key(st):
             return str(hit[4])
-        digest = digest_text(transform(Path(path).read_bytes())) if transform else hash_file(path)
+        return None
+
+    def _remember(self, key: str, st: os.stat_result, digest: str) -> str:
         self._table[key] = [*stat_key(st), digest]
         self._changed = True
         return digest
 
-    def listing(self, folder: Path) -> str:
+    def file(self, path: str | os.PathLike, mode: str = "",
+             transform: Callable[[bytes], str] | None = None,
+             st: os.stat_result | None = None) -> str:
+        """The digest of a file's content (or of `transform(content)`, remembered under
+        `mode`); stat follows symlinks (`st`: its stat, when the caller has it)."""
+        st = st or os.stat(path)
+        key = self._key(path, mode)
+        hit = self._remembered(key, st)
+        if hit is not None:
+            return hit
+        digest = digest_text(transform(Path(path).read_bytes())) if transform \
+            else hash_file(Path(path))
+        return self._remember(key, st, digest)
+
+    def listing(self, folder: str | os.PathLike, st: os.stat_result | None = None) -> str:
         """The digest of a folder's entry names (what a glob or os.walk of it sees)."""
-        st = os.stat(folder)
+        st = st or os.stat(folder)
         key = self._key(folder, "ls")
-        hit = self._table.get(key)
-        if isinstance(hit, list) and len(hit) == 5 and hit[:4] == stat_key(st):
-            return str(hit[4])
-        digest = digest_json(sorted(os.listdir(folder)))
-        self._table[key] = [*stat_key(st), digest]
-        self._changed = True
-        return digest
+        hit = self._remembered(key, st)
+        if hit is not None:
+            return hit
+        return self._remember(key, st, digest_json(sorted(os.listdir(folder))))
 
     def tree_files(self, root: Path) -> dict[str, str]:
         """relative name -> digest of every file under a folder (a file: its own name)."""

@@ -10,8 +10,8 @@ them is unchanged; the first difference is the reason it is not.
 """
 from __future__ import annotations
 
-import json
 import os
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +22,7 @@ from . import tracer
 from .digests import DigestMemo, digest_text
 from .distributions import describe, version_now
 
-TRACE_FILE = "trace.json"      # written by the step's process, in its record folder
+TRACE_FILE = "reads.trace"     # written by the step's process, in its record folder
 KEPT_FILES = 20_000            # files and folders a read set keeps; beyond, not reused
 # Variables that say how to show output, or that the runner or kernel set per process:
 # not part of a result.
@@ -84,19 +84,20 @@ def _stat(path: str) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
-def _file_digest(path: Path, memo: DigestMemo) -> str | None:
+def _file_digest(path: str, memo: DigestMemo) -> str | None:
     """A file's digest, "dir:<listing>" when it is a folder, None when it is absent."""
     try:
-        if path.is_dir():
-            return "dir:" + memo.listing(path)
-        return memo.file(path)
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            return "dir:" + memo.listing(path, st)
+        return memo.file(path, st=st)
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as err:
         return f"unreadable: {err.strerror}"
 
 
-def _listing_digest(path: Path, memo: DigestMemo) -> str | None:
+def _listing_digest(path: str, memo: DigestMemo) -> str | None:
     try:
         return memo.listing(path)
     except (FileNotFoundError, NotADirectoryError):
@@ -122,10 +123,10 @@ def collect(trace_path: str | Path, project: Path, memo: DigestMemo
     """The read set of a finished step from its trace: (reads, None), or (None, why its
     result cannot be kept for reuse)."""
     try:
-        raw = json.loads(Path(trace_path).read_text(encoding="utf-8"))
+        raw = tracer.read_trace(trace_path)
         for child in sorted(Path(trace_path).parent.glob(
                 f"{Path(trace_path).name}.*{tracer.CHILD_SUFFIX}")):
-            _merge(raw, json.loads(child.read_text(encoding="utf-8")))
+            _merge(raw, tracer.read_trace(child))
     except FileNotFoundError:
         return None, ("its reads could not be recorded (the process ended without a "
                       "normal exit); its result is not kept for reuse")
@@ -137,9 +138,9 @@ def collect(trace_path: str | Path, project: Path, memo: DigestMemo
     if raw.get("overflow") or len(names) > KEPT_FILES:
         return None, (f"it read more than {KEPT_FILES:,} files of the project; its result is "
                       f"not kept for reuse (declare such data as a dataset input)")
-    files = {project_relative(p, project): _file_digest(Path(p), memo)
+    files = {project_relative(p, project): _file_digest(p, memo)
              for p in raw.get("files", []) if isinstance(p, str)}
-    dirs = {project_relative(p, project): _listing_digest(Path(p), memo)
+    dirs = {project_relative(p, project): _listing_digest(p, memo)
             for p in raw.get("dirs", []) if isinstance(p, str)}
     env = {n: _value_digest(n) for n in raw.get("env", [])
            if isinstance(n, str) and not volatile(n)}
@@ -150,8 +151,8 @@ def collect(trace_path: str | Path, project: Path, memo: DigestMemo
             "distributions": describe(modules, memo)}, None
 
 
-def _path(stored: str, project: Path) -> Path:
-    return Path(stored) if os.path.isabs(stored) else project / stored
+def _path(stored: str, project: str) -> str:
+    return stored if os.path.isabs(stored) else os.path.join(project, stored)
 
 
 def stale(reads: dict[str, Any], project: Path, memo: DigestMemo,
@@ -165,14 +166,14 @@ def stale(reads: dict[str, Any], project: Path, memo: DigestMemo,
             return f"the step's Python changed: {was} (Python {version}) -> {interpreter}"
         if _stat(interpreter) != python.get("stat"):
             return f"the step's Python {version} at {interpreter} was replaced"
+    root = os.fspath(project)
     for name, digest in (reads.get("files") or {}).items():
-        path = _path(name, project)
-        now = _file_digest(path, memo)
+        now = _file_digest(_path(name, root), memo)
         if now != digest:
             what = "appeared" if digest is None else "is gone" if now is None else "changed"
             return f"{name} {what} (read by the step in its last run)"
     for name, digest in (reads.get("dirs") or {}).items():
-        if _listing_digest(_path(name, project), memo) != digest:
+        if _listing_digest(_path(name, root), memo) != digest:
             return f"the files in {name or '.'} changed (listed by the step in its last run)"
     for name, digest in (reads.get("env") or {}).items():
         if _value_digest(name) != digest:

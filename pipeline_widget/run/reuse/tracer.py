@@ -15,7 +15,8 @@ library, installed packages and temporary folders are not listed one by one):
 - the top-level modules imported from outside the project, with the folder each came
   from, so the runner can name their distributions and versions.
 
-`finish` writes them as JSON to the trace file; a process that ends without it (killed,
+`finish` writes them to the trace file (read_trace reads it): a JSON line, then a line
+per file ("F path") and per folder ("D path"). A process that ends without it (killed,
 `os._exit`) leaves no trace, and its result is not kept for reuse.
 """
 import json
@@ -27,25 +28,79 @@ ROOTS_ENV = "PIPELINE_WIDGET_TRACE_ROOTS"  # the project folder's names (os.path
 SKIP_ENV = "PIPELINE_WIDGET_TRACE_SKIP"    # folders inside it that are not recorded
 CHILD_ENV = "PIPELINE_WIDGET_TRACE_CHILD"  # set for a step's child processes
 CHILD_SUFFIX = ".child"                     # they write <trace>.<pid>.child
-CAP = 100_000                               # files and folders recorded, at most
+CAP = 500_000        # names kept in memory, at most: beyond, the read set is marked overflowed
 FORMAT = 1
 
 _START_CWD = os.getcwd()
+_READ_ONLY_FLAGS = os.O_ACCMODE
+
+# The hook runs for every audit event of the process: it only collects raw names (as the
+# step gave them) into sets, per working folder; finish() resolves and filters them.
+_active = False
+_cwd_stale = False
+_opened: set = set()          # names opened for reading, relative to the folder below
+_listed: set = set()          # folders listed, the same way
+_by_folder: list = []         # [(working folder, opened, listed)] for each folder used
+_executed: set = set()        # co_filename of code objects executed (modules)
+_imported: set = set()        # top-level module names imported
+_env: set = set()             # environment variables read
+_overflow = False
 
 
-class _State:
-    active = False
+class _Config:
     out = ""
     roots: tuple = ()
     skip: tuple = ()
-    files: set = set()
-    dirs: set = set()
-    env: set = set()
-    imported: set = set()
-    overflow = False
 
 
-_state = _State()
+_config = _Config()
+
+
+def _new_folder():
+    """The working folder changed (os.chdir): names given from now are relative to it."""
+    global _opened, _listed, _cwd_stale
+    _cwd_stale = False
+    _opened, _listed = set(), set()
+    _by_folder.append((os.getcwd(), _opened, _listed))
+
+
+def _hook(event, args):
+    global _overflow
+    if not _active:
+        return
+    try:
+        if event == "open":
+            mode = args[1]
+            if mode is None:
+                if args[2] & _READ_ONLY_FLAGS == os.O_WRONLY:
+                    return
+            elif "r" not in mode and "+" not in mode:
+                return
+            if _cwd_stale:
+                _new_folder()
+            _opened.add(args[0])
+            if len(_opened) > CAP:
+                _overflow = True
+                _opened.clear()
+        elif event == "exec":
+            _executed.add(getattr(args[0], "co_filename", None))
+        elif event == "import":
+            _imported.add(str(args[0]).partition(".")[0])
+        elif event == "os.chdir" or event == "os.fchdir":
+            _set_stale()
+        elif event == "os.listdir" or event == "os.scandir":
+            if sys._getframe(1).f_code.co_filename.startswith("<frozen"):
+                return   # the import system's own directory caches
+            if _cwd_stale:
+                _new_folder()
+            _listed.add("." if args[0] is None else args[0])
+    except Exception:   # never in the step's way
+        pass
+
+
+def _set_stale():
+    global _cwd_stale
+    _cwd_stale = True
 
 
 def _inside(path, folders):
@@ -55,78 +110,104 @@ def _inside(path, folders):
     return False
 
 
+_INSTALLED_PARTS = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
+
+
 def installed(path):
     """In a Python environment's own folders (a virtual environment inside the project
     included): the module list names these, by distribution."""
-    return (os.sep + "site-packages" + os.sep in path or os.sep + "dist-packages" + os.sep in path
+    return (_INSTALLED_PARTS[0] in path or _INSTALLED_PARTS[1] in path
             or _inside(path, (sys.prefix, sys.base_prefix)))
 
 
-def _note(found, path):
-    """Record an absolute path if it is the project's (and not in a skipped folder)."""
-    if not _inside(path, _state.roots) or "__pycache__" in path or installed(path):
-        return
-    if _inside(path, _state.skip):
-        real = os.path.realpath(path)   # a link from the workspace (a snapshot) to the project
-        if real == path or _inside(real, _state.skip) or not _inside(real, _state.roots):
-            return
-        path = real
-    if path not in found:
-        if len(_state.files) + len(_state.dirs) >= CAP:
-            _state.overflow = True
-            return
-        found.add(path)
+class _Filter:
+    """Which absolute paths are the project's, decided once per folder with prefix tests."""
+
+    def __init__(self):
+        self.roots = tuple(r + os.sep for r in _config.roots)
+        self.skip = tuple(s + os.sep for s in _config.skip)
+        self.environments = tuple(p + os.sep for p in {sys.prefix, sys.base_prefix})
+        self.folders = {}   # folder -> True (the project's), False (not), None (skipped)
+
+    def _folder(self, prefix):
+        if not prefix.startswith(self.roots) or "__pycache__" in prefix \
+                or _INSTALLED_PARTS[0] in prefix or _INSTALLED_PARTS[1] in prefix \
+                or prefix.startswith(self.environments):
+            return False
+        return None if prefix.startswith(self.skip) else True
+
+    def __call__(self, path):
+        """The path if it is one of the project's files (not in a skipped folder), the
+        file it links to from a skipped folder (a snapshot's link), or None."""
+        folder = path.rpartition(os.sep)[0]
+        verdict = self.folders.get(folder, 0)
+        if verdict == 0:
+            verdict = self.folders[folder] = self._folder(folder + os.sep)
+        if verdict:
+            return path
+        if verdict is False:
+            return None
+        real = os.path.realpath(path)
+        if real == path or real.startswith(self.skip) or not real.startswith(self.roots):
+            return None
+        return real
 
 
-def _absolute(path):
-    if isinstance(path, int) or path is None:
-        return None
-    if isinstance(path, bytes):
-        path = os.fsdecode(path)
-    elif not isinstance(path, str):
-        path = os.fspath(path)
-    return os.path.abspath(path)
+def _absolute(name, folder):
+    """An absolute, normal path for a name given relative to `folder`."""
+    if name.__class__ is not str:
+        if isinstance(name, int) or name is None:
+            return None
+        try:
+            name = os.fsdecode(os.fspath(name))
+        except TypeError:
+            return None
+    path = name if name.startswith(os.sep) else folder + os.sep + name
+    if "/." in path or "//" in path:
+        path = os.path.normpath(path)
+    return path
 
 
-def _reads(mode, flags):
-    if isinstance(mode, str):
-        return "r" in mode or "+" in mode
-    if isinstance(flags, int):
-        return flags & os.O_ACCMODE != os.O_WRONLY
-    return True
-
-
-def _hook(event, args):
-    if not _state.active:
-        return
-    try:
-        if event == "open":
-            if _reads(args[1], args[2]):
-                path = _absolute(args[0])
-                if path is not None:
-                    _note(_state.files, path)
-        elif event == "exec":
-            name = getattr(args[0], "co_filename", None)
-            if isinstance(name, str) and name and not name.startswith("<"):
-                _note(_state.files, os.path.abspath(name))
-        elif event == "import":
-            _state.imported.add(str(args[0]).partition(".")[0])
-        elif event in ("os.listdir", "os.scandir"):
-            caller = sys._getframe(1).f_code.co_filename
-            if not caller.startswith("<frozen"):   # the import system's directory caches
-                path = _absolute(args[0] if args[0] is not None else ".")
-                if path is not None:
-                    _note(_state.dirs, path)
-    except Exception:
-        pass
+def _resolved():
+    """(files, folders) of the project the step read, from the raw names collected (one
+    tight loop: a step may have opened a great many)."""
+    keep = _Filter()
+    verdicts, normpath, sep = keep.folders, os.path.normpath, os.sep
+    files, dirs = set(), set()
+    for folder, opened, listed in _by_folder:
+        base = folder + sep
+        for found, names in ((files, opened), (dirs, listed)):
+            for name in names:
+                if name.__class__ is str:
+                    path = name if name[:1] == sep else base + name
+                    if "/." in path or "//" in path:
+                        path = normpath(path)
+                else:
+                    path = _absolute(name, folder)
+                    if path is None:
+                        continue
+                head = path.rpartition(sep)[0]
+                verdict = verdicts.get(head, 0)
+                if verdict == 0:
+                    verdict = verdicts[head] = keep._folder(head + sep)
+                if verdict:
+                    found.add(path)
+                elif verdict is None and (path := keep(path)):
+                    found.add(path)
+    for name in _executed:
+        if name.__class__ is str and name and not name.startswith("<"):
+            path = keep(os.path.abspath(name))
+            if path:
+                files.add(path)
+    return files, dirs
 
 
 class _TracedEnviron(type(os.environ)):  # type: ignore[misc]
     """os.environ that remembers the names read from it (get, [], in, os.getenv)."""
 
     def __getitem__(self, key):
-        if _state.active:
-            _state.env.add(key)
+        if _active:
+            _env.add(key)
         return super().__getitem__(key)
 
 
@@ -154,13 +235,18 @@ def install():
 
 def start(out, roots, skip):
     """Begin recording for one step (a kernel is given its step's files by the runner)."""
+    global _active, _overflow, _cwd_stale
+
     def folders(text):
         return tuple(os.path.abspath(p) for p in text.split(os.pathsep) if p)
 
-    _state.out, _state.roots, _state.skip = out, folders(roots), folders(skip)
-    _state.files, _state.dirs, _state.env, _state.imported = set(), set(), set(), set()
-    _state.overflow = False
-    _state.active = True
+    _config.out, _config.roots, _config.skip = out, folders(roots), folders(skip)
+    for collected in (_executed, _imported, _env):
+        collected.clear()
+    _by_folder.clear()
+    _overflow = False
+    _new_folder()
+    _active = True
 
 
 def _origin(module):
@@ -177,32 +263,34 @@ def _origin(module):
 def _modules():
     found = {}
     stdlib = getattr(sys, "stdlib_module_names", ())
-    for name in sorted(_state.imported):
+    for name in sorted(_imported):
         module = sys.modules.get(name)
         if module is None or name in stdlib or name.startswith("_pipeline_widget"):
             continue
         origin = _origin(module)
-        if origin and (installed(origin + os.sep) or not _inside(origin, _state.roots)):
+        if origin and (installed(origin + os.sep) or not _inside(origin, _config.roots)):
             found[name] = origin
     return found
 
 
 def finish():
     """Stop recording and write what was read to the trace file, atomically."""
-    if not _state.active:
+    global _active
+    if not _active:
         return
-    _state.active = False
+    _active = False
     try:
-        data = {
-            "format": FORMAT, "files": sorted(_state.files), "dirs": sorted(_state.dirs),
-            "env": sorted(_state.env), "modules": _modules(), "overflow": _state.overflow,
-            "python": {"executable": sys.executable, "prefix": sys.prefix,
-                       "version": "%d.%d.%d" % sys.version_info[:3]},
-        }
-        tmp = f"{_state.out}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(data, f)
-        os.replace(tmp, _state.out)
+        files, dirs = _resolved()
+        header = {"format": FORMAT, "env": sorted(_env), "modules": _modules(),
+                  "overflow": _overflow,
+                  "python": {"executable": sys.executable, "prefix": sys.prefix,
+                             "version": "%d.%d.%d" % sys.version_info[:3]}}
+        tmp = f"{_config.out}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as f:
+            f.write(json.dumps(header) + "\n")   # then one line per file, and per folder
+            f.write("".join([f"F {path}\n" for path in files if "\n" not in path]))
+            f.write("".join([f"D {path}\n" for path in dirs if "\n" not in path]))
+        os.replace(tmp, _config.out)
     except Exception:
         pass
 
@@ -224,3 +312,16 @@ def prepare_kernel(cwd, env, trace, roots, skip):
     if trace:   # Python processes the step starts record their reads too
         os.environ.update({TRACE_ENV: trace, ROOTS_ENV: roots, SKIP_ENV: skip, CHILD_ENV: "1"})
         start(trace, roots, skip)
+
+
+def read_trace(path):
+    """What finish() wrote: the header's fields, with "files" and "dirs" as lists."""
+    with open(path, encoding="utf-8", errors="surrogateescape") as f:
+        data = json.loads(f.readline())
+        if not isinstance(data, dict):
+            raise ValueError("not a trace")
+        data["files"], data["dirs"] = [], []
+        for line in f:
+            kind, _, name = line.rstrip("\n").partition(" ")
+            data["files" if kind == "F" else "dirs"].append(name)
+    return data

@@ -2,7 +2,6 @@
 a stale result, run for real (scripts in processes, notebooks in kernels)."""
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -12,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from pipeline_widget import NotebookStep, Pipeline, PipelineData, PythonScriptStep, Workspace
+from pipeline_widget.run.reuse.reads import TRACE_FILE
+from pipeline_widget.run.reuse.tracer import read_trace
 from tests.conftest import write_notebook, write_script
 
 WRITE = "open(os.path.join(out, 'v.txt'), 'w').write(str(value))"
@@ -195,7 +196,7 @@ def test_the_read_set_is_kept_with_the_step_run(ws, project):
     write_script(project / "steps" / "helpers.py", "VALUE = 1\n")
     step = run(script_pipeline(ws, project, "s.py", "import os, sys, helpers\nout = sys.argv[1]\n"
                                "value = helpers.VALUE\n" + WRITE))["use"]
-    trace = json.loads((Path(step.record_dir) / "trace.json").read_text())
+    trace = read_trace(Path(step.record_dir) / TRACE_FILE)
     names = [Path(f).name for f in trace["files"]]
     assert "helpers.py" in names and "s.py" in names
     assert not any("site-packages" in f for f in trace["files"])
