@@ -14,13 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from .dataset import Dataset
+from .environment import check_environment
 from .errors import PipelineError
 from .names import check_identifier, check_step_name
 from .parameter_types import check_parameters
 from .pipeline import PipelineModel
 from .pipeline_data import PipelineData
-from .steps import NotebookStep, PythonScriptStep, Step, step_for_source
+from .steps import Step, step_for_source
 from .steps.base import checked_retries
+from .steps.script import check_interpreter
 
 
 def snapshot(pipeline: PipelineModel) -> list[Step]:
@@ -109,10 +111,8 @@ def add_output(pipeline: PipelineModel, step_name: str, data_name: str) -> Pipel
 def append_arguments(pipeline: PipelineModel, step_name: str, arguments: list) -> None:
     """More arguments at the end of a script's command line (text, or PipelineData)."""
     step = _step(pipeline, step_name)
-    if not isinstance(step, PythonScriptStep):
-        raise PipelineError(f"step {step_name!r} is a notebook; notebooks take parameters, "
-                            f"not arguments")
-    step.arguments = [*step.arguments, *arguments]
+    _check_takes_arguments(step)
+    step.arguments = [*step.arguments, *arguments]  # type: ignore[attr-defined]
 
 
 def remove_link(pipeline: PipelineModel, producer: str, consumer: str, data_name: str) -> None:
@@ -170,20 +170,20 @@ def rename_data(pipeline: PipelineModel, old: str, new: str) -> None:
 
 def set_parameter(pipeline: PipelineModel, step_name: str, key: str, value: Any) -> None:
     step = _step(pipeline, step_name)
-    if not isinstance(step, NotebookStep):
-        raise PipelineError(f"step {step_name!r} is a script; scripts take arguments, not "
-                            f"notebook parameters")
+    if not step.takes_parameters:
+        instead = "give its arguments" if step.takes_arguments else "put values in its command"
+        raise PipelineError(f"step {step_name!r} is a {step.noun} step; notebook parameters "
+                            f"are for notebooks ({instead})")
     check_identifier(key, f"step {step_name!r}: parameter")
-    step.parameters = check_parameters(step_name, {**step.parameters, key: value})
+    step.parameters = check_parameters(  # type: ignore[attr-defined]
+        step_name, {**step.parameters, key: value})  # type: ignore[attr-defined]
 
 
 def set_arguments(pipeline: PipelineModel, step_name: str, text: str) -> None:
     """A script's arguments from a command line; `{name}` stands for the step's PipelineData
     or named dataset input `name`, or the pipeline parameter `name`."""
     step = _step(pipeline, step_name)
-    if not isinstance(step, PythonScriptStep):
-        raise PipelineError(f"step {step_name!r} is a notebook; notebooks take parameters, "
-                            f"not arguments")
+    _check_takes_arguments(step)
     try:
         tokens = shlex.split(text)
     except ValueError as err:
@@ -204,10 +204,17 @@ def set_arguments(pipeline: PipelineModel, step_name: str, text: str) -> None:
             args.append(item)
         else:
             args.append(token)
-    step.arguments = args
+    step.arguments = args  # type: ignore[attr-defined]
 
 
-def arguments_text(step: PythonScriptStep) -> str:
+def _check_takes_arguments(step: Step) -> None:
+    if not step.takes_arguments:
+        raise PipelineError(f"step {step.name!r} is a {step.noun} step, which takes no "
+                            f"arguments" + ("; notebooks take parameters"
+                                            if step.takes_parameters else ""))
+
+
+def arguments_text(step: Any) -> str:
     """The inverse of set_arguments' parsing, for showing in a field."""
     return " ".join(shlex.quote(a) if isinstance(a, str) else
                     f"{{{a.name}}}" if hasattr(a, "name") else str(a) for a in step.arguments)
@@ -215,8 +222,35 @@ def arguments_text(step: PythonScriptStep) -> str:
 
 def clear_parameter(pipeline: PipelineModel, step_name: str, key: str) -> None:
     step = _step(pipeline, step_name)
-    if isinstance(step, NotebookStep):
-        step.parameters = {k: v for k, v in step.parameters.items() if k != key}
+    if step.takes_parameters:
+        step.parameters = {  # type: ignore[attr-defined]
+            k: v for k, v in step.parameters.items() if k != key}  # type: ignore[attr-defined]
+
+
+def set_environment(pipeline: PipelineModel, step_name: str, environment: dict) -> None:
+    """The step's environment variables (values, or ${NAME} references), replaced."""
+    step = _step(pipeline, step_name)
+    step.environment = check_environment(step_name, environment)
+
+
+def set_kernel(pipeline: PipelineModel, step_name: str, kernel_name: str | None) -> None:
+    """The kernel a notebook step runs in (None: the notebook's own, else the default)."""
+    step = _step(pipeline, step_name)
+    if not step.runs_in_kernel:
+        raise PipelineError(f"step {step_name!r} is a {step.noun} step, which runs in no "
+                            f"kernel" + ("; choose its interpreter instead"
+                                         if step.takes_arguments else ""))
+    step.kernel_name = kernel_name or None  # type: ignore[attr-defined]
+
+
+def set_interpreter(pipeline: PipelineModel, step_name: str, interpreter: str | None) -> None:
+    """The Python a script step runs in: a path, or an installed kernel's name."""
+    step = _step(pipeline, step_name)
+    if not step.takes_arguments or step.runs_in_kernel:
+        raise PipelineError(f"step {step_name!r} is a {step.noun} step; only scripts take an "
+                            f"interpreter" + ("; choose its kernel instead"
+                                              if step.runs_in_kernel else ""))
+    step.interpreter = check_interpreter(step_name, interpreter)
 
 
 def set_allow_reuse(pipeline: PipelineModel, step_name: str, allow: bool) -> None:
@@ -251,15 +285,8 @@ def repoint(pipeline: PipelineModel, step_name: str, source: str | os.PathLike,
     new = step_for_source(path, step_name)
     new.inputs, new.outputs = list(old.inputs), list(old.outputs)
     new.allow_reuse, new.timeout, new.retries = old.allow_reuse, old.timeout, old.retries
-    new.dependencies = list(old.dependencies)
-    if isinstance(old, NotebookStep) and isinstance(new, NotebookStep):
-        new.parameters = {k: v for k, v in old.parameters.items()
-                          if keep_parameters is None or k in keep_parameters}
-    elif isinstance(old, PythonScriptStep) and isinstance(new, PythonScriptStep):
-        new.arguments = list(old.arguments)
-    elif isinstance(new, PythonScriptStep):
-        # a script learns its folders from arguments: keep every output passed to it
-        new.arguments = [x for o in old.outputs for x in (f"--{o.name}", o)]
+    new.dependencies, new.environment = list(old.dependencies), dict(old.environment)
+    new.adopt(old, keep_parameters)
     old.unlink()
     for out in new.outputs:
         out._add_producer(new)

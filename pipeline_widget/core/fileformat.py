@@ -8,24 +8,21 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import jsonfiles
+from . import jsonfiles, schema
 from .dataset import Dataset, DatasetConsumptionConfig
 from .errors import PipelineError
 from .names import identifier_problem, step_name_problem
 from .pipeline_data import PipelineData, PipelineParameter
-from .steps import Step
+from .steps import Step, kinds
 from .workspace import DEFAULT_DATASTORE
 
 SCHEMA_VERSION = 1
-SCHEMA_PATH = Path(__file__).with_name("pipeline.schema.json")
+SCHEMA_PATH = schema.PUBLISHED_PATH
 SUFFIX = ".pipeline.json"
 
 
-@lru_cache(maxsize=1)
 def _schema_validator():
-    import fastjsonschema
-
-    return fastjsonschema.compile(json.loads(SCHEMA_PATH.read_text()))
+    return schema.validator()
 
 
 def _rel(path: Path | str, base: Path) -> str:
@@ -36,9 +33,12 @@ def _abs(stored: str, base: Path) -> Path:
     return Path(os.path.normpath(base / stored))
 
 
-_FIELD_ORDER = ["type", "name", "notebook", "script_name", "source_directory", "arguments",
-                "inputs", "outputs", "parameters", "parameter_bindings", "kernel_name",
-                "allow_reuse", "timeout", "retries", "dependencies", "snapshot"]
+def _ordered(step: dict[str, Any], kind: type[Step]) -> dict[str, Any]:
+    """A saved step's fields in its kind's order; fields the kind does not list last, by name
+    (never refused: what a kind writes, the file keeps)."""
+    order = kind.field_order()
+    known = [k for k in order if k in step]
+    return {k: step[k] for k in [*known, *sorted(k for k in step if k not in order)]}
 
 
 @dataclass
@@ -89,7 +89,9 @@ def to_dict(name: str, description: str, steps: list[Step], base: Path,
             d["retries"] = s.retries
         if s.dependencies:
             d["dependencies"] = [_rel(dep, base) for dep in s.dependencies]
-        out_steps.append({k: d[k] for k in sorted(d, key=_FIELD_ORDER.index)})
+        if s.environment:
+            d["environment"] = dict(s.environment)   # as written: ${NAME} stays a reference
+        out_steps.append(_ordered(d, type(s)))
     result: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "name": name}
     if description:
         result["description"] = description
@@ -157,14 +159,9 @@ def _name_problem(data: dict) -> str | None:
     return None
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=16)
 def _step_validator(kind: str):
-    import fastjsonschema
-
-    schema = json.loads(SCHEMA_PATH.read_text())
-    (branch,) = [b for b in schema["definitions"]["step"]["oneOf"]
-                 if b["properties"]["type"].get("const") == kind]
-    return fastjsonschema.compile({**branch, "definitions": schema["definitions"]})
+    return schema.step_validator(kind)
 
 
 def _step_error(data: dict, err: Any) -> Any:
@@ -181,7 +178,7 @@ def _step_error(data: dict, err: Any) -> Any:
     except (ValueError, IndexError):
         return err
     kind = step.get("type") if isinstance(step, dict) else None
-    if not isinstance(kind, str) or kind not in Step.KINDS:
+    if not isinstance(kind, str) or kind not in kinds():
         return err
     try:
         _step_validator(kind)(step)
@@ -240,10 +237,11 @@ def from_dict(data: Any, base: Path, datastore_for,
                       outputs=[refs.data(n) for n in s.get("outputs", [])],
                       allow_reuse=s.get("allow_reuse", True), timeout=s.get("timeout"),
                       retries=s.get("retries"),
-                      dependencies=[_abs(d, base) for d in s.get("dependencies", [])])
+                      dependencies=[_abs(d, base) for d in s.get("dependencies", [])],
+                      environment=s.get("environment"))
         try:
-            steps.append(Step.KINDS[s["type"]].from_fields(s, common, lambda p: _abs(p, base),
-                                                            refs))
+            steps.append(kinds()[s["type"]].from_fields(s, common, lambda p: _abs(p, base),
+                                                         refs))
         except PipelineError as err:
             raise PipelineError(f"{source}: steps[{i}]: {err}") from None
     used_params = {p.name for s in steps for p in s.pipeline_parameters()}

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Iterable, Protocol
 
 from ..dataset import Dataset, DatasetConsumptionConfig
+from ..environment import check_environment
 from ..errors import PipelineError
 from ..names import check_step_name
 from ..pipeline_data import PipelineData, PipelineParameter
@@ -46,10 +47,16 @@ class Step:
 
     kind: ClassVar[str] = ""
     noun: ClassVar[str] = "source"        # what a person calls the source
-    suffix: ClassVar[str] = ""            # the source file's suffix
-    takes_parameters: ClassVar[bool] = False
+    suffix: ClassVar[str] = ""            # the source file's suffix ("" for none)
+    takes_parameters: ClassVar[bool] = False   # notebook parameters
+    takes_arguments: ClassVar[bool] = False    # a command line with {name} references
+    runs_in_kernel: ClassVar[bool] = False
+    # The kind's own fields in the file: their JSON Schema, which are required, their order.
+    fields_schema: ClassVar[dict[str, Any]] = {}
+    required_fields: ClassVar[tuple[str, ...]] = ()
     KINDS: ClassVar[dict[str, type["Step"]]] = {}
     snapshot: bool = False   # run in a working copy of its folder (script steps may)
+    interpreter: str | None = None   # the Python of a script step (None: the runner's)
 
     @staticmethod
     def _checked_timeout(name: str, timeout: object) -> float | None:
@@ -64,12 +71,32 @@ class Step:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        Step.KINDS[cls.kind] = cls
+        if cls.kind:
+            Step.KINDS[cls.kind] = cls
+
+    COMMON_FIELDS: ClassVar[tuple[str, ...]] = (
+        "inputs", "outputs", "allow_reuse", "timeout", "retries", "dependencies", "environment")
+
+    @classmethod
+    def schema_branch(cls) -> dict[str, Any]:
+        """This kind's branch of the file's JSON Schema: the fields every kind has and its own."""
+        common = {f: {"$ref": f"#/definitions/common/{f}"} for f in cls.COMMON_FIELDS}
+        return {"type": "object", "required": ["type", "name", *cls.required_fields],
+                "additionalProperties": False,
+                "properties": {"type": {"const": cls.kind},
+                               "name": {"$ref": "#/definitions/common/name"},
+                               **cls.fields_schema, **common}}
+
+    @classmethod
+    def field_order(cls) -> list[str]:
+        """The order of a saved step's fields (git diffs stay small)."""
+        return ["type", "name", *cls.fields_schema, *cls.COMMON_FIELDS]
 
     def __init__(self, name: str, inputs: Iterable[Input] | None,
                  outputs: Iterable[PipelineData] | None, allow_reuse: bool,
                  timeout: float | None, dependencies: Iterable[str | os.PathLike] | None,
-                 retries: int | None = None) -> None:
+                 retries: int | None = None,
+                 environment: dict[str, str] | None = None) -> None:
         self.name = check_step_name(name)
         self.inputs: list[Input] = [self._checked_input(i) for i in (inputs or [])]
         self.outputs: list[PipelineData] = [self._checked_output(o) for o in (outputs or [])]
@@ -77,6 +104,8 @@ class Step:
         self.timeout = self._checked_timeout(name, timeout)
         self.retries = checked_retries(retries, f"step {name!r}: ")   # None: the run's default
         self.dependencies: list[str] = [self._checked_dependency(d) for d in dependencies or []]
+        # variables of the step's process: values, or ${NAME} references to the runner's
+        self.environment: dict[str, str] = check_environment(name, environment)
         for out in self.outputs:
             out._add_producer(self)
 
@@ -115,6 +144,14 @@ class Step:
         """Forget this step as producer of its outputs (when removed from a design)."""
         for out in self.outputs:
             out._remove_producer(self)
+
+    def adopt(self, old: "Step", keep_parameters: set[str] | None) -> None:
+        """Take over what still applies of `old` when a step is pointed at a new source
+        (editing.repoint): its kind says what (parameters, arguments)."""
+
+    def source_files(self) -> list[Path]:
+        """The files whose text is the step's code (in its fingerprint)."""
+        return [self.source]
 
     def source_problem(self) -> str | None:
         """Why the source cannot run (missing, unreadable), or None."""

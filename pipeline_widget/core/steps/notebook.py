@@ -34,12 +34,26 @@ class NotebookStep(Step):
     dependencies: extra files (paths or globs) whose change must re-run the step.
     retries: attempts after a failure (0-10), with exponential backoff; None: the run's
         default.
+    environment: variables of the kernel's process for this step: values, or '${NAME}' to
+        pass the runner's NAME (never written out in clear).
     """
 
     kind = "notebook"
     noun = "notebook"
     suffix = ".ipynb"
     takes_parameters = True
+    runs_in_kernel = True
+    fields_schema = {
+        "notebook": {"$ref": "#/definitions/path"},
+        "parameters": {"type": "object",
+                       "propertyNames": {"$ref": "#/definitions/identifier"}},
+        "parameter_bindings": {
+            "description": "notebook parameter -> pipeline parameter whose value it takes",
+            "type": "object", "propertyNames": {"$ref": "#/definitions/identifier"},
+            "additionalProperties": {"$ref": "#/definitions/identifier"}},
+        "kernel_name": {"type": ["string", "null"]},
+    }
+    required_fields = ("notebook",)
 
     def __init__(self, name: str, notebook: str | os.PathLike,
                  inputs: Iterable[Input] | None = None,
@@ -47,8 +61,9 @@ class NotebookStep(Step):
                  allow_reuse: bool = True, kernel_name: str | None = None,
                  timeout: float | None = None,
                  dependencies: Iterable[str | os.PathLike] | None = None,
-                 retries: int | None = None) -> None:
-        super().__init__(name, inputs, outputs, allow_reuse, timeout, dependencies, retries)
+                 retries: int | None = None, environment: dict[str, str] | None = None) -> None:
+        super().__init__(name, inputs, outputs, allow_reuse, timeout, dependencies, retries,
+                         environment)
         self.notebook = Path(notebook).expanduser().absolute()
         self.parameters = check_parameters(name, parameters)
         self.kernel_name = kernel_name
@@ -143,6 +158,11 @@ class NotebookStep(Step):
             if isinstance(p, PipelineParameter):
                 _inject(injected, p.name, values.parameter(p.name), self.name)
         return injected, []
+
+    def adopt(self, old: Step, keep_parameters: set[str] | None) -> None:
+        if old.takes_parameters:
+            self.parameters = {k: v for k, v in getattr(old, "parameters", {}).items()
+                               if keep_parameters is None or k in keep_parameters}
 
     def to_fields(self, rel: Any, ref: Any) -> dict[str, Any]:
         d: dict[str, Any] = {"notebook": rel(self.notebook)}

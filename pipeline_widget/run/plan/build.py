@@ -12,6 +12,7 @@ from typing import Any
 from ...core.names import step_slug
 from ...core.pipeline import PipelineModel
 from ...core.steps import Step
+from .. import environments
 from ..records import store
 from ..reuse.cache import ReuseCache
 from ..reuse.decide import decide
@@ -38,6 +39,8 @@ def _layout(step: Step, run_id: str, upstream: list[str], workspace: Any,
     plan.kernel_name, note = step.kernel()
     if note:
         plan.notes.append(note)
+    plan.environment = environments.resolved_environment(step)
+    plan.interpreter = environments.interpreter_for(step)
     return plan
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from ...core.pipeline_data import PipelineParameter
 from ...core.steps import Step
 from ...core.workspace import project_relative as relative
+from .. import environments
 from ..reuse import imports
 from ..reuse.digests import DigestMemo, digest_json
 from .model import StepPlan
@@ -45,6 +46,8 @@ def imported_files(step: Step, digests: DigestMemo, project: Path) -> dict[str, 
     import (read, not run: the observed read set decides once a run exists)."""
     source = step.source
     files: dict[str, str] = {}
+    if not source.is_file():
+        return files
     for module in imports.local_modules(step.python_sources(source.read_bytes()), step.cwd,
                                         project):
         if module != source.resolve():
@@ -54,8 +57,8 @@ def imported_files(step: Step, digests: DigestMemo, project: Path) -> dict[str, 
 
 def code_files(step: Step, digests: DigestMemo, project: Path) -> dict[str, str]:
     """project-relative path -> digest of the source and its declared dependencies."""
-    source = step.source
-    files = {relative(source, project): digests.file(source, step.kind, step.code_text)}
+    files = {relative(path, project): digests.file(path, step.kind, step.code_text)
+             for path in step.source_files()}
     for pattern in step.dependencies:
         for match in sorted(glob.glob(pattern, recursive=True)):
             path = Path(match)
@@ -95,6 +98,8 @@ def components(step: Step, plan: StepPlan, values: Values, digests: DigestMemo,
             "imports": imported_files(step, digests, project),
             "declared": [relative(Path(d), project) for d in step.dependencies],
             "kernel": plan.kernel_name, **step.identity(values),
+            "environment": environments.identity(step, plan.kernel_name, plan.interpreter,
+                                                 plan.environment, digests),
             "options": {"timeout": step.timeout}, "outputs": [o.name for o in step.outputs],
             "inputs": inputs}
 

@@ -26,6 +26,9 @@ class StepPlan:
     parameters: dict[str, Any] = field(default_factory=dict)   # injected into a notebook
     arguments: list[str] = field(default_factory=list)         # passed to a script
     kernel_name: str | None = None   # set for steps that run in a kernel
+    interpreter: str | None = None   # a script's Python (None: the runner's own)
+    # the step's own variables, references resolved: in memory only, never written out
+    environment: dict[str, str] = field(default_factory=dict)
     project: str = ""                # the project folder: its files are traced (reuse/reads.py)
     trace_skip: list[str] = field(default_factory=list)   # covered otherwise: not traced
     snapshot: bool = False           # run in a working copy of cwd (step/snapshot.py)

@@ -124,6 +124,17 @@ class DigestMemo:
             return hit
         return self._remember(key, st, digest_json(sorted(os.listdir(folder))))
 
+    def derived(self, path: str | os.PathLike, mode: str,
+                compute: Callable[[str], str]) -> str:
+        """`compute(path)` (e.g. an interpreter's version), remembered while the file's stat
+        is unchanged."""
+        st = os.stat(path)
+        key = self._key(path, mode)
+        hit = self._remembered(key, st)
+        if hit is not None:
+            return hit
+        return self._remember(key, st, compute(os.fspath(path)))
+
     def tree_files(self, root: Path) -> dict[str, str]:
         """relative name -> digest of every file under a folder (a file: its own name)."""
         if root.is_file():

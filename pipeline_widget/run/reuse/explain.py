@@ -50,6 +50,23 @@ def _inputs(old: dict, new: dict) -> list[str]:
     return reasons
 
 
+def _environment(old: dict, new: dict) -> list[str]:
+    """`interpreter changed: python -> .venv/bin/python`, `Python 3.11.7 -> 3.12.1`,
+    `environment variable MODE changed` (never a value: some are secrets)."""
+    reasons = []
+    if old.get("interpreter") != new.get("interpreter"):
+        reasons.append(f"interpreter changed: {old.get('interpreter') or 'python'} -> "
+                       f"{new.get('interpreter') or 'python'}")
+    elif old.get("python") != new.get("python") and old.get("kernel") == new.get("kernel"):
+        reasons.append(f"Python {old.get('python')} -> {new.get('python')}")
+    a, b = old.get("variables") or {}, new.get("variables") or {}
+    for name in sorted(set(a) | set(b)):
+        if a.get(name) != b.get(name):
+            how = "is new" if name not in a else "was removed" if name not in b else "changed"
+            reasons.append(f"the step's environment variable {name} {how}")
+    return reasons
+
+
 def _values(label: str, old: dict, new: dict) -> list[str]:
     def shown(values: dict, k: str) -> str:   # a parameter not given: the notebook's default
         return repr(values[k]) if k in values else "not set"
@@ -73,9 +90,12 @@ def explain(old: dict | None, new: dict[str, Any]) -> list[str]:
                       {**(new.get("imports") or {}), **(new.get("code") or {})})
     if old.get("declared") != new.get("declared"):
         reasons.append("the step's declared dependencies changed")
-    labels = {"kernel": "the kernel changed", "options": "the step's options changed",
+    if old.get("kernel") != new.get("kernel"):
+        reasons.append(f"kernel changed: {old.get('kernel')} -> {new.get('kernel')}")
+    reasons += _environment(old.get("environment") or {}, new.get("environment") or {})
+    labels = {"options": "the step's options changed",
               "kind": "the step type changed", "outputs": "the step's outputs changed",
-              "arguments": "the arguments changed"}
+              "arguments": "the arguments changed", "command": "the command changed"}
     for key, label in labels.items():
         if old.get(key) != new.get(key):
             reasons.append(label)

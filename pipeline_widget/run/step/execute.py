@@ -12,6 +12,7 @@ from ..records import store as records
 from ..reuse.reads import forget_trace
 from ..status import Status
 from .outcome import OnCell, StepError, StepOutcome
+from .runners import runner_for
 from .snapshot import working_copy
 from .staging import Staging
 
@@ -27,13 +28,13 @@ def prepare(plan: StepPlan) -> None:
 
 def execute_step(plan: StepPlan, cancel: CancelToken, kernel=None,
                  on_cell: OnCell | None = None) -> StepOutcome:
-    """Run the step; `kernel` is a started kernels.Kernel for notebook steps, stopped by
-    the caller (one is started and stopped here if None); `on_cell` hears of a notebook's
-    cells as they start. Never raises: any failure
+    """Run the step with its kind's runner (runners.py); `kernel` is a started
+    kernels.Kernel for steps that run in one, stopped by the caller (the runner starts and
+    stops one if None); `on_cell` hears of a notebook's cells as they start. Never raises:
+    any failure
     becomes a Failed outcome. Inputs and outputs on a remote datastore are staged in a
     local scratch folder: the step sees folders, its outputs are uploaded if it finished."""
     start = time.time()
-    own_kernel = None
     staging = Staging(plan) if Staging.needed(plan) else None
     if staging is not None:
         plan = staging.plan
@@ -45,19 +46,7 @@ def execute_step(plan: StepPlan, cancel: CancelToken, kernel=None,
             return StepOutcome(Status.CANCELED, start, time.time())
         if staging is not None:
             staging.download_inputs()
-        if plan.kernel_name is not None:  # a notebook: it runs in a kernel
-            from .notebook import run_notebook
-
-            if kernel is None:
-                from .kernels import start_kernel
-
-                kernel = own_kernel = start_kernel(plan.kernel_name,
-                                                   connection_dir=plan.record_dir)
-            outcome = run_notebook(plan, kernel, cancel, on_cell)
-        else:
-            from .script import run_script
-
-            outcome = run_script(plan, cancel)
+        outcome = runner_for(plan.kind)(plan, cancel, kernel, on_cell)
         if staging is not None and outcome.status == Status.FINISHED:
             try:
                 staging.upload_outputs()
@@ -68,8 +57,6 @@ def execute_step(plan: StepPlan, cancel: CancelToken, kernel=None,
     except Exception as err:
         outcome = StepOutcome(Status.FAILED, start, time.time(), error=StepError.of(err))
     finally:
-        if own_kernel is not None:
-            own_kernel.stop()
         if staging is not None:
             staging.cleanup()
     outcome.worker = outcome.worker or socket.gethostname()

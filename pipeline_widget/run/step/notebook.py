@@ -162,7 +162,8 @@ def run_notebook(plan: StepPlan, kernel: Kernel, cancel: CancelToken,
     watchdog = threading.Timer(plan.timeout, on_timeout) if plan.timeout else None
     try:
         with cancel.on_cancel(kernel.kill):
-            kernel.connect(plan.cwd, {CONTEXT_ENV: str(Path(plan.record_dir) / records.CONTEXT)},
+            kernel.connect(plan.cwd, {**plan.environment,
+                                      CONTEXT_ENV: str(Path(plan.record_dir) / records.CONTEXT)},
                            TraceSpec.of(plan))
             if watchdog:
                 watchdog.start()
@@ -195,3 +196,17 @@ def run_notebook(plan: StepPlan, kernel: Kernel, cancel: CancelToken,
         kernel.disconnect()
         outcome.end_time = time.time()
     return outcome
+
+
+def run_notebook_step(plan: StepPlan, cancel: CancelToken, kernel: Kernel | None,
+                      on_cell: OnCell | None = None) -> StepOutcome:
+    """The notebook kind's runner: in `kernel`, or in one started (and stopped) for it."""
+    if kernel is not None:
+        return run_notebook(plan, kernel, cancel, on_cell)
+    from .kernels import start_kernel
+
+    own = start_kernel(str(plan.kernel_name), connection_dir=plan.record_dir)
+    try:
+        return run_notebook(plan, own, cancel, on_cell)
+    finally:
+        own.stop()
