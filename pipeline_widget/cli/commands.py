@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
+import threading
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -63,8 +64,10 @@ def _wait(run, out) -> int:
         run.cancel()
 
     def on_reader_gone() -> None:
+        # told in the runner's thread, which holds the record's lock while views are told:
+        # the cancel (whose hooks may record steps) goes from a thread of its own
         out.reader_gone()
-        run.cancel()
+        threading.Thread(target=run.cancel, name=f"cancel-{run.id}", daemon=True).start()
 
     old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:

@@ -112,8 +112,9 @@ def test_a_run_piped_into_head_is_canceled_at_the_first_broken_pipe(project):
             {"type": "python_script", "name": "b", "script_name": "wait.py",
              "source_directory": ".", "inputs": [{"data": "x"}], "outputs": ["y"],
              "arguments": [str(flag), {"data": "x"}, {"data": "y"}]},
-            {"type": "python_script", "name": "c", "script_name": "quick.py",
-             "source_directory": ".", "inputs": [{"data": "y"}], "arguments": [{"data": "y"}]}]}))
+            {"type": "python_script", "name": "c", "script_name": "wait.py",  # never ends
+             "source_directory": ".", "inputs": [{"data": "y"}],
+             "arguments": [str(project / "never"), {"data": "y"}]}]}))
     line, code, err = first_line_then_close(project, ["run", "chain.pipeline.json"], flag)
     assert line.split() == ["Finished", "a"], (line, err)
     assert "Traceback" not in err and "Exception ignored" not in err, err
