@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.conftest import PYTHON, write_notebook, write_script
 
-MEMORY_CAP = 1 << 30  # bytes of address space: a grid of 10^8 runs would need many times this
+MEMORY_CAP = 1 << 30  # bytes of address space: the refusal needs some 40 MiB, a grid of 10^8 runs 30 GiB
 
 
 def cli(project, *args, limit_memory=False):
