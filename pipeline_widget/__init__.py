@@ -1,6 +1,7 @@
 """pipeline-widget: draw pipelines of notebooks and scripts linked by PipelineData, run them
 locally with step reuse, and watch them run."""
 from .core import (
+    CommandStep,
     Dataset,
     Datastore,
     NotebookStep,
@@ -16,7 +17,7 @@ from .run import Pipeline, PipelineRun, Run, Status, StatusEvent, StepRun
 __version__ = "0.1.0"
 
 __all__ = ["Workspace", "Datastore", "Dataset", "PipelineData", "PipelineParameter",
-           "NotebookStep", "PythonScriptStep", "Pipeline", "Run", "PipelineDesigner",
+           "NotebookStep", "PythonScriptStep", "CommandStep", "Pipeline", "Run", "PipelineDesigner",
            "PipelineRun", "StepRun", "Status", "StatusEvent", "PipelineError", "Problem"]
 
 

@@ -48,7 +48,8 @@ def _decide_reuse(plan: StepPlan, cache: ReuseCache, pipeline_name: str,
                   upstream_reused: bool, regenerate: bool) -> None:
     """Reuse an earlier result that still applies (reuse/decide.py), or say why the step runs."""
     decision = decide(cache, pipeline_name, plan.slug, plan.fingerprint, plan.components,
-                      plan.kernel_name, allow_reuse=plan.allow_reuse, regenerate=regenerate,
+                      plan.kernel_name, interpreter=plan.interpreter,
+                      allow_reuse=plan.allow_reuse, regenerate=regenerate,
                       upstream_reused=upstream_reused)
     entry = decision.entry
     if entry is None:

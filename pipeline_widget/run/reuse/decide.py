@@ -23,7 +23,8 @@ class Decision:
 
 
 def decide(cache: ReuseCache, pipeline_name: str, slug: str, fingerprint: str,
-           components: dict[str, Any], kernel_name: str | None, *, allow_reuse: bool = True,
+           components: dict[str, Any], kernel_name: str | None, *,
+           interpreter: str | None = None, allow_reuse: bool = True,
            regenerate: bool = False, upstream_reused: bool = True) -> Decision:
     """Reuse the newest earlier result of `fingerprint` that still applies, or say why the
     step runs (`slug` finds the step's latest components, for a changed fingerprint)."""
@@ -35,13 +36,13 @@ def decide(cache: ReuseCache, pipeline_name: str, slug: str, fingerprint: str,
         return Decision(reasons=["an upstream step runs again"])
     first_reason: str | None = None
     project = Path(cache.workspace.path)
-    interpreter: Any = ...
+    program: Any = ...
     for entry in cache.candidates(fingerprint):
         why = cache.damage(entry)
         if why is None:
-            if interpreter is ...:
-                interpreter = interpreter_now(kernel_name)
-            why = stale(entry["reads"], project, cache.digests, interpreter)
+            if program is ...:
+                program = interpreter_now(kernel_name, interpreter)
+            why = stale(entry["reads"], project, cache.digests, program)
         if why is None:
             return Decision(entry=entry)
         first_reason = first_reason or why

@@ -187,10 +187,10 @@ def stale(reads: dict[str, Any], project: Path, memo: DigestMemo,
     return None
 
 
-def interpreter_now(kernel_name: str | None) -> str | None:
-    """The Python a step would run in now: the runner's for a script, its kernel's."""
+def interpreter_now(kernel_name: str | None, interpreter: str | None = None) -> str | None:
+    """The Python a step would run in now: its kernel's, the one it names, or the runner's."""
     if kernel_name is None:
-        return sys.executable
+        return interpreter or sys.executable
     from ..step.kernels import kernel_interpreter
 
     return kernel_interpreter(kernel_name)

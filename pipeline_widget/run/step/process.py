@@ -4,6 +4,7 @@ error output read back (a step may write gigabytes of it)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -35,9 +36,18 @@ def run_process(plan: StepPlan, argv: list[str], cancel: CancelToken) -> StepOut
     stdout_path, stderr_path = record / records.STDOUT, record / records.STDERR
     outcome = StepOutcome(Status.RUNNING, start_time=time.time(), stdout=str(stdout_path),
                           stderr=str(stderr_path))
+    env = process_environment(plan)
+    program = argv[0] if argv else ""
+    found = (os.path.join(plan.cwd, program) if os.sep in program
+             else shutil.which(program, path=env.get("PATH")))
+    if not found or not os.access(found, os.X_OK):
+        outcome.status, outcome.end_time = Status.FAILED, time.time()
+        outcome.error = StepError("CommandNotFound", f"cannot run {program!r}: no such program "
+                                  f"on PATH (or not executable); install it, or give its path")
+        return outcome
     with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
         try:
-            proc = subprocess.Popen(wrap(argv), cwd=plan.cwd, env=process_environment(plan),
+            proc = subprocess.Popen(wrap(argv), cwd=plan.cwd, env=env,
                                     stdout=out, stderr=err, stdin=subprocess.DEVNULL,
                                     start_new_session=True)
         except OSError as error:
