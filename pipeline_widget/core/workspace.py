@@ -103,6 +103,11 @@ class Workspace:
         return self.root / "datastores.json"
 
     @property
+    def compute_targets_file(self) -> Path:
+        """Compute target name -> an executor URL or its options (executors, azureml)."""
+        return self.root / "compute_targets.json"
+
+    @property
     def runs_dir(self) -> Path:
         return self.root / "runs"
 

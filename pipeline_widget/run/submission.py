@@ -90,7 +90,7 @@ def submit(pipeline: PipelineModel, experiment_name: str,
     cache = ReuseCache(workspace)
     run_id = new_run_id(experiment_name)
     plan = build(pipeline, run_id, parameters, cache, regenerate_outputs, selected, retries or 0)
-    chosen = make_executor(executor, max_parallel, kernels)
+    chosen = make_executor(executor, max_parallel, kernels, workspace)
     unstarted = store.Unstarted(workspace, run_id)
     try:
         if plan.to_execute:

@@ -21,7 +21,7 @@ import logging
 import threading
 import time
 from collections import Counter, deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import ExitStack, contextmanager
 from typing import Any, Callable
 
@@ -29,9 +29,10 @@ from ...core.errors import PipelineError
 from ..cancel import CancelToken
 from ..plan.model import RunPlan, StepPlan
 from ..status import Status
-from ..step.outcome import OnCell, StepError, StepOutcome
+from ..step.outcome import OnCell, StepOutcome
 from .base import Executor
 from .dask_worker import prestart_kernels, run_on_worker, stop_spare_kernels
+from .relay import Relay, RemoteStep
 
 DEFAULT_WORKERS = 2          # of a LocalCluster started for a run
 CONNECT_TIMEOUT = 10         # seconds to reach a running scheduler
@@ -78,18 +79,6 @@ def _workers_without_main():
 _spawn_lock = threading.Lock()
 
 
-class _Step:
-    """What the executor keeps of a submitted step until its outcome is handed over."""
-
-    def __init__(self, plan: StepPlan, on_running: Callable[[], None],
-                 on_cell: OnCell | None) -> None:
-        self.plan, self.on_running, self.on_cell = plan, on_running, on_cell
-        self.result: Future[StepOutcome] = Future()
-        self.lock = threading.Lock()
-        self.running = False
-        self.future: Any = None   # the Dask future, once sent
-
-
 class DaskExecutor(Executor):
     """`address`: "dask" starts a LocalCluster (`max_parallel` worker processes, default
     2, one thread each) and closes it after the run; "dask://host:8786" or
@@ -100,37 +89,47 @@ class DaskExecutor(Executor):
 
     def __init__(self, address: str = "dask", max_parallel: int | None = None) -> None:
         self.address = address
-        self._scheduler = scheduler_address(address)
+        self._scheduler = self._scheduler_for(address)
         self.max_parallel = max_parallel or (DEFAULT_WORKERS if self._scheduler is None else None)
         self._cluster: Any = None
         self._client: Any = None
         self._starting: threading.Thread | None = None
         self._start_error: BaseException | None = None
-        self._steps: dict[str, _Step] = {}
-        self._queue: deque[_Step] = deque()   # waiting for a slot (max_parallel)
+        self._relay = Relay()
+        self._steps = self._relay.steps
+        self._queue: deque[RemoteStep] = deque()   # waiting for a slot (max_parallel)
         self._in_flight = 0
         self._lock = threading.Lock()
         self._hooks = ExitStack()
         self._cancel_token: CancelToken | None = None
-        self._events = ThreadPoolExecutor(1, thread_name_prefix="dask-events")
         self._topic = self._cancel_event = ""
         self._remaining: Counter[str] = Counter()   # notebook steps not yet sent, by kernel
         self._prestarted = False
 
     # -- connecting ---------------------------------------------------------------
-    def _connect(self) -> None:
+    @staticmethod
+    def _scheduler_for(address: str) -> str | None:
+        """The running scheduler to reach, or None when the executor makes its cluster."""
+        return scheduler_address(address)
+
+    def _make_cluster(self) -> Any:
+        """The cluster a run starts for itself (here a LocalCluster; Slurm jobs, pods)."""
         import dask
-        from distributed import Client, LocalCluster
+        from distributed import LocalCluster
+
+        # A step whose worker dies fails at once, rather than being retried on (and
+        # perhaps killing) the next worker.
+        with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+                _workers_without_main():
+            return LocalCluster(n_workers=self.max_parallel, threads_per_worker=1,
+                                processes=True, host="127.0.0.1",
+                                dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
+
+    def _connect(self) -> None:
+        from distributed import Client
 
         if self._scheduler is None:
-            # A step whose worker dies fails at once, rather than being retried on (and
-            # perhaps killing) the next worker.
-            with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
-                    _workers_without_main():
-                self._cluster = LocalCluster(n_workers=self.max_parallel, threads_per_worker=1,
-                                             processes=True, host="127.0.0.1",
-                                             dashboard_address="127.0.0.1:0",
-                                             silence_logs=logging.ERROR)
+            self._cluster = self._make_cluster()
             self._client = Client(self._cluster)
         else:
             try:
@@ -195,9 +194,9 @@ class DaskExecutor(Executor):
         if self._cancel_token is None:
             self._cancel_token = cancel
             self._hooks.enter_context(cancel.on_cancel(self._cancel_run))
-        entry = _Step(step, on_running, on_cell)
+        entry = RemoteStep(step, on_running, on_cell)
         with self._lock:
-            self._steps[step.name] = entry
+            self._relay.add(entry)
             if self.max_parallel is not None and self._scheduler is not None \
                     and self._in_flight >= self.max_parallel:
                 self._queue.append(entry)
@@ -206,7 +205,7 @@ class DaskExecutor(Executor):
         self._send(entry)
         return entry.result
 
-    def _send(self, entry: _Step) -> None:
+    def _send(self, entry: RemoteStep) -> None:
         spare = 0
         if entry.plan.kernel_name is not None:
             with self._lock:
@@ -220,34 +219,13 @@ class DaskExecutor(Executor):
         entry.future.add_done_callback(lambda f, e=entry: self._done(e, f))
 
     def _on_event(self, event) -> None:
-        """A worker started a step or one of its cells (called on the client's event
-        loop: hand it over)."""
+        """A worker started a step or one of its cells (on the client's event loop)."""
         _, msg = event
-        entry = self._steps.get(str(msg.get("step"))) if isinstance(msg, dict) else None
-        if entry is None:
-            return
-        cell = msg.get("cell")
-        if isinstance(cell, (list, tuple)) and len(cell) == 2:
-            self._events.submit(self._cell, entry, int(cell[0]), int(cell[1]))
-        else:
-            self._events.submit(self._mark_running, entry)
+        self._relay.on_event(msg)
 
-    @staticmethod
-    def _cell(entry: _Step, k: int, n: int) -> None:
-        with entry.lock:  # only while it runs: never after its outcome
-            if entry.running and entry.on_cell is not None and not entry.result.done():
-                entry.on_cell(k, n)
-
-    @staticmethod
-    def _mark_running(entry: _Step) -> None:
-        with entry.lock:  # Running is published once, and before the outcome
-            if not entry.running:
-                entry.running = True
-                entry.on_running()
-
-    def _done(self, entry: _Step, future) -> None:
+    def _done(self, entry: RemoteStep, future) -> None:
         try:
-            self._mark_running(entry)
+            Relay.mark_running(entry)
             entry.result.set_result(self._outcome(entry, future))
         except BaseException as err:  # never leave the scheduler waiting
             if not entry.result.done():
@@ -261,16 +239,12 @@ class DaskExecutor(Executor):
             self._send(following)
 
     @staticmethod
-    def _outcome(entry: _Step, future) -> StepOutcome:
+    def _outcome(entry: RemoteStep, future) -> StepOutcome:
         if future.status == "finished":
             return future.result()
-        now = time.time()
-        if future.status == "cancelled":
-            return StepOutcome(Status.CANCELED, now, now,
-                               error=StepError("Canceled", "canceled before it ran"))
-        err = future.exception()
-        return StepOutcome(Status.FAILED, now, now, error=StepError.of(
-            err, f"the Dask worker running step {entry.plan.name!r} failed: {err}"))
+        cancelled = future.status == "cancelled"
+        return Relay.lost(entry, cancelled, None if cancelled else future.exception(),
+                          "Dask worker")
 
     def _cancel_run(self) -> None:
         """Tell every worker to stop this run's steps; steps still waiting never start."""
@@ -311,7 +285,7 @@ class DaskExecutor(Executor):
         if cluster is not None:
             cluster.close()
         self._client = self._cluster = None
-        self._events.shutdown(wait=True)
+        self._relay.close()
 
     @staticmethod
     def _quietly(fn, *args, **kwargs) -> None:
