@@ -12,6 +12,7 @@ top to bottom) and never stored.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Callable, Iterable
 
 from ipycytoscape import CytoscapeWidget, Edge, Node
@@ -23,6 +24,7 @@ from . import elements
 from .styles import LAYOUT, display_label, layout_for, stylesheet
 
 PickHandler = Callable[[str, str], None]  # (kind "node" | "edge", element id)
+DOUBLE_CLICK = 0.5   # seconds between the two clicks of a double-click
 
 
 class PipelineCanvas(CytoscapeWidget):
@@ -51,10 +53,16 @@ class PipelineCanvas(CytoscapeWidget):
         self.data_nodes = False   # draw PipelineData and datasets as nodes of their own
         self.on("node", "click", lambda payload: self._picked("node", payload))
         self.on("edge", "click", lambda payload: self._picked("edge", payload))
+        self._open_handlers: list[Callable[[str], None]] = []
+        self._last_click: tuple[str, float] = ("", 0.0)   # ipycytoscape passes no dblclick
 
     # -- input ----------------------------------------------------------------------
     def on_pick(self, handler: PickHandler) -> None:
         self._pick_handlers.append(handler)
+
+    def on_open(self, handler: Callable[[str], None]) -> None:
+        """`handler(step)` receives double-clicks on step nodes."""
+        self._open_handlers.append(handler)
 
     def _picked(self, kind: str, payload: dict) -> None:
         element_id = (payload or {}).get("data", {}).get("id")
@@ -62,6 +70,19 @@ class PipelineCanvas(CytoscapeWidget):
             return
         for handler in list(self._pick_handlers):
             handler(kind, element_id)
+        if kind == "node" and not elements.is_data_node(element_id):
+            self._maybe_opened(element_id)
+
+    def _maybe_opened(self, step: str) -> None:
+        """A second click on the same step within DOUBLE_CLICK seconds is a double-click."""
+        now = time.monotonic()
+        last, when = self._last_click
+        if last == step and now - when <= DOUBLE_CLICK:
+            self._last_click = ("", 0.0)
+            for handler in list(self._open_handlers):
+                handler(step)
+        else:
+            self._last_click = (step, now)
 
     # -- drawing --------------------------------------------------------------------
     def show(self, pipeline: Pipeline, problems: Iterable[Problem] = (),

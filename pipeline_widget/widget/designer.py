@@ -57,6 +57,9 @@ class PipelineDesigner(w.VBox):
         self.selected: tuple[str, str] | None = None   # ("node", step) or ("edge", edge id)
         self._message = ""
         self.message_is_error = False
+        self._change_handlers: list[Callable[[], None]] = []
+        # Set by a document (the JupyterLab tab that holds this designer): Save saves it.
+        self.save_handler: Callable[[], None] | None = None
 
         self.canvas = PipelineCanvas()
         self.canvas.on_pick(self._picked)
@@ -194,6 +197,12 @@ class PipelineDesigner(w.VBox):
             self.select(None)
         self.properties.refresh()
         self.palette.refresh()
+        for handler in list(self._change_handlers):
+            handler()
+
+    def on_change(self, handler: Callable[[], None]) -> None:
+        """Call `handler()` after every redraw from the model (every edit, undo, load)."""
+        self._change_handlers.append(handler)
 
     def _stale(self) -> dict[str, str]:
         """Step -> why the next run would run it (status(), the run's own reasons); nothing
@@ -336,6 +345,20 @@ class PipelineDesigner(w.VBox):
         self.say(f"undid: {label}")
         return True
 
+    def redo(self) -> bool:
+        if not self.history.can_redo:
+            self.say("there is nothing to redo", error=True)
+            return False
+        label = self.history.redo()
+        self.refresh()
+        self.say(f"redid: {label}")
+        return True
+
+    def clear_selection(self) -> None:
+        """Escape: forget the selection and a link being drawn."""
+        self.links.cancel()
+        self.select(None)
+
     def clear(self) -> bool:
         """Remove every step, to draw from scratch; Undo brings them back."""
         if self.edit("clear", lambda: editing.clear(self._pipeline)):
@@ -362,6 +385,9 @@ class PipelineDesigner(w.VBox):
         return saved
 
     def save_clicked(self) -> None:
+        if self.save_handler is not None:
+            self.save_handler()
+            return
         try:
             self.save(self.path.value.strip() or self._default_path())
         except (PipelineError, OSError) as err:

@@ -29,12 +29,14 @@ def structural_problems(pipeline: Pipeline) -> list[Problem]:
 
 
 class EditHistory:
-    """Applies edits atomically and remembers the state before each for undo."""
+    """Applies edits atomically and remembers the state before each for undo (and the state
+    an undo left, for redo, until the next edit)."""
 
     def __init__(self, pipeline: Pipeline, depth: int = 50) -> None:
         self.pipeline = pipeline
         self.depth = depth
         self._undo: list[tuple[str, list]] = []
+        self._redo: list[tuple[str, list]] = []
 
     def apply(self, label: str, edit: Callable[[], Any]) -> Any:
         """Run `edit()`; on any error or new structural problem, put the steps back and raise."""
@@ -51,6 +53,7 @@ class EditHistory:
             raise
         self._undo.append((label, before))
         del self._undo[:-self.depth]
+        self._redo.clear()
         return result
 
     @property
@@ -62,6 +65,20 @@ class EditHistory:
         if not self._undo:
             raise PipelineError("there is nothing to undo")
         label, steps = self._undo.pop()
+        self._redo.append((label, editing.snapshot(self.pipeline)))
+        editing.restore(self.pipeline, steps)
+        return label
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def redo(self) -> str:
+        """Make the last undone edit again; returns its label."""
+        if not self._redo:
+            raise PipelineError("there is nothing to redo")
+        label, steps = self._redo.pop()
+        self._undo.append((label, editing.snapshot(self.pipeline)))
         editing.restore(self.pipeline, steps)
         return label
 

@@ -1,0 +1,297 @@
+import { registerWidgetManager } from '@jupyter-widgets/jupyterlab-manager';
+import { DocumentRegistry, DocumentWidget } from '@jupyterlab/docregistry';
+import { OutputArea, OutputAreaModel } from '@jupyterlab/outputarea';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { Kernel, KernelMessage } from '@jupyterlab/services';
+import { IDisposable } from '@lumino/disposable';
+import { Drag } from '@lumino/dragdrop';
+import { Message } from '@lumino/messaging';
+import { Signal } from '@lumino/signaling';
+import { PanelLayout, Widget } from '@lumino/widgets';
+
+import {
+  baseName,
+  COMM_TARGET,
+  CONTENTS_MIME,
+  IKernelMessage,
+  isTextEntry,
+  keyAction,
+  openCode,
+  stepSources
+} from './protocol';
+
+/** How long the document waits after a change made elsewhere before showing it. */
+const SHOW_DELAY_MS = 300;
+
+/** Opens files the designer asks for (a step's notebook). */
+export type FileOpener = (path: string) => void;
+
+/**
+ * The content of a designer tab: the Python PipelineDesigner, run in the document's
+ * kernel and shown through the widget manager in an output area. The document's text is
+ * the model's; the designer in the kernel keeps it in step through a comm.
+ */
+export class DesignerPanel extends Widget {
+  constructor(
+    private readonly _context: DocumentRegistry.Context,
+    rendermime: IRenderMimeRegistry,
+    private readonly _open: FileOpener
+  ) {
+    super();
+    this.addClass('pw-DesignerPanel');
+    this.node.tabIndex = -1;
+    this._rendermime = rendermime.clone();
+    this._outputs = new OutputArea({
+      model: new OutputAreaModel({ trusted: true }),
+      rendermime: this._rendermime
+    });
+    this._outputs.addClass('pw-DesignerPanel-outputs');
+    this._status = new Widget();
+    this._status.addClass('pw-DesignerPanel-status');
+    this._status.node.textContent = 'Starting the designer\u2026';
+    const layout = new PanelLayout();
+    layout.addWidget(this._status);
+    layout.addWidget(this._outputs);
+    this.layout = layout;
+    this._widgets = registerWidgetManager(
+      this._widgetContext(),
+      this._rendermime,
+      [][Symbol.iterator]()
+    );
+    _context.model.contentChanged.connect(this._modelChanged, this);
+    _context.sessionContext.kernelChanged.connect(this._kernelChanged, this);
+    _context.fileChanged.connect(this._fileSaved, this);
+    void this._start();
+  }
+
+  /** Resolves once the designer is shown (or its start failed). */
+  get ready(): Promise<void> {
+    return this._ready;
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    clearTimeout(this._showTimer);
+    this._comm = null;
+    this._widgets.dispose();
+    Signal.clearData(this);
+    super.dispose();
+  }
+
+  handleEvent(event: Event): void {
+    switch (event.type) {
+      case 'keydown':
+        this._keydown(event as KeyboardEvent);
+        break;
+      case 'lm-dragenter':
+      case 'lm-dragover':
+        this._dragover(event as Drag.Event);
+        break;
+      case 'lm-dragleave':
+        this.removeClass('pw-mod-dropTarget');
+        break;
+      case 'lm-drop':
+        this._drop(event as Drag.Event);
+        break;
+    }
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    for (const type of ['keydown', 'lm-dragenter', 'lm-dragover', 'lm-dragleave', 'lm-drop']) {
+      this.node.addEventListener(type, this);
+    }
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    for (const type of ['keydown', 'lm-dragenter', 'lm-dragover', 'lm-dragleave', 'lm-drop']) {
+      this.node.removeEventListener(type, this);
+    }
+    super.onBeforeDetach(msg);
+  }
+
+  protected onActivateRequest(msg: Message): void {
+    if (!this.node.contains(document.activeElement)) {
+      this.node.focus();
+    }
+  }
+
+  /** What the widget manager needs of a notebook's context, for a document of JSON text. */
+  private _widgetContext(): any {
+    const context = this._context;
+    return {
+      sessionContext: context.sessionContext,
+      saveState: context.saveState,
+      urlResolver: context.urlResolver,
+      // the widgets' state is never saved into the pipeline file
+      model: { getMetadata: () => undefined, setMetadata: () => undefined, dirty: false }
+    };
+  }
+
+  /** Wait for the file and the kernel, then run the designer for the file in the kernel. */
+  private async _start(): Promise<void> {
+    try {
+      await this._context.ready;
+      await this._context.sessionContext.ready;
+      await this._show();
+    } catch (err) {
+      this._say(`The designer could not start: ${err}`);
+    }
+    this._readyResolve();
+  }
+
+  private async _show(): Promise<void> {
+    const kernel = this._context.sessionContext.session?.kernel;
+    if (!kernel) {
+      this._say('Choose a Python kernel (in the toolbar) to open the designer.');
+      return;
+    }
+    this._listen(kernel);
+    this._say('');
+    const path = this._context.path;
+    const code = openCode(baseName(path), path, this._context.model.toString());
+    this._outputs.model.clear();
+    const reply = await OutputArea.execute(code, this._outputs, this._context.sessionContext);
+    if (reply && reply.content.status !== 'ok') {
+      this._say('The designer could not start in this kernel: see the error below.');
+    }
+  }
+
+  private _listen(kernel: Kernel.IKernelConnection): void {
+    if (this._listening.has(kernel)) {
+      return;
+    }
+    this._listening.add(kernel);
+    kernel.registerCommTarget(COMM_TARGET, (comm: Kernel.IComm, msg) => {
+      const opened = (msg.content.data as { opened?: string }).opened;
+      if (opened !== this._context.path) {
+        return;
+      }
+      this._comm = comm;
+      comm.onMsg = (reply: KernelMessage.ICommMsgMsg) => {
+        this._received(reply.content.data as IKernelMessage);
+      };
+      comm.onClose = () => {
+        if (this._comm === comm) {
+          this._comm = null;
+        }
+      };
+    });
+  }
+
+  private _kernelChanged(): void {
+    this._comm = null;
+    if (this._context.sessionContext.session?.kernel) {
+      void this._show();
+    }
+  }
+
+  private _say(text: string): void {
+    this._status.node.textContent = text;
+    this._status.setHidden(!text);
+  }
+
+  /** A message of the designer in the kernel. */
+  private _received(message: IKernelMessage): void {
+    if (typeof message.text === 'string') {
+      this._kernelText = message.text;
+      if (this._context.model.toString() !== message.text) {
+        this._context.model.fromString(message.text);
+      }
+    }
+    if (message.save) {
+      void this._context.save();
+    }
+    if (typeof message.open === 'string') {
+      this._open(message.open);
+    }
+  }
+
+  private _send(data: Record<string, any>): void {
+    if (this._comm && !this._comm.isDisposed) {
+      this._comm.send(data);
+    }
+  }
+
+  /** The document's text changed: when not by the designer, show the new text there. */
+  private _modelChanged(): void {
+    clearTimeout(this._showTimer);
+    this._showTimer = window.setTimeout(() => {
+      const text = this._context.model.toString();
+      if (text !== this._kernelText) {
+        this._kernelText = text;
+        this._send({ text });
+      }
+    }, SHOW_DELAY_MS);
+  }
+
+  private _fileSaved(): void {
+    if (!this._context.model.dirty) {
+      this._send({ saved: this._context.path });
+    }
+  }
+
+  private _keydown(event: KeyboardEvent): void {
+    if (isTextEntry(event.target as Element)) {
+      return;
+    }
+    const action = keyAction(event);
+    if (action && this._comm) {
+      event.preventDefault();
+      event.stopPropagation();
+      this._send({ key: action });
+    }
+  }
+
+  private _dragover(event: Drag.Event): void {
+    if (!event.mimeData.hasData(CONTENTS_MIME)) {
+      return;
+    }
+    const sources = stepSources(event.mimeData.getData(CONTENTS_MIME));
+    if (!sources.length) {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    event.dropAction = 'copy';
+    this.addClass('pw-mod-dropTarget');
+  }
+
+  private _drop(event: Drag.Event): void {
+    this.removeClass('pw-mod-dropTarget');
+    if (!event.mimeData.hasData(CONTENTS_MIME)) {
+      return;
+    }
+    const sources = stepSources(event.mimeData.getData(CONTENTS_MIME));
+    if (!sources.length) {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    event.dropAction = 'copy';
+    for (const path of sources) {
+      this._send({ drop: path });
+    }
+  }
+
+  private _rendermime: IRenderMimeRegistry;
+  private _outputs: OutputArea;
+  private _status: Widget;
+  private _widgets: IDisposable;
+  private _comm: Kernel.IComm | null = null;
+  private _kernelText: string | null = null;
+  private _showTimer = 0;
+  private _listening = new WeakSet<Kernel.IKernelConnection>();
+  private _readyResolve!: () => void;
+  private _ready = new Promise<void>(resolve => (this._readyResolve = resolve));
+}
+
+/** The designer's tab: a document widget whose content is the designer panel. */
+export class DesignerDocument extends DocumentWidget<DesignerPanel> {
+  constructor(options: DocumentWidget.IOptions<DesignerPanel>) {
+    super(options);
+    this.addClass('pw-DesignerDocument');
+  }
+}
