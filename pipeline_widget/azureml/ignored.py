@@ -6,7 +6,7 @@ import sys
 from typing import Any
 
 _seen: dict[str, None] = {}
-_told = False
+_told: set[str] = set()
 
 
 def ignore(what: str) -> None:
@@ -26,11 +26,11 @@ def _label(value: Any) -> str:
 
 
 def warn_once() -> None:
-    """One line on stderr listing what was ignored, the first time anything was."""
-    global _told
-    if _seen and not _told:
-        _told = True
-        print(f"note: ignored here (no local meaning): {', '.join(_seen)}", file=sys.stderr)
+    """One line on stderr listing what was ignored and not yet named."""
+    new = [what for what in _seen if what not in _told]
+    if new:
+        _told.update(new)
+        print(f"note: ignored here (no local meaning): {', '.join(new)}", file=sys.stderr)
 
 
 class Accepted:

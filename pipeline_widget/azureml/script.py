@@ -1,21 +1,25 @@
 """`pipeline-widget azureml SCRIPT.py [ARGS...] [--export FILE]`: run an Azure ML SDK v1
-pipeline script here, its `azureml` imports served locally (see pipeline_widget.azureml)."""
+script here, its `azureml` imports served locally (see pipeline_widget.azureml), and wait
+for the runs it submitted before exiting: the exit code reports their failure."""
 from __future__ import annotations
 
 import os
 import runpy
 import sys
+import traceback
 from pathlib import Path
 
 from ..core.errors import PipelineError
 from ..run.step.azureml_imports import install
-from . import export, ignored
+from . import export, ignored, submitted
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def run_script(script: str, args: list[str], export_to: str | None = None) -> int:
     """Run `script` as `python script args` would, in this process; with `export_to`,
     save the pipeline it builds there instead of running it. Returns an exit code."""
-    from .sdk.pipeline.core.run import ActivityFailedException
+    from .sdk.exceptions import ActivityFailedException
 
     path = Path(script)
     if not path.is_file():
@@ -26,6 +30,7 @@ def run_script(script: str, args: list[str], export_to: str | None = None) -> in
     saved_argv, saved_path = sys.argv[:], sys.path[:]
     sys.argv = [str(path), *args]
     sys.path.insert(0, str(path.absolute().parent))
+    status = EXIT_OK
     try:
         runpy.run_path(str(path), run_name="__main__")
         if export_to:
@@ -38,8 +43,32 @@ def run_script(script: str, args: list[str], export_to: str | None = None) -> in
         print(done.code)
     except ActivityFailedException as err:
         print(f"error: {err}", file=sys.stderr)
-        return 1
+        status = EXIT_FAILED
+    except PipelineError as err:   # bad input, or a v1 API with no local version
+        print(f"error: {err}", file=sys.stderr)
+        status = EXIT_BAD_INPUT
+    except SystemExit as exit_:   # the script's own sys.exit
+        code = exit_.code
+        if isinstance(code, str):
+            print(code, file=sys.stderr)
+        status = code if isinstance(code, int) else (EXIT_FAILED if code else EXIT_OK)
+    except Exception:   # the script's own error: its traceback, as python prints it
+        traceback.print_exc()
+        status = EXIT_FAILED
     finally:
         sys.argv, sys.path[:] = saved_argv, saved_path
         ignored.warn_once()
-    return 0
+    failed = submitted.finish()
+    return status if status != EXIT_OK else (EXIT_FAILED if failed else EXIT_OK)
+
+
+def run_file(path: str, args: list[str], export_to: str | None = None) -> int:
+    """A script or a notebook, by its suffix."""
+    if path.endswith(".ipynb"):
+        if export_to or args:
+            raise PipelineError("a notebook takes no arguments and no --export here; run it, "
+                                "or export from a script")
+        from .notebook import run_notebook
+
+        return run_notebook(path)
+    return run_script(path, args, export_to)

@@ -13,10 +13,9 @@ from typing import NoReturn, Sequence
 from ..core.errors import PipelineError
 from ..core.printable import printable
 from ..core.workspace import Workspace
-from . import terminal
+from . import azureml_commands, terminal
 from .commands import (
     MAX_SWEEP_RUNS,
-    cmd_azureml,
     cmd_rerun,
     cmd_run,
     cmd_runs,
@@ -89,20 +88,23 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a pipeline parameter's value, as for run")
     p.add_argument("--json", action="store_true", help="one JSON object per step")
     selection(p)
-    p = sub.add_parser("azureml", help="run an Azure ML SDK v1 pipeline script here, its "
-                       "azureml imports served locally (--export FILE: save its pipeline instead)")
-    p.add_argument("script")
+    p = sub.add_parser("azureml", help="run an Azure ML SDK v1 script or notebook here, its "
+                       "azureml imports served locally (--export FILE: save a script's pipeline "
+                       "instead)")
+    p.add_argument("script", help="a .py script or a .ipynb notebook")
     p.add_argument("args", nargs=argparse.REMAINDER,
                    help="the script's own arguments; --export FILE.pipeline.json among them "
                         "saves the pipeline the script builds, without running it")
-    for name in ("run", "validate", "runs", "show", "rerun", "status", "azureml"):
+    azureml_commands.add_parsers(sub)
+    for name in ("run", "validate", "runs", "show", "rerun", "status",
+                 *azureml_commands.COMMANDS):
         sub.choices[name].add_argument("--workspace", default=argparse.SUPPRESS,
                                        help=argparse.SUPPRESS)
     return parser
 
 
 COMMANDS = {"run": cmd_run, "validate": cmd_validate, "runs": cmd_runs, "show": cmd_show,
-            "rerun": cmd_rerun, "status": cmd_status, "azureml": cmd_azureml}
+            "rerun": cmd_rerun, "status": cmd_status, **azureml_commands.COMMANDS}
 
 
 def _skip_unused_grammar() -> None:

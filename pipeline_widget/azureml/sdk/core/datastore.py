@@ -9,39 +9,99 @@ from typing import Any
 from ....core.containment import inside
 from ....core.datastore import Datastore as LocalDatastore
 from ....core.errors import PipelineError
-
-
-class DataPath:
-    """A path in a datastore (`datastore.path("raw/*.csv")`, or a (datastore, path) tuple)."""
-
-    def __init__(self, datastore: "Datastore", path_on_datastore: str = "") -> None:
-        self.datastore = datastore
-        self.path_on_datastore = path_on_datastore
-
-    def local(self) -> str:
-        """The local file or folder; a pattern such as raw/*.csv stands for its folder."""
-        path = self.path_on_datastore.strip("/")
-        if any(c in path for c in "*?["):
-            path = os.path.dirname(path)
-        return str(inside(self.datastore.root, path, f"datastore path {self.path_on_datastore!r}")
-                   if path else self.datastore.root)
+from ...missing import module_getattr, no_local_version
+from ..data.datapath import DataPath
 
 
 class Datastore(LocalDatastore):
-    """A named datastore of the local workspace, with v1's upload and path."""
+    """A named datastore of the local workspace, with v1's upload and path.
+
+    `Datastore(ws, "name")` (or workspace=..., name=...) is that registered datastore, as in
+    v1; the register_azure_* calls register a local folder of the workspace under the name
+    (the account, container and keys have no local meaning)."""
 
     datastore_type = "AzureBlob"
+
+    def __init__(self, workspace: Any = None, name: Any = None, storage_options: Any = None,
+                 **kwargs: Any) -> None:
+        if kwargs.get("workspace") is not None or hasattr(workspace, "root"):
+            ws = kwargs.get("workspace") or workspace
+            found = LocalDatastore.get(ws, kwargs.get("name") or name or "")
+            workspace, name, storage_options = found.name, found.url, found.storage_options
+        elif kwargs.get("url") is not None:
+            workspace, name = kwargs.get("name", workspace), kwargs["url"]
+        object.__setattr__(self, "name", workspace)
+        object.__setattr__(self, "url", name)
+        object.__setattr__(self, "storage_options", dict(storage_options or {}))
 
     @staticmethod
     def of(local: LocalDatastore) -> "Datastore":
         return Datastore(local.name, local.url, dict(local.storage_options))
+
+    @staticmethod
+    def _register_folder(workspace: Any, datastore_name: str, kind: str) -> "Datastore":
+        folder = Path(workspace.root) / "datastores" / datastore_name
+        folder.mkdir(parents=True, exist_ok=True)
+        store = Datastore.of(LocalDatastore.register(workspace, datastore_name, str(folder)))
+        object.__setattr__(store, "datastore_type", kind)
+        return store
+
+    @staticmethod
+    def register_azure_blob_container(workspace: Any, datastore_name: str,
+                                      container_name: str | None = None,
+                                      account_name: str | None = None, sas_token: Any = None,
+                                      account_key: Any = None, protocol: Any = None,
+                                      endpoint: Any = None, overwrite: bool = False,
+                                      create_if_not_exists: bool = False,
+                                      skip_validation: bool = False, **kwargs: Any
+                                      ) -> "Datastore":
+        """A local folder (pipeline_workspace/datastores/NAME) registered as `datastore_name`."""
+        return Datastore._register_folder(workspace, datastore_name, "AzureBlob")
+
+    @staticmethod
+    def register_azure_file_share(workspace: Any, datastore_name: str,
+                                  file_share_name: str | None = None,
+                                  account_name: str | None = None, **kwargs: Any) -> "Datastore":
+        return Datastore._register_folder(workspace, datastore_name, "AzureFile")
+
+    @staticmethod
+    def register_azure_data_lake_gen2(workspace: Any, datastore_name: str,
+                                      filesystem: str | None = None,
+                                      account_name: str | None = None, **kwargs: Any
+                                      ) -> "Datastore":
+        return Datastore._register_folder(workspace, datastore_name, "AzureDataLakeGen2")
+
+    @staticmethod
+    def register_azure_data_lake(workspace: Any, datastore_name: str,
+                                 store_name: str | None = None, **kwargs: Any) -> "Datastore":
+        return Datastore._register_folder(workspace, datastore_name, "AzureDataLake")
+
+    @staticmethod
+    def register_azure_sql_database(*args: Any, **kwargs: Any) -> "Datastore":
+        no_local_version("Datastore.register_azure_sql_database",
+                         "export the tables to CSV files and use Dataset.Tabular."
+                         "from_delimited_files")
+
+    @staticmethod
+    def register_azure_postgre_sql(*args: Any, **kwargs: Any) -> "Datastore":
+        no_local_version("Datastore.register_azure_postgre_sql",
+                         "export the tables to CSV files and use Dataset.Tabular."
+                         "from_delimited_files")
+
+    def set_as_default(self) -> None:
+        raise PipelineError("set_as_default needs the workspace: call "
+                            "ws.set_default_datastore(name) instead")
+
+    def unregister(self) -> None:
+        raise PipelineError(f"unregister datastore {self.name!r}: remove it from "
+                            f"pipeline_workspace/datastores.json")
 
     @property
     def root(self) -> Path:
         return self.local_root
 
     @staticmethod
-    def get(workspace: Any, datastore_name: str) -> "Datastore":
+    def get(workspace: Any, datastore_name: str) -> "Datastore":  # type: ignore[override]
         return Datastore.of(LocalDatastore.get(workspace, datastore_name))
 
     @staticmethod
@@ -88,3 +148,6 @@ class Datastore(LocalDatastore):
 
     def __repr__(self) -> str:
         return f"Datastore({self.name!r}, {self.url!r})"
+
+
+__getattr__ = module_getattr(__name__)

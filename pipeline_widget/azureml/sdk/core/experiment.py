@@ -1,37 +1,59 @@
-"""azureml.core.Experiment: submitting a pipeline (or a ScriptRunConfig) runs it here."""
+"""azureml.core.Experiment: submitting a pipeline, a published pipeline, an endpoint or a
+ScriptRunConfig runs it here."""
 from __future__ import annotations
 
 from typing import Any
 
 from ....core.errors import PipelineError
-from ...ignored import warn_once
+from ....run.pipeline_run import PipelineRun as LocalRun
+from ...missing import MissingNames, module_getattr
 from ..pipeline.core.run import PipelineRun
 
 
-class Experiment:
-    def __init__(self, workspace: Any, name: str, **ignored: Any) -> None:
+class Experiment(MissingNames):
+    def __init__(self, workspace: Any, name: str, _skip_name_validation: bool = False,
+                 _id: Any = None, _archived_time: Any = None, _create_in_cloud: bool = True,
+                 _experiment_dto: Any = None, **kwargs: Any) -> None:
         self.workspace = workspace
         self.name = name
 
     def submit(self, config: Any, tags: dict | None = None, pipeline_parameters: dict | None = None,
                regenerate_outputs: bool = False, continue_on_step_failure: bool = False,
-               **ignored: Any) -> PipelineRun:
-        """Run a Pipeline (or a ScriptRunConfig, as a one-step pipeline) in this workspace."""
+               **kwargs: Any) -> PipelineRun:
+        """Run a Pipeline, a PublishedPipeline, a PipelineEndpoint or a ScriptRunConfig (as
+        a one-step pipeline) in this workspace."""
         from ..pipeline.core.pipeline import Pipeline, pipeline_of_script
 
+        if hasattr(type(config), "submit_from_experiment"):
+            return config.submit_from_experiment(self, pipeline_parameters=pipeline_parameters, tags=tags,
+                               regenerate_outputs=regenerate_outputs,
+                               continue_on_step_failure=continue_on_step_failure)
         if not isinstance(config, Pipeline):
             if type(config).__name__ != "ScriptRunConfig":
-                raise PipelineError(f"Experiment.submit takes a Pipeline or a ScriptRunConfig, "
-                                    f"not {type(config).__name__}")
+                raise PipelineError(f"Experiment.submit takes a Pipeline, a PublishedPipeline, "
+                                    f"a PipelineEndpoint or a ScriptRunConfig, not "
+                                    f"{type(config).__name__}")
             config = pipeline_of_script(self.workspace, config)
-        from ...export import exporting
+        return config.submit_from_experiment(
+            self, pipeline_parameters=pipeline_parameters, tags=tags,
+            regenerate_outputs=regenerate_outputs,
+            continue_on_step_failure=continue_on_step_failure)
 
-        if exporting():
-            config.export_and_stop()
-        warn_once()
-        return PipelineRun(config.submit_local(self.name, pipeline_parameters,
-                                               regenerate_outputs, continue_on_step_failure),
-                           self)
+    def get_runs(self, type: str | None = None, tags: Any = None, properties: Any = None,
+                 include_children: bool = False) -> list[PipelineRun]:
+        """This experiment's runs, newest first."""
+        return [PipelineRun(r, self) for r in reversed(LocalRun.list(self.workspace))
+                if r.experiment_name == self.name]
+
+    @staticmethod
+    def list(workspace: Any, experiment_name: str | None = None, view_type: str = "ActiveOnly",
+             tags: Any = None) -> list["Experiment"]:
+        names = {r.experiment_name for r in LocalRun.list(workspace)}
+        return [Experiment(workspace, n) for n in sorted(names)
+                if experiment_name in (None, n)]
 
     def __repr__(self) -> str:
         return f"Experiment({self.name!r})"
+
+
+__getattr__ = module_getattr(__name__)

@@ -1,6 +1,7 @@
 """azureml.data.OutputFileDatasetConfig: a step's output folder that later steps read, the
 PipelineData of later v1 pipelines. Passed as it is in a step's arguments it is that step's
-output; `.as_input()` (or `.read_delimited_files()`) makes it a later step's input."""
+output (its producer: the first step given it); `.as_input()` makes it a later step's input,
+as does passing it to a later step; `.read_delimited_files()` reads it as a table."""
 from __future__ import annotations
 
 import itertools
@@ -8,12 +9,16 @@ from typing import Any
 
 from ....core.pipeline_data import PipelineData
 from ...ignored import ignore
+from ...missing import module_getattr
 from .modes import AsIs
 
 _numbers = itertools.count(1)
 
 
 class OutputFileDatasetConfig(PipelineData):
+    register_as: dict[str, Any] | None = None
+    tabular = False
+
     def __init__(self, name: str | None = None, destination: Any = None, source: str | None = None,
                  partition_format: str | None = None) -> None:
         datastore = destination[0] if isinstance(destination, tuple) else None
@@ -26,11 +31,15 @@ class OutputFileDatasetConfig(PipelineData):
     def as_input(self, name: str | None = None) -> "InputOf":
         return InputOf(self)
 
-    def read_delimited_files(self, *args: Any, **kwargs: Any) -> "InputOf":
-        return InputOf(self)
+    def read_delimited_files(self, *args: Any, **kwargs: Any) -> "OutputFileDatasetConfig":
+        """The output read as a table; also what register_on_complete then registers."""
+        self.tabular = True
+        if self.register_as is not None:
+            self.register_as["tabular"] = True
+        return self
 
-    def read_parquet_files(self, *args: Any, **kwargs: Any) -> "InputOf":
-        return InputOf(self)
+    def read_parquet_files(self, *args: Any, **kwargs: Any) -> "OutputFileDatasetConfig":
+        return self
 
     def as_upload(self, overwrite: bool = False, source_globs: Any = None) -> "OutputFileDatasetConfig":
         return self
@@ -40,7 +49,9 @@ class OutputFileDatasetConfig(PipelineData):
 
     def register_on_complete(self, name: str, description: str | None = None,
                              tags: Any = None) -> "OutputFileDatasetConfig":
-        ignore("OutputFileDatasetConfig.register_on_complete")
+        """Register the output as a dataset of this name when its step finishes."""
+        self.register_as = {"name": name, "description": description, "tags": tags,
+                            "tabular": getattr(self, "tabular", False)}
         return self
 
 
@@ -49,3 +60,6 @@ class InputOf(AsIs):
 
     def __init__(self, output: OutputFileDatasetConfig) -> None:
         self.output = output
+
+
+__getattr__ = module_getattr(__name__)

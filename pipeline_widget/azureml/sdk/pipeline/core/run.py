@@ -5,13 +5,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from .....core.errors import PipelineError
 from .....run.pipeline_run import PipelineRun as LocalRun
 from .....run.status import Status
-
-
-class ActivityFailedException(Exception):
-    """Raised by wait_for_completion when the run failed (as v1 does, unless
-    raise_on_error=False)."""
+from ....missing import MissingNames, module_getattr
+from ....registries import runs as run_registry
+from ...exceptions import ActivityFailedException
 
 
 def _utc(t: float | None) -> str | None:
@@ -35,7 +34,7 @@ class PortDataReference:
         return str(target)
 
 
-class StepRun:
+class StepRun(MissingNames):
     def __init__(self, record: Any, parent: "PipelineRun") -> None:
         self._record = record
         self.parent = parent
@@ -60,17 +59,49 @@ class StepRun:
                                       ("notebook", r.notebook)) if v}}
 
     def get_output_data(self, name: str) -> PortDataReference:
+        if name not in self._record.outputs:
+            raise PipelineError(f"step {self.name!r} has no output {name!r}; its outputs: "
+                                f"{sorted(self._record.outputs)}")
         return PortDataReference(name, self._record.outputs[name])
+
+    def get_tags(self) -> dict[str, str]:
+        return run_registry.tags(self.parent.workspace, self.id)
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return self.get_tags()
+
+    def wait_for_completion(self, show_output: bool = True, timeout_seconds: float | None = None,
+                            raise_on_error: bool = True) -> str:
+        self.parent.wait_for_completion(False, timeout_seconds, raise_on_error=False)
+        self._record = self.parent.local.get_step(self.name)
+        return self.get_status()
 
     def __repr__(self) -> str:
         return f"StepRun({self.name!r}, status={self.get_status()!r})"
 
 
-class PipelineRun:
+class PipelineRun(MissingNames):
+    """A pipeline run, live in this process or read from its record."""
+
     def __init__(self, run: LocalRun, experiment: Any = None) -> None:
         self.local = run
+        self.workspace = run.workspace
+        if experiment is None:
+            from ...core.experiment import Experiment
+
+            experiment = Experiment(run.workspace, run.experiment_name)
         self.experiment = experiment
         self.id = run.id
+        self.name = run.id
+
+    @staticmethod
+    def get(workspace: Any, run_id: str) -> "PipelineRun":
+        return PipelineRun(LocalRun.get(workspace, run_id))
+
+    def failure_summary(self) -> str:
+        failed = [s for s in self.local.get_steps() if s.status == Status.FAILED]
+        return "; ".join(f"{s.name}: {s.error.headline()}" for s in failed if s.error)
 
     def wait_for_completion(self, show_output: bool = True,
                             timeout_seconds: float | None = None,
@@ -78,9 +109,7 @@ class PipelineRun:
         status = self.local.wait_for_completion(show_output=show_output,
                                                 timeout_seconds=timeout_seconds)
         if raise_on_error and status == Status.FAILED:
-            failed = [s for s in self.local.get_steps() if s.status == Status.FAILED]
-            why = "; ".join(f"{s.name}: {s.error.headline()}" for s in failed if s.error)
-            raise ActivityFailedException(f"run {self.id} failed: {why}")
+            raise ActivityFailedException(f"run {self.id} failed: {self.failure_summary()}")
         return status
 
     def get_status(self) -> str:
@@ -89,21 +118,62 @@ class PipelineRun:
     def get_steps(self) -> list[StepRun]:
         return [StepRun(s, self) for s in self.local.get_steps()]
 
+    get_children = get_steps
+
     def find_step_run(self, name: str) -> list[StepRun]:
         return [s for s in self.get_steps() if s.name == name]
+
+    def tag(self, key: str, value: Any = None) -> None:
+        run_registry.set_tags(self.workspace, self.id, {key: value})
+
+    def set_tags(self, tags: dict[str, Any]) -> None:
+        run_registry.set_tags(self.workspace, self.id, tags)
+
+    def get_tags(self) -> dict[str, str]:
+        return run_registry.tags(self.workspace, self.id)
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return self.get_tags()
+
+    def log(self, name: str, value: Any, description: str = "") -> None:
+        run_registry.log(self.workspace, self.id, name, value)
+
+    def get_pipeline_output(self, pipeline_output_name: str) -> PortDataReference:
+        """A step output by its PipelineData name (the pipeline's outputs are its steps')."""
+        for step in self.local.get_steps():
+            if pipeline_output_name in step.outputs:
+                return PortDataReference(pipeline_output_name, step.outputs[pipeline_output_name])
+        raise PipelineError(f"run {self.id} has no output named {pipeline_output_name!r}")
+
+    def publish_pipeline(self, name: str, description: str = "", version: str | None = None,
+                         continue_on_step_failure: bool | None = None, **kwargs: Any) -> Any:
+        """Publish the pipeline this run ran (see Pipeline.publish)."""
+        from .published import PublishedPipeline
+
+        return PublishedPipeline.create(self.workspace, self.local.record.pipeline,
+                                        str(self.local.record.base_dir), name, description,
+                                        version, bool(continue_on_step_failure))
 
     def get_details(self) -> dict[str, Any]:
         r = self.local.record
         return {"runId": self.id, "status": r.status.value, "startTimeUtc": _utc(r.start_time),
                 "endTimeUtc": _utc(r.end_time), "properties": {"experiment": r.experiment},
-                "parameters": dict(r.parameters)}
+                "parameters": dict(r.parameters), "tags": self.get_tags()}
 
-    def get_metrics(self) -> dict[str, Any]:
-        """Every step's metrics, by step name."""
-        return self.local.get_metrics()
+    def get_metrics(self, name: str | None = None, recursive: bool = False) -> dict[str, Any]:
+        """What the steps logged on this run (`run.parent.log`), and with recursive=True
+        (or as before, by default when nothing was) every step's metrics, by step name."""
+        own = run_registry.metrics(self.workspace, self.id)
+        if recursive or not own:
+            own = {**self.local.get_metrics(), **own}
+        return own if name is None else {k: v for k, v in own.items() if k == name}
 
     def cancel(self) -> None:
         self.local.cancel()
 
     def __repr__(self) -> str:
         return f"PipelineRun({self.id!r}, status={self.get_status()!r})"
+
+
+__getattr__ = module_getattr(__name__)

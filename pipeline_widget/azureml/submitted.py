@@ -1,0 +1,61 @@
+"""Runs submitted by v1 code in this process, so that none is lost when the code ends.
+
+Most v1 notebooks and scripts submit and never wait (they end with
+`RunDetails(run).show()`); the runs live in threads of this process. `pipeline-widget
+azureml` waits for them here before it exits, and its exit code reports a failure.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+from typing import Any, Callable, TextIO
+
+_runs: list[Any] = []
+_lock = threading.Lock()
+FAILED = "Failed"
+
+
+def track(run: Any) -> Any:
+    """Remember a submitted run (a v1 PipelineRun facade) of this process."""
+    with _lock:
+        _runs.append(run)
+    return run
+
+
+def tracked() -> list[Any]:
+    with _lock:
+        return list(_runs)
+
+
+def finish(out: TextIO | None = None) -> int:
+    """Wait for every run submitted in this process; the number that failed. One line per
+    run that did not finish."""
+    out = out or sys.stderr
+    live = [r for r in tracked() if r.local.is_live]
+    if live:
+        print(f"waiting for {len(live)} submitted run(s) to end: "
+              f"{', '.join(r.id for r in live)}", file=out, flush=True)
+    failed = 0
+    for run in tracked():
+        status = run.local.wait_for_completion(show_output=False)
+        if status != "Finished":
+            failed += status == FAILED
+            why = run.failure_summary() if status == FAILED else ""
+            print(f"run {run.id}: {status}{': ' + why if why else ''}", file=out, flush=True)
+    return failed
+
+
+def clear() -> None:
+    with _lock:
+        _runs.clear()
+
+
+def watch(run: Any, check: Callable[[], bool], every: float = 0.5) -> None:
+    """While `run` is live, call `check` every `every` seconds (a daemon thread): it
+    returns True once it has done its work."""
+    def loop() -> None:
+        event = threading.Event()
+        while run.local.is_live and not event.wait(every):
+            if check():
+                return
+    threading.Thread(target=loop, daemon=True, name=f"watch-{run.id}").start()
