@@ -29,6 +29,7 @@ lint: $(STAMP)
 ## install Chromium (Debian) when missing, check the code, then run every test
 test: lint
 	bash scripts/ensure_chromium.sh
+	bash scripts/ensure_slurm.sh
 	$(BIN)/python -m pytest -q
 
 ## open JupyterLab on the designer notebook

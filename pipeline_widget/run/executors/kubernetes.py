@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...core.errors import PipelineError
 from .cluster_options import cluster_options
 from .dask_cluster import DaskExecutor
 
@@ -47,5 +48,11 @@ class KubernetesExecutor(DaskExecutor):
         from dask_kubernetes.operator import KubeCluster
 
         namespace = self.options.get("namespace")
-        return KubeCluster(custom_cluster_spec=self.cluster_spec(),
-                           **({"namespace": str(namespace)} if namespace else {}))
+        try:
+            return KubeCluster(custom_cluster_spec=self.cluster_spec(),
+                               **({"namespace": str(namespace)} if namespace else {}))
+        except Exception as err:
+            raise PipelineError(f"executor {self.address!r}: could not start a Dask cluster on "
+                                f"Kubernetes ({type(err).__name__}: {err}); check that kubectl "
+                                f"reaches the cluster and that the Dask operator is "
+                                f"installed there") from None
