@@ -3,7 +3,6 @@ variables per step (values or references, never written out), and a command step
 same outputs and shared reuse on every executor."""
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -20,27 +19,6 @@ from pipeline_widget import (
     PythonScriptStep,
 )
 from tests.conftest import write_notebook, write_script
-
-
-@pytest.fixture(scope="module")
-def venv(tmp_path_factory) -> Path:
-    """A virtual environment made for the test: another interpreter than the runner's."""
-    folder = tmp_path_factory.mktemp("venv") / "env"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
-    return folder / "bin" / "python"
-
-
-@pytest.fixture
-def second_kernel(tmp_path, monkeypatch) -> str:
-    """A second installed kernel (its own kernelspec, its own environment variable)."""
-    spec = tmp_path / "jupyter" / "kernels" / "second"
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Second Python", "language": "python",
-        "env": {"KERNEL_FLAVOR": "second"}}))
-    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    return "second"
 
 
 def steps_of(run) -> dict:

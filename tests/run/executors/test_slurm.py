@@ -187,3 +187,15 @@ def test_slurm_options_come_from_the_url_or_a_compute_target(ws):
         SlurmExecutor("slurm://?gpus=1", None, ws)
     with pytest.raises(PipelineError, match="no compute target 'nope'"):
         SlurmExecutor("slurm://nope", None, ws)
+
+
+def test_a_pipeline_mixing_environments_runs_on_slurm_with_the_same_outputs(
+        slurm, ws, project, venv, second_kernel):
+    from tests.run.test_environments import final, mixed, steps_of
+
+    local = steps_of(mixed(ws, project, venv, second_kernel).submit("mixed"))
+    on_slurm = steps_of(mixed(ws, project, venv, second_kernel).submit(
+        "mixed", executor="slurm://?jobs=2", regenerate_outputs=True))
+    assert final(on_slurm) == final(local) == "first|second|venv|cmd"
+    back = steps_of(mixed(ws, project, venv, second_kernel).submit("mixed"))
+    assert all(s.is_reused for s in back.values())
