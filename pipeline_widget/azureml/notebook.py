@@ -10,6 +10,7 @@ packages are served locally, and installing them would replace the local version
 """
 from __future__ import annotations
 
+import os
 import re
 import sys
 import time
@@ -24,7 +25,7 @@ FIRST = "import pipeline_widget.azureml  # azureml served locally"
 FAILED_MARK = "__pipeline_widget_azureml_failed__"
 LAST = ("from pipeline_widget.azureml import submitted as _pw_submitted\n"
         f"print({FAILED_MARK!r}, _pw_submitted.finish(__import__('sys').stdout))")
-_PIP_AZUREML = re.compile(r"^\s*[!%]\s*pip\s+install\b.*\bazureml", re.MULTILINE)
+_PIP_AZUREML = re.compile(r"^\s*[!%]\s*pip\s+install\b[^\n]*\bazureml[^\n]*$", re.MULTILINE)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -91,7 +92,10 @@ def run_notebook(path: str, out: TextIO | None = None, err: TextIO | None = None
                             allow_errors=False, resources={"metadata": {
                                 "path": str(source.absolute().parent)}})
     status, failed_runs = EXIT_OK, 0
-    with client.setup_kernel(cwd=str(source.absolute().parent)):
+    from .sdk.widgets import HEADLESS_ENV
+
+    env = {**os.environ, HEADLESS_ENV: "1"}   # RunDetails prints: nobody sees widgets here
+    with client.setup_kernel(cwd=str(source.absolute().parent), env=env):
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code" or cell is last:
                 continue

@@ -62,7 +62,7 @@ def _expand(path: str, workspace: Any) -> list[tuple[Path, str]]:
         got = download(path, workspace)
         return [(got, got.name)]
     if is_pattern(path):
-        base = Path(path.split("*")[0].split("?")[0].split("[")[0]).parent
+        base = Path(os.path.dirname(path.split("*")[0].split("?")[0].split("[")[0]) or ".")
         files = sorted(Path(p) for p in glob.glob(path, recursive=True) if os.path.isfile(p))
         if not files:
             raise PipelineError(f"no file matches {path!r}; check the pattern and the folder")

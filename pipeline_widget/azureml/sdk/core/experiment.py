@@ -2,12 +2,14 @@
 ScriptRunConfig runs it here."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ....core.errors import PipelineError
 from ....run.pipeline_run import PipelineRun as LocalRun
 from ...missing import MissingNames, module_getattr
-from ..pipeline.core.run import PipelineRun
+
+if TYPE_CHECKING:
+    from ..pipeline.core.run import PipelineRun
 
 
 class Experiment(MissingNames):
@@ -19,7 +21,7 @@ class Experiment(MissingNames):
 
     def submit(self, config: Any, tags: dict | None = None, pipeline_parameters: dict | None = None,
                regenerate_outputs: bool = False, continue_on_step_failure: bool = False,
-               **kwargs: Any) -> PipelineRun:
+               **kwargs: Any) -> "PipelineRun":
         """Run a Pipeline, a PublishedPipeline, a PipelineEndpoint or a ScriptRunConfig (as
         a one-step pipeline) in this workspace."""
         from ..pipeline.core.pipeline import Pipeline, pipeline_of_script
@@ -40,8 +42,10 @@ class Experiment(MissingNames):
             continue_on_step_failure=continue_on_step_failure)
 
     def get_runs(self, type: str | None = None, tags: Any = None, properties: Any = None,
-                 include_children: bool = False) -> list[PipelineRun]:
+                 include_children: bool = False) -> list["PipelineRun"]:
         """This experiment's runs, newest first."""
+        from ..pipeline.core.run import PipelineRun
+
         return [PipelineRun(r, self) for r in reversed(LocalRun.list(self.workspace))
                 if r.experiment_name == self.name]
 

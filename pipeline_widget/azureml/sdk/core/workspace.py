@@ -8,6 +8,7 @@ from typing import Any
 
 from ....core.errors import PipelineError
 from ....core.workspace import Workspace as LocalWorkspace
+from ....core.workspace import find_project
 from ...ignored import ignore
 from ...missing import MissingNames, module_getattr, no_local_version
 from ...registries import table
@@ -61,7 +62,7 @@ class Workspace(MissingNames, LocalWorkspace):
             for name in names:
                 if (folder / name).is_file():
                     return Workspace._from_file(folder / name)
-        return Workspace(folder=start)
+        return Workspace(folder=find_project(start))
 
     @staticmethod
     def _from_file(config: Path) -> "Workspace":
@@ -131,6 +132,13 @@ class Workspace(MissingNames, LocalWorkspace):
     def compute_targets(self) -> dict[str, ComputeTarget]:
         """The compute targets created (or mapped in compute_targets.json), by name."""
         return {n: ComputeTarget(self, n) for n in executors(self)}
+
+    @property
+    def experiments(self) -> dict[str, Any]:
+        """The experiments that have runs in this workspace, by name."""
+        from .experiment import Experiment
+
+        return {e.name: e for e in Experiment.list(self)}
 
     def executors(self) -> dict[str, str]:
         """Compute target names mapped to executors (e.g. "dask://host:8786"); a name not
