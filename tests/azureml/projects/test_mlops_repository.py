@@ -123,8 +123,7 @@ LOOKUP = textwrap.dedent('''
     print("FOUND", model.name, model.version, model.tags["build_id"])
     print("PATH", Model.get_model_path("house-model", _workspace=ws))
     print("LATEST", Model(ws, "house-model").version, Model(ws, "house-model", version=1).tags)
-    print("RUNS", [r.get_tags()["BuildId"] for r in ws.experiments["house-training"].get_runs()]
-          if hasattr(ws, "experiments") else "-")
+    print("RUNS", [r.get_tags()["BuildId"] for r in ws.experiments["house-training"].get_runs()])
 ''')
 
 
@@ -166,8 +165,10 @@ def test_build_publishes_and_a_second_process_runs_it_by_id_with_tags(repository
     assert found.returncode == 0, found.stdout + found.stderr
     assert "FOUND house-model 1 b42" in found.stdout
     assert "LATEST 1 {'build_id': 'b42'}" in found.stdout
+    assert "RUNS ['b42']" in found.stdout
     path = Path(found.stdout.split("PATH ")[1].split()[0])
-    assert json.loads(path.read_text())["mean_price"] == 300.0   # 150 x scale 2.0
+    assert json.loads(path.read_text()) == {"mean_price": 300.0,   # 150 x scale 2.0
+                                            "kind": "mean"}   # the environment's variable
     # the model and the run's tags and parent metrics are kept in the workspace
     runs = json.loads((repository / "pipeline_workspace" / "azureml" / "runs.json").read_text())
     assert runs[run_id]["tags"] == {"BuildId": "b42", "trained": "yes"}
@@ -177,8 +178,9 @@ def test_build_publishes_and_a_second_process_runs_it_by_id_with_tags(repository
 def test_the_registries_command_lists_the_published_pipeline_and_the_model(repository):
     assert azureml_cli(repository, "build_pipeline.py").returncode == 0
     assert azureml_cli(repository, "run_pipeline.py", "--build-id", "b1").returncode == 0
-    from tests.conftest import PYTHON
     import subprocess
+
+    from tests.conftest import PYTHON
 
     listed = subprocess.run([PYTHON, "-m", "pipeline_widget", "registries"], cwd=repository,
                             capture_output=True, text=True, timeout=60)

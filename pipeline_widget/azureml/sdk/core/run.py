@@ -3,6 +3,7 @@ run (`run.parent`: log, tags, metrics, cancel), the experiment and its workspace
 uploads and model registration. Outside a pipeline, an offline run as v1 has."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from ....run.context import OfflineRun as LocalOfflineRun
 from ....run.context import Run as LocalRun
 from ...missing import MissingNames, module_getattr
 from ...registries import runs as run_registry
+
+MOUNTED_ENV = "PIPELINE_WIDGET_AZUREML_MOUNTED"   # set by the step (pipeline/steps/base.py)
 
 
 def workspace_of(metrics_file: str | None) -> Any:
@@ -87,7 +90,16 @@ class ParentRun(MissingNames):
 
 
 class Run(MissingNames, LocalRun):
-    """The context of a running step (v1's `Run.get_context()`)."""
+    """The context of a running step (v1's `Run.get_context()`). A file dataset the step
+    consumes as mount or download is, in input_datasets, the path of its data, as in v1."""
+
+    def __init__(self, context: dict) -> None:
+        super().__init__(context)
+        mounted = os.environ.get(MOUNTED_ENV, "")
+        for name in filter(None, mounted.split(",")):
+            dataset = self.input_datasets.get(name)
+            if dataset is not None:
+                self.input_datasets[name] = dataset.path  # type: ignore[assignment]
 
     @staticmethod
     def get_context(allow_offline: bool = True, used_for_context_manager: bool = False,

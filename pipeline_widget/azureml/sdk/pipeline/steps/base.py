@@ -4,6 +4,7 @@ run-after links, environment variables, and how it becomes a step of the local m
 from __future__ import annotations
 
 import inspect
+import os
 from typing import Any
 
 from .....core.dataset import DatasetConsumptionConfig as LocalConsumption
@@ -11,12 +12,12 @@ from .....core.pipeline_data import PipelineData, PipelineParameter
 from ....missing import MissingNames
 from ...core.dataset import mode_of
 from ...core.environment import variables_of
+from ...core.run import MOUNTED_ENV
 from ...data.data_reference import DataReference
 from ...data.datapath import DataPath, DataPathComputeBinding
 from ...data.dataset_consumption_config import ParameterConsumption
 from ...data.output_dataset_config import InputOf, OutputFileDatasetConfig
 
-MOUNTED_ENV = "PIPELINE_WIDGET_AZUREML_MOUNTED"   # named inputs v1 hands over as paths
 
 
 class Build:
@@ -122,10 +123,13 @@ class V1Step(MissingNames):
         return inputs, outputs, arguments
 
     def local_environment(self, inputs: list[Any]) -> dict[str, str]:
-        """The step's variables: its v1 environment's, and which named inputs are paths."""
+        """The step's variables: its v1 environment's, which named inputs are paths, and
+        the working folder on PYTHONPATH (v1 puts the source folder on sys.path)."""
         mounted = [i.name for i in inputs if isinstance(i, LocalConsumption)
                    and mode_of(i) in ("mount", "download")]
-        return {**self.environment_variables,
+        inherited = os.environ.get("PYTHONPATH")
+        return {"PYTHONPATH": "." + (os.pathsep + inherited if inherited else ""),
+                **self.environment_variables,
                 **({MOUNTED_ENV: ",".join(mounted)} if mounted else {})}
 
     def to_local(self, build: Build) -> Any:
