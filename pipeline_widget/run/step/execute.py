@@ -11,6 +11,7 @@ from ..plan.model import StepPlan
 from ..records import store as records
 from ..reuse.reads import forget_trace
 from ..status import Status
+from . import data_references, file_passing
 from .outcome import OnCell, StepError, StepOutcome
 from .runners import runner_for
 from .snapshot import working_copy
@@ -39,6 +40,7 @@ def execute_step(plan: StepPlan, cancel: CancelToken, kernel=None,
     if staging is not None:
         plan = staging.plan
     try:
+        plan = data_references.resolve(plan)   # imported pipelines: data_references.py
         prepare(plan)
         if plan.snapshot:
             plan = working_copy(plan)
@@ -46,7 +48,9 @@ def execute_step(plan: StepPlan, cancel: CancelToken, kernel=None,
             return StepOutcome(Status.CANCELED, start, time.time())
         if staging is not None:
             staging.download_inputs()
+        plan = file_passing.place_inputs(plan)   # Elyra's data passing: file_passing.py
         outcome = runner_for(plan.kind)(plan, cancel, kernel, on_cell)
+        file_passing.gather_outputs(plan, outcome)
         if staging is not None and outcome.status == Status.FINISHED:
             try:
                 staging.upload_outputs()
