@@ -1,0 +1,16 @@
+"""Pipelines of other tools, in and out: importers by format (elyra, ploomber), exporters
+by target (elyra, airflow, kfp), each a module behind one registry (registry.py) that
+other packages extend through entry points. core/ and run/ never import this package."""
+from .actions import export_file, import_file
+from .registry import (
+    Exporter,
+    Imported,
+    Importer,
+    exporters,
+    importers,
+    register_exporter,
+    register_importer,
+)
+
+__all__ = ["Exporter", "Imported", "Importer", "export_file", "exporters", "import_file",
+           "importers", "register_exporter", "register_importer"]
