@@ -47,10 +47,19 @@ def module_getattr(module: str) -> Callable[[str], Any]:
     not imported yet stays an AttributeError, which is how `from package import module`
     asks the import system to import it."""
     def __getattr__(name: str) -> Any:
-        if name.startswith("_") or importlib.util.find_spec(f"{module}.{name}") is not None:
+        if name.startswith("_") or _is_submodule(module, name):
             raise AttributeError(f"module {module!r} has no attribute {name!r}")
         no_local_version(f"{v1_name(module)}.{name}")
     return __getattr__
+
+
+def _is_submodule(package: str, name: str) -> bool:
+    if getattr(sys.modules.get(package), "__path__", None) is None:
+        return False
+    try:
+        return importlib.util.find_spec(f"{package}.{name}") is not None
+    except (ImportError, ValueError):
+        return False
 
 
 class MissingNames:

@@ -24,7 +24,7 @@ DEFAULT_KERNEL = "python3"
 FIRST = "import pipeline_widget.azureml  # azureml served locally"
 FAILED_MARK = "__pipeline_widget_azureml_failed__"
 LAST = ("from pipeline_widget.azureml import submitted as _pw_submitted\n"
-        f"print({FAILED_MARK!r}, _pw_submitted.finish(__import__('sys').stdout))")
+        f"print({FAILED_MARK!r}, _pw_submitted.finish())")
 _PIP_AZUREML = re.compile(r"^\s*[!%]\s*pip\s+install\b[^\n]*\bazureml[^\n]*$", re.MULTILINE)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -115,13 +115,13 @@ def run_notebook(path: str, out: TextIO | None = None, err: TextIO | None = None
                 break
             _print_outputs(cell, out)
         client.execute_cell(last, len(nb.cells) - 1)
-    for output in last.get("outputs", []):
-        text = output.get("text", "")
-        for line in text.splitlines():
+    for output in last.get("outputs", []):   # the wait: its notes on stderr, the rest as is
+        stream = err if output.get("name") == "stderr" else out
+        for line in output.get("text", "").splitlines():
             if line.startswith(FAILED_MARK):
                 failed_runs = int(line.split()[-1])
             else:
-                print(line, file=err)
+                print(line, file=stream)
     _keep(nb, source)
     return status if status != EXIT_OK else (EXIT_FAILED if failed_runs else EXIT_OK)
 

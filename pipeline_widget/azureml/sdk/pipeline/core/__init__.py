@@ -5,12 +5,14 @@ from ...data.output_dataset_config import OutputFileDatasetConfig
 from ..steps.base import V1Step as PipelineStep
 from .data import PipelineData, PipelineParameter
 from .graph import StepSequence, TrainingOutput
+from .module import InputPortDef, Module, ModuleVersion, ModuleVersionDescriptor, OutputPortDef
 from .pipeline import Pipeline
 from .published import PipelineDraft, PipelineEndpoint, PublishedPipeline
 from .run import PipelineRun, PortDataReference, StepRun
 from .schedule import Schedule, ScheduleRecurrence, TimeZone
 
-__all__ = ["OutputFileDatasetConfig", "Pipeline", "PipelineData", "PipelineDraft",
+__all__ = ["InputPortDef", "Module", "ModuleVersion", "ModuleVersionDescriptor", "OutputPortDef",
+           "OutputFileDatasetConfig", "Pipeline", "PipelineData", "PipelineDraft",
            "PipelineEndpoint", "PipelineParameter", "PipelineRun", "PipelineStep",
            "PortDataReference", "PublishedPipeline", "Schedule", "ScheduleRecurrence",
            "StepRun", "StepSequence", "TimeZone", "TrainingOutput"]

@@ -6,6 +6,7 @@ from typing import Any
 
 from ....missing import MissingNames, module_getattr
 from .data import PipelineParameter
+from .module import InputPortDef, OutputPortDef
 from .published import PublishedPipeline
 from .run import PortDataReference
 
@@ -25,6 +26,6 @@ class TrainingOutput(MissingNames):
         self.type, self.model_file = type, model_file
 
 
-__all__ = ["PipelineParameter", "PortDataReference", "PublishedPipeline", "StepSequence",
-           "TrainingOutput"]
+__all__ = ["InputPortDef", "OutputPortDef", "PipelineParameter", "PortDataReference",
+           "PublishedPipeline", "StepSequence", "TrainingOutput"]
 __getattr__ = module_getattr(__name__)

@@ -1,0 +1,4 @@
+"""azureml.contrib."""
+from ...missing import module_getattr
+
+__getattr__ = module_getattr(__name__)
