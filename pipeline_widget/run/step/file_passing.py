@@ -11,9 +11,10 @@ pipeline saved and loaded keeps it; in the fingerprint, so a change re-runs the 
 
 `outputs`: paths or globs relative to the working folder, gathered into the output
 PipelineData `into`; `inputs`: PipelineData whose files are placed in the working folder.
-A step that places files runs in a working copy of its folder (run/step/snapshot.py), so
-nothing is ever written into the project's own folders; the placed files shadow the
-project's files of the same name in that copy only.
+Such a step runs in a working copy of its folder (run/step/snapshot.py: links to the
+folder's entries), where the placed files and the declared outputs are files of the copy
+itself, never links: neither is ever written into the project's own folders, and the
+project's files of those names are left as they are.
 """
 from __future__ import annotations
 
@@ -57,15 +58,26 @@ def declared(plan: StepPlan) -> dict[str, Any]:
 
 
 def place_inputs(plan: StepPlan) -> StepPlan:
-    """Before the step starts: the files of its file inputs, placed in a working copy of its
-    folder (the plan returned runs there)."""
+    """Before the step starts: a working copy of its folder (the plan returned runs there)
+    with the files of its file inputs placed in it and room for its declared outputs."""
     spec = declared(plan)
-    if not spec.get("inputs"):
+    if not spec.get("inputs") and not spec.get("outputs"):
         return plan
     if not plan.snapshot:
         plan = working_copy(plan)
     root = Path(plan.cwd)
-    for name in spec["inputs"]:
+    for pattern in spec.get("outputs", []):
+        _check_relative(pattern, f"output file {pattern!r} of step {plan.name!r}")
+        fixed = [p for p in Path(pattern).parts if not glob.has_magic(p)]
+        if len(fixed) == len(Path(pattern).parts):   # a file: its own place too
+            target = _unfolded(root, pattern, plan.name)
+            if target.is_symlink():
+                target.unlink()
+        else:   # a glob: the folders before its first wildcard
+            depth = next(i for i, p in enumerate(Path(pattern).parts) if glob.has_magic(p))
+            if depth:
+                _unfolded(root, "/".join([*Path(pattern).parts[:depth], "x"]), plan.name)
+    for name in spec.get("inputs", []):
         folder = plan.inputs.get(name)
         if folder is None:
             raise PipelineError(f"step {plan.name!r}: {VARIABLE} names input {name!r}, which "
