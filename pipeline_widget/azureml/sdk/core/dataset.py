@@ -35,6 +35,16 @@ def mode_of(consumption: Any) -> str:
     return getattr(consumption, MODE_ATTRIBUTE, "direct")
 
 
+class V1Consumption(LocalConsumption):
+    """A named input whose as_mount()/as_download() remember the mode, as v1's does."""
+
+    def as_mount(self, path_on_compute: str | None = None) -> "V1Consumption":
+        return with_mode(V1Consumption(self.name, self.dataset), "mount")  # type: ignore
+
+    def as_download(self, path_on_compute: str | None = None) -> "V1Consumption":
+        return with_mode(V1Consumption(self.name, self.dataset), "download")  # type: ignore
+
+
 class V1Dataset(LocalDataset):
     """A local dataset with v1's id, consumption modes and registry."""
 
@@ -46,7 +56,7 @@ class V1Dataset(LocalDataset):
         return found
 
     def as_named_input(self, name: str) -> LocalConsumption:
-        return with_mode(LocalConsumption(check_identifier(name, "named input"), self), "direct")
+        return with_mode(V1Consumption(check_identifier(name, "named input"), self), "direct")
 
     def _default_name(self) -> str:
         return self.name or f"input_{self.id.replace('-', '_')[:8]}"

@@ -33,13 +33,13 @@ class ParameterConsumption(MissingNames):
 def consume(name: str, dataset: Any, mode: str = "direct") -> LocalConsumption:
     """A local named input of `dataset`, remembering v1's mode (a file dataset mounted or
     downloaded is a path in the step, as in v1)."""
-    from ..core.dataset import with_mode
+    from ..core.dataset import V1Consumption, with_mode
 
     if not hasattr(dataset, "path") or not hasattr(dataset, "kind"):
         raise PipelineError(f"DatasetConsumptionConfig {name!r}: {dataset!r} is not a dataset; "
                             f"give Dataset.File.from_files(...) or a PipelineParameter whose "
                             f"default is a dataset")
-    return with_mode(LocalConsumption(check_identifier(name, "named input"), dataset), mode)
+    return with_mode(V1Consumption(check_identifier(name, "named input"), dataset), mode)
 
 
 def DatasetConsumptionConfig(name: str, dataset: Any, mode: str = "direct",
