@@ -13,10 +13,11 @@ from typing import NoReturn, Sequence
 from ..core.errors import PipelineError
 from ..core.printable import printable
 from ..core.workspace import Workspace
-from . import azureml_commands, terminal
+from . import azureml_commands, interop_commands, terminal
 from .commands import (
     MAX_SWEEP_RUNS,
     cmd_rerun,
+    cmd_resume,
     cmd_run,
     cmd_runs,
     cmd_show,
@@ -70,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "steps the values do not reach run once and are reused by the other runs")
     p.add_argument("--max-runs", type=int, default=MAX_SWEEP_RUNS, metavar="N",
                    help=f"the most runs a sweep may make (default {MAX_SWEEP_RUNS})")
+    p.add_argument("--join", default=None, metavar="RUN_ID",
+                   help="run the selected steps as part of run RUN_ID, whose other steps other "
+                        "processes run (made by the first); one record for all")
     run_options(p)
     p = sub.add_parser("validate", help="check a .pipeline.json file without running it")
     p.add_argument("file")
@@ -81,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rerun", help="run an earlier run's pipeline again with its parameters")
     p.add_argument("run_id")
     run_options(p)
+    p = sub.add_parser("resume", help="go on with a run whose runner stopped: finished steps "
+                       "are kept, the others run again, under the same run id")
+    p.add_argument("run_id")
+    p.add_argument("--max-parallel", type=int, default=None, metavar="N",
+                   help="steps run at once (default: CPU count)")
+    p.add_argument("--executor", default=None, help="where the remaining steps run")
     p = sub.add_parser("status", help="what a run would do now, without running: each step "
                        "reused or run, and why")
     p.add_argument("file")
@@ -96,15 +106,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the script's own arguments; --export FILE.pipeline.json among them "
                         "saves the pipeline the script builds, without running it")
     azureml_commands.add_parsers(sub)
-    for name in ("run", "validate", "runs", "show", "rerun", "status",
-                 *azureml_commands.COMMANDS):
+    interop_commands.add_parsers(sub)
+    for name in ("run", "validate", "runs", "show", "rerun", "resume", "status",
+                 *azureml_commands.COMMANDS, *interop_commands.COMMANDS):
         sub.choices[name].add_argument("--workspace", default=argparse.SUPPRESS,
                                        help=argparse.SUPPRESS)
     return parser
 
 
 COMMANDS = {"run": cmd_run, "validate": cmd_validate, "runs": cmd_runs, "show": cmd_show,
-            "rerun": cmd_rerun, "status": cmd_status, **azureml_commands.COMMANDS}
+            "rerun": cmd_rerun, "resume": cmd_resume, "status": cmd_status, **azureml_commands.COMMANDS,
+            **interop_commands.COMMANDS}
 
 
 def _skip_unused_grammar() -> None:

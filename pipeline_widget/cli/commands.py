@@ -122,6 +122,8 @@ def cmd_run(args, ws: Workspace, out) -> int:
                             f"values), more than the cap of {args.max_runs}; sweep fewer values, "
                             f"or raise the cap with --max-runs {sweep.count}")
     sweep.check(pipeline, params)
+    if args.join and sweep.count > 1:
+        raise PipelineError("--join runs steps of one run; it cannot be combined with --sweep")
     codes = []
     for i, values in enumerate(sweep, 1):
         if sweep.count > 1:
@@ -134,7 +136,8 @@ def cmd_run(args, ws: Workspace, out) -> int:
                               continue_on_step_failure=args.continue_on_failure,
                               max_parallel=args.max_parallel, executor=args.executor,
                               only=args.only, from_steps=args.from_steps,
-                              to_steps=args.to_steps, retries=args.retries)
+                              to_steps=args.to_steps, retries=args.retries,
+                              join=args.join)
         codes.append(_wait(run, out))
         if codes[-1] in (EXIT_INTERRUPTED, EXIT_READER_GONE):
             return codes[-1]
@@ -273,6 +276,15 @@ def _print_failure(step, out, tail_lines: int) -> None:
     for label, path in (("notebook", step.notebook), ("stderr", step.stderr)):
         if path:
             print(f"  {label}: {path}", file=out)
+
+
+def cmd_resume(args, ws: Workspace, out) -> int:
+    from ..run import resume
+
+    run = resume(ws, args.run_id, executor=args.executor, max_parallel=args.max_parallel)
+    kept = run.record.resumed[-1]["kept"] if run.record.resumed else []
+    print(f"resuming {run.id}: kept {', '.join(kept) or 'no step'}", file=out)
+    return _wait(run, out)
 
 
 def cmd_rerun(args, ws: Workspace, out) -> int:

@@ -8,8 +8,8 @@ from .parameters_cell import NotebookParameter, notebook_parameters
 from .pipeline_run import PipelineRun, StepRun
 from .plan.preview import StepStatus
 from .status import Status
-from .submission import Pipeline, rerun, submit
+from .submission import Pipeline, rerun, resume, submit
 from .warm import WarmKernels
 
-__all__ = ["Run", "EventBus", "Status", "StatusEvent", "Pipeline", "rerun", "submit", "PipelineRun",
+__all__ = ["Run", "EventBus", "Status", "StatusEvent", "Pipeline", "rerun", "resume", "submit", "PipelineRun",
            "StepRun", "StepStatus", "NotebookParameter", "notebook_parameters", "WarmKernels"]

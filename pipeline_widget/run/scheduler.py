@@ -15,7 +15,7 @@ from .executors import Executor
 from .plan import identity
 from .plan.model import RunPlan, StepPlan
 from .plan.selection import NOT_SELECTED
-from .records import store
+from .records import continuation, store
 from .records.model import Metric, RunRecord, StepRecord
 from .records.store import BackgroundSaver
 from .reuse import results
@@ -29,7 +29,8 @@ RETRY_DELAY = 1.0   # seconds before the first retry; doubled for each one after
 class Scheduler:
     def __init__(self, workspace: Workspace, plan: RunPlan, record: RunRecord, bus: EventBus,
                  executor: Executor, cache: ReuseCache, cancel: CancelToken,
-                 continue_on_step_failure: bool) -> None:
+                 continue_on_step_failure: bool, own: set[str] | None = None) -> None:
+        """own: a joined run's steps this process runs (its saves merge only those)."""
         self.workspace = workspace
         self.plan, self.record, self.bus, self.executor = plan, record, bus, executor
         self.cache, self.cancel = cache, cancel
@@ -37,6 +38,13 @@ class Scheduler:
         self.status: dict[str, Status] = {n: Status.NOT_STARTED for n in plan.steps}
         self._lock = threading.Lock()
         self._saver: BackgroundSaver | None = None  # while steps run
+        self.own = own
+
+    def _save(self) -> None:
+        if self.own is not None:
+            continuation.save_joined(self.workspace, self.record, self.own)
+        else:
+            store.save(self.workspace, self.record)
 
     # -- state changes: record, then event -----------------------------------------
     def _set(self, name: str, status: Status, save: bool = True, **values: Any) -> None:
@@ -51,7 +59,7 @@ class Scheduler:
             if save and self._saver is not None:
                 self._saver.request()
             elif save:
-                store.save(self.workspace, self.record)
+                self._save()
             detail = {k: v for k, v in values.items() if k in ("error", "why_not_reused", "reason")}
             self.bus.publish(StatusEvent(self.plan.run_id, name, status,
                                          is_reused=entry.is_reused, detail=detail))
@@ -61,13 +69,16 @@ class Scheduler:
             self.record.status = status
             if status.is_terminal:
                 self.record.end_time = time.time()
-            store.save(self.workspace, self.record)
+            self._save()
             self.bus.publish(StatusEvent(self.plan.run_id, None, status))
 
     # -- the loop ---------------------------------------------------------------------
     def run(self) -> Status:
         self._set_run(Status.RUNNING)
-        self._saver = BackgroundSaver(self.workspace, self.record, self._lock)
+        self._saver = BackgroundSaver(
+            self.workspace, self.record, self._lock,
+            save=None if self.own is None else lambda record: continuation.save_joined(
+                self.workspace, record, self.own or set()))
         try:
             self.executor.open(self.plan)
             self._loop()
@@ -99,6 +110,8 @@ class Scheduler:
                 blocked = [u for u in step.upstream if self.status[u] != Status.FINISHED]
                 if self.cancel.is_set():
                     self._set(name, Status.CANCELED, reason="the run was canceled")
+                elif step.kept:   # finished earlier in this run (resume, --join): as it was
+                    self._set(name, Status.FINISHED, save=False)
                 elif not step.selected:
                     self._set(name, Status.NOT_SELECTED, save=False, reason=NOT_SELECTED)
                 elif blocked:

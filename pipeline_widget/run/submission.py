@@ -18,7 +18,7 @@ from .plan.build import build
 from .plan.model import RunPlan
 from .plan.preview import StepStatus, status
 from .plan.selection import selected_steps
-from .records import store
+from .records import continuation, store
 from .records.store import new_record, new_run_id
 from .reuse.cache import ReuseCache
 from .scheduler import Scheduler, step_entry
@@ -49,7 +49,7 @@ class Pipeline(PipelineModel):
                max_parallel: int | None = None, executor: str | Executor | None = None,
                only: Iterable[str] = (), from_steps: Iterable[str] = (),
                to_steps: Iterable[str] = (), retries: int | None = None,
-               kernels: WarmKernels | None = None) -> PipelineRun:
+               kernels: WarmKernels | None = None, join: str | None = None) -> PipelineRun:
         """Start a run in the background and return its handle at once.
 
         Everything that can be wrong with the input is checked first, so a
@@ -69,11 +69,13 @@ class Pipeline(PipelineModel):
         retries: attempts after a failure for steps that set none of their own (default 0).
         kernels: warm kernels (WarmKernels) the run's notebook steps take first, so they wait
             for no kernel start (local executor).
+        join: a run id: these steps are part of that run, whose other steps other processes
+            run (made by the first to come); its steps' upstream must have finished in it.
         """
         return submit(self, experiment_name, pipeline_parameters, regenerate_outputs,
                       continue_on_step_failure, max_parallel, executor,
                       selected=selected_steps(self, only, from_steps, to_steps), retries=retries,
-                      kernels=kernels)
+                      kernels=kernels, join=join)
 
 
 def submit(pipeline: PipelineModel, experiment_name: str,
@@ -81,15 +83,27 @@ def submit(pipeline: PipelineModel, experiment_name: str,
            continue_on_step_failure: bool = False, max_parallel: int | None = None,
            executor: str | Executor | None = None, rerun_of: str | None = None,
            selected: set[str] | None = None, retries: int | None = None,
-           kernels: WarmKernels | None = None) -> PipelineRun:
+           kernels: WarmKernels | None = None, join: str | None = None,
+           resuming: continuation.Continuation | None = None) -> PipelineRun:
+    """join: the id of a run whose other steps other processes run (made if new);
+    resuming: the run whose runner died, going on (resume())."""
     checked_retries(retries)
     check_experiment_name(experiment_name)
     parameters = pipeline.resolve_parameters(pipeline_parameters)
     workspace = pipeline.workspace
     workspace.check_writable()
     cache = ReuseCache(workspace)
-    run_id = new_run_id(experiment_name)
-    plan = build(pipeline, run_id, parameters, cache, regenerate_outputs, selected, retries or 0)
+    going_on = resuming
+    if join is not None:
+        store.run_dir(workspace, join)   # refuses a malformed id
+        going_on = continuation.for_join(workspace, join, pipeline.to_dict(workspace.path),
+                                         parameters)
+    run_id = going_on.record.run_id if going_on else join or new_run_id(experiment_name)
+    if join is not None:
+        continuation.check_joined_upstream(join, going_on.kept if going_on else {}, selected,
+                                           pipeline.upstream())
+    plan = build(pipeline, run_id, parameters, cache, regenerate_outputs, selected, retries or 0,
+                 kept=going_on.kept if going_on else None)
     chosen = make_executor(executor, max_parallel, kernels, workspace)
     unstarted = store.Unstarted(workspace, run_id)
     try:
@@ -106,17 +120,20 @@ def submit(pipeline: PipelineModel, experiment_name: str,
             note_unusual_cells(pipeline, plan)
         return _start(pipeline, plan, chosen, cache, experiment_name, parameters,
                       regenerate_outputs, continue_on_step_failure, max_parallel, rerun_of,
-                      retries)
+                      retries, going_on, join is not None, selected)
     except BaseException:  # refused or interrupted before the run started: no kernel stays
         chosen.close()
-        unstarted.discard()
+        if going_on is None:
+            unstarted.discard()
         raise
 
 
 def _start(pipeline: PipelineModel, plan: RunPlan, chosen: Executor, cache: ReuseCache,
            experiment_name: str, parameters: dict[str, Any], regenerate_outputs: bool,
            continue_on_step_failure: bool, max_parallel: int | None,
-           rerun_of: str | None, retries: int | None) -> PipelineRun:
+           rerun_of: str | None, retries: int | None,
+           going_on: continuation.Continuation | None = None, joined: bool = False,
+           selected: set[str] | None = None) -> PipelineRun:
     run_id, workspace = plan.run_id, pipeline.workspace
     workspace.ensure()
     record = new_record(
@@ -129,10 +146,19 @@ def _start(pipeline: PipelineModel, plan: RunPlan, chosen: Executor, cache: Reus
                  "retries": retries,
                  "executor": chosen.name},
         rerun_of=rerun_of, steps={name: step_entry(s) for name, s in plan.steps.items()})
-    store.save(workspace, record)
+    own: set[str] | None = None
+    if going_on is not None:
+        continuation.go_on(record, going_on, plan)
+    if joined:
+        record.joined, record.pid, record.host, record.pid_started = True, None, None, None
+        own = {n for n, s in plan.steps.items() if s.selected and not s.kept} \
+            if selected is not None else set(plan.steps)
+        continuation.save_joined(workspace, record, own)
+    else:
+        store.save(workspace, record)
     bus, cancel = EventBus(), CancelToken()
     scheduler = Scheduler(workspace, plan, record, bus, chosen, cache, cancel,
-                          continue_on_step_failure)
+                          continue_on_step_failure, own)
     thread = threading.Thread(target=scheduler.run, name=f"run-{run_id}")
     run = PipelineRun(workspace, record, bus, thread, cancel)
     thread.start()
@@ -157,3 +183,21 @@ def rerun(workspace: Workspace, run_id: str, parameters: dict[str, Any] | None =
                   max_parallel=max_parallel, executor=executor, rerun_of=old.id,
                   retries=retries if retries is not None else options.get("retries"),
                   kernels=kernels)
+
+
+def resume(workspace: Workspace, run_id: str, executor: str | Executor | None = None,
+           max_parallel: int | None = None, kernels: WarmKernels | None = None) -> PipelineRun:
+    """Go on with a run whose runner died, under the same id: the steps that finished are
+    kept, the others run (again); the record says which were which.
+
+    executor, max_parallel: where and how widely the remaining steps run (default: local).
+    """
+    going_on = continuation.for_resume(workspace, run_id)
+    old = going_on.record
+    pipeline = PipelineRun.get(workspace, run_id).get_pipeline()
+    options = old.options
+    return submit(pipeline, old.experiment or "resume", old.parameters,
+                  regenerate_outputs=bool(options.get("regenerate_outputs", False)),
+                  continue_on_step_failure=bool(options.get("continue_on_step_failure", False)),
+                  max_parallel=max_parallel, executor=executor, rerun_of=old.rerun_of,
+                  retries=options.get("retries"), kernels=kernels, resuming=going_on)

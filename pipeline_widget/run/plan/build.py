@@ -14,9 +14,10 @@ from ...core.pipeline import PipelineModel
 from ...core.steps import Step
 from .. import environments
 from ..records import store
+from ..reuse import manifest as manifests
 from ..reuse.cache import ReuseCache
 from ..reuse.decide import decide
-from ..step.staging import storage_for
+from ..step.staging import is_remote, storage_for
 from . import identity, selection
 from .model import RunPlan, StepPlan
 
@@ -62,15 +63,31 @@ def _decide_reuse(plan: StepPlan, cache: ReuseCache, pipeline_name: str,
                     for name, digest in entry.get("manifest_digests", {}).items()}
 
 
+def _keep(plan: StepPlan, earlier: Any) -> None:
+    """A step that finished earlier in this same run (resume, --join): its step run, outputs
+    and their lineage as they are."""
+    plan.kept = True
+    plan.step_run_id = earlier.step_run_id
+    plan.outputs = dict(earlier.outputs)
+    for name, folder in plan.outputs.items():
+        if is_remote(folder) or not Path(folder).is_dir():
+            plan.lineage[name] = {"from": plan.step_run_id, "manifest": None}
+            continue
+        plan.manifests[name] = manifests.build(Path(folder))
+        plan.lineage[name] = {"from": plan.step_run_id,
+                              "manifest": manifests.digest(plan.manifests[name])}
+
+
 def _inject(step: Step, plan: StepPlan, values: identity.Values) -> None:
     plan.parameters, plan.arguments = step.inject(values)
 
 
 def build(pipeline: PipelineModel, run_id: str, parameters: dict[str, Any], cache: ReuseCache,
           regenerate_outputs: bool = False, selected: set[str] | None = None,
-          retries: int = 0) -> RunPlan:
+          retries: int = 0, kept: dict[str, Any] | None = None) -> RunPlan:
     """The run's plan; `selected`: the steps of a partial run (selection.selected_steps),
-    None for all. Outputs are regenerated for selected steps only."""
+    None for all. Outputs are regenerated for selected steps only. `kept`: step records
+    of this same run that finished earlier (resume, --join): they are not run again."""
     pipeline.check()
     workspace = pipeline.workspace
     project = Path(workspace.path)
@@ -98,9 +115,13 @@ def build(pipeline: PipelineModel, run_id: str, parameters: dict[str, Any], cach
             step, plan, values, cache.digests, project,
             {d: plans[p] for d, p in plan.producers.items()})
         plan.fingerprint = identity.fingerprint(plan.components)
-        _decide_reuse(plan, cache, pipeline.name, all(plans[u].reused for u in plan.upstream),
-                      regenerate_outputs and (selected is None or name in selected))
-        if not plan.reused:
+        if kept and name in kept:
+            _keep(plan, kept[name])
+        else:
+            _decide_reuse(plan, cache, pipeline.name,
+                          all(plans[u].reused or plans[u].kept for u in plan.upstream),
+                          regenerate_outputs and (selected is None or name in selected))
+        if not plan.reused and not plan.kept:
             for o in step.outputs:
                 store_ = o.datastore or default_store
                 plan.outputs[o.name] = store_.data_path(plan.step_run_id, o.name)

@@ -33,6 +33,7 @@ class StepPlan:
     trace_skip: list[str] = field(default_factory=list)   # covered otherwise: not traced
     snapshot: bool = False           # run in a working copy of cwd (step/snapshot.py)
     selected: bool = True            # False: left out of a partial run
+    kept: bool = False               # finished earlier in this same run (resume, --join)
     retries: int = 0                 # attempts after a failure
     timeout: float | None = None
     inputs: dict[str, str] = field(default_factory=dict)       # PipelineData name -> folder
@@ -75,4 +76,4 @@ class RunPlan:
 
     @property
     def to_execute(self) -> list[StepPlan]:
-        return [s for s in self.steps.values() if not s.reused and s.selected]
+        return [s for s in self.steps.values() if not s.reused and not s.kept and s.selected]

@@ -44,7 +44,7 @@ def apply(plan: RunPlan, selected: set[str] | None) -> None:
     if selected is None:
         return
     feeding = _closure(selected, plan.upstream) - selected
-    missing = [n for n, s in plan.steps.items() if n in feeding and not s.reused]
+    missing = [n for n, s in plan.steps.items() if n in feeding and not s.reused and not s.kept]
     if missing:
         first = plan.steps[missing[0]]
         raise PipelineError(
@@ -55,7 +55,7 @@ def apply(plan: RunPlan, selected: set[str] | None) -> None:
             f"{'it' if len(missing) == 1 else 'them'} too (e.g. --to a selected step) or run "
             f"the pipeline once without a selection")
     for name, step in plan.steps.items():
-        if name in selected or name in feeding:
+        if name in selected or name in feeding or step.kept:
             continue
         step.selected = False
         step.reused_from = None

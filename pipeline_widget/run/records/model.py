@@ -297,6 +297,8 @@ class RunRecord:
     pid_started: str | None = None
     host: str | None = None
     steps: dict[str, StepRecord] = field(default_factory=dict)
+    joined: bool = False        # steps run by several processes (--join): merged records
+    resumed: list[dict] = field(default_factory=list)   # each resume: when, kept, run again
     interrupted: bool = False   # the runner stopped before the run ended (not stored)
     damaged: str | None = None  # why its run.json could not be read (not stored)
 

@@ -113,10 +113,10 @@ def load(workspace: Workspace, run_id: str) -> RunRecord:
 
 
 def save(workspace: Workspace, record: RunRecord) -> None:
-    atomic.write_text(run_dir(workspace, record.run_id) / MANIFEST, _text(workspace, record))
+    atomic.write_text(run_dir(workspace, record.run_id) / MANIFEST, record_text(workspace, record))
 
 
-def _text(workspace: Workspace, record: RunRecord) -> str:
+def record_text(workspace: Workspace, record: RunRecord) -> str:
     return jsonfiles.dumps(record.to_dict(workspace.path))
 
 
@@ -200,8 +200,10 @@ class BackgroundSaver:
     `lock` is the one the record's writers hold while they change it."""
 
     def __init__(self, workspace: Workspace, record: RunRecord, lock: threading.Lock,
-                 interval: float = 0.05) -> None:
+                 interval: float = 0.05, save: Any = None) -> None:
+        """save: how to write the record, if not as a whole (a joined run merges it)."""
         self._workspace, self._record, self._lock = workspace, record, lock
+        self._save = save
         self._interval = interval
         self._cond = threading.Condition()
         self._dirty = self._closed = False
@@ -221,9 +223,14 @@ class BackgroundSaver:
                     return
                 self._dirty = False
             try:
-                with self._lock:
-                    text = _text(self._workspace, self._record)
-                atomic.write_text(run_dir(self._workspace, self._record.run_id) / MANIFEST, text)
+                if self._save is not None:
+                    with self._lock:
+                        self._save(self._record)
+                else:
+                    with self._lock:
+                        text = record_text(self._workspace, self._record)
+                    atomic.write_text(run_dir(self._workspace, self._record.run_id) / MANIFEST,
+                                      text)
             except Exception:  # the final, synchronous save reports a lasting problem
                 logging.getLogger(__name__).exception("could not save run record")
             with self._cond:
