@@ -26,8 +26,9 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--to", nargs=2, required=True, metavar=("TARGET", "OUT"),
                    help="airflow DAG.py | kfp PIPELINE.yaml | elyra FILE.pipeline")
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
-    p.add_argument("--command", default=None, help="how the tasks start pipeline-widget "
-                   "where they run (default: this Python, -m pipeline_widget)")
+    p.add_argument("--command", dest="runner_command", default=None,
+                   help="how the tasks start pipeline-widget where they run (default: this "
+                        "Python, -m pipeline_widget)")
     p.add_argument("--dag-id", default=None, help="airflow: the DAG's id (default: from the "
                    "pipeline's name)")
     p.add_argument("--kfp-python", default=None, help="kfp: the python of an environment "
@@ -52,7 +53,7 @@ def cmd_export(args: argparse.Namespace, ws: Workspace, out: Any) -> int:
     target, destination = args.to
     if target.startswith("-"):
         raise PipelineError("--to takes a target and a file: --to airflow DAG.py")
-    options = {"command": args.command, "dag_id": args.dag_id, "kfp_python": args.kfp_python,
+    options = {"command": args.runner_command, "dag_id": args.dag_id, "kfp_python": args.kfp_python,
                "base_image": args.base_image}
     notes = export_file(args.file, target, destination, workspace=ws, force=args.force,
                         options={k: v for k, v in options.items() if v})
