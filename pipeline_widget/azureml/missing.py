@@ -7,6 +7,7 @@ v1 API and says it has no local version yet.
 """
 from __future__ import annotations
 
+import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -79,8 +80,10 @@ class PlaceholderModule(types.ModuleType):
     calling one (a function) raises NoLocalVersion."""
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("_") or not name[:1].isupper():
+        if name.startswith("_"):
             raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
+        if not name[:1].isupper():
+            return importlib.import_module(f"{self.__name__}.{name}")
         no_local_version(f"{self.__name__}.{name}")
 
     def __call__(self, *args: Any, **kwargs: Any) -> NoReturn:
