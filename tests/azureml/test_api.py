@@ -46,8 +46,8 @@ LIST = textwrap.dedent('''
     import argparse, os
     from azureml.core import Run
     run = Run.get_context()
-    folder = run.input_datasets["incoming"].download(target_path="got", overwrite=True)
-    names = sorted(os.path.basename(p) for p in folder)
+    folder = run.input_datasets["incoming"]   # downloaded: its path, as in v1
+    names = sorted(os.listdir(folder))
     run.log_row("sizes", people=len(names), first=names[0])
     a = argparse.ArgumentParser()
     a.add_argument("--out")

@@ -13,7 +13,9 @@ from pipeline_widget.azureml.sdk.widgets import RunDetails
 
 def _run(project):
     (project / "code").mkdir()
-    (project / "code" / "first.py").write_text("import time\ntime.sleep(1)\n")
+    gate = project / "gate"   # the first step waits for it: the test opens it
+    (project / "code" / "first.py").write_text(
+        f"import os, time\nwhile not os.path.exists({str(gate)!r}):\n    time.sleep(0.05)\n")
     (project / "code" / "second.py").write_text("print('second')\n")
     ws = Workspace(folder=project)
     link = PipelineData("link")
@@ -29,6 +31,7 @@ def test_in_a_script_a_line_per_status_change_and_it_returns_at_once(project):
     out = io.StringIO()
     RunDetails(run).show(out=out)
     assert run.local.is_live                      # show() did not wait
+    (project / "gate").touch()
     assert run.wait_for_completion(show_output=False) == "Finished"
     lines = out.getvalue().splitlines()
     assert "[RunDetails] step 'first': Running" in lines
@@ -43,6 +46,7 @@ def test_in_a_notebook_the_designer_shows_the_run_live(project):
     details = RunDetails(run)
     designer = details.run_view()
     assert run.local.is_live
+    (project / "gate").touch()
     assert designer.runs.value == run.id              # the run view shows this run
     run.wait_for_completion(show_output=False)
     assert designer.statuses == {"first": "Finished", "second": "Finished"}

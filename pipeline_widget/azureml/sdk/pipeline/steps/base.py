@@ -126,7 +126,7 @@ class V1Step(MissingNames):
         """The step's variables: its v1 environment's, which named inputs are paths, and
         the working folder on PYTHONPATH (v1 puts the source folder on sys.path)."""
         mounted = [i.name for i in inputs if isinstance(i, LocalConsumption)
-                   and mode_of(i) in ("mount", "download")]
+                   and i.dataset.kind == "file" and mode_of(i) in ("mount", "download")]
         inherited = os.environ.get("PYTHONPATH")
         return {"PYTHONPATH": "." + (os.pathsep + inherited if inherited else ""),
                 **self.environment_variables,
