@@ -25,8 +25,6 @@ class PipelineData(AsIs, LocalPipelineData):
         self.training_output = training_output
         if pipeline_output_name:
             ignore("PipelineData(pipeline_output_name=...)")
-        if is_directory is False:
-            ignore("PipelineData(is_directory=False): the step gets a folder")
 
     def as_dataset(self) -> "PipelineData":
         return self

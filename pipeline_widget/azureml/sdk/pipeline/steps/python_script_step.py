@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .....core.steps import PythonScriptStep as LocalScriptStep
+from ....drivers import FILE_OUTPUTS
 from ....ignored import ignore, ignore_all
 from ....missing import module_getattr
 from .base import Build, V1Step, with_environment
@@ -38,9 +39,16 @@ class PythonScriptStep(V1Step):
 
     def to_local(self, build: Build) -> LocalScriptStep:
         inputs, outputs, arguments = self.local_data(build)
+        script = self.script_name
+        files = [f"{i}={a.name}" for i, a in enumerate(arguments)
+                 if getattr(a, "is_directory", None) is False]
+        if files:   # a file in v1: its path inside the folder the runner makes
+            arguments = ["--script", script, *(x for f in files for x in ("--file", f)),
+                         "--", *arguments]
+            script = str(FILE_OUTPUTS)
         return with_environment(
             LocalScriptStep, self.local_environment(inputs), name=build.names[id(self)],
-            script_name=self.script_name, source_directory=self.folder(build),
+            script_name=script, source_directory=self.folder(build),
             arguments=arguments, inputs=inputs, outputs=outputs, allow_reuse=self.allow_reuse,
             snapshot=True)
 
