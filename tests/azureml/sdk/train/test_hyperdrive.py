@@ -4,11 +4,17 @@ from __future__ import annotations
 import pytest
 
 from pipeline_widget.azureml.sdk.core import ScriptRunConfig
-from pipeline_widget.azureml.sdk.train.hyperdrive import (BayesianParameterSampling,
-                                                          GridParameterSampling,
-                                                          HyperDriveConfig, PrimaryMetricGoal,
-                                                          RandomParameterSampling, choice,
-                                                          loguniform, quniform, randint)
+from pipeline_widget.azureml.sdk.train.hyperdrive import (
+    BayesianParameterSampling,
+    GridParameterSampling,
+    HyperDriveConfig,
+    PrimaryMetricGoal,
+    RandomParameterSampling,
+    choice,
+    loguniform,
+    quniform,
+    randint,
+)
 from pipeline_widget.core.errors import PipelineError
 
 
