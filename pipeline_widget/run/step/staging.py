@@ -12,7 +12,6 @@ import dataclasses
 import json
 import os
 import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
@@ -120,12 +119,19 @@ def upload(local: Path, url: str, options: dict) -> int:
     return len(files)
 
 
+SCRATCH = "scratch"   # a step run's downloaded inputs and outputs before upload
+
+
 class Staging:
     """A step's remote inputs and outputs mapped to folders in a scratch folder."""
 
     def __init__(self, plan: StepPlan) -> None:
         self.original = plan
-        self.scratch = Path(tempfile.mkdtemp(prefix=f"pipeline_widget-{plan.step_run_id}-"))
+        # in the step run's record folder, not the system's temporary one: what a killed
+        # runner leaves stays with its run, and goes when the run is removed
+        self.scratch = Path(plan.record_dir) / SCRATCH
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        self.scratch.mkdir(parents=True, exist_ok=True)
         self.local: dict[str, str] = {}   # remote URL -> local folder
         for kind, folders in (("inputs", plan.inputs), ("outputs", plan.outputs)):
             for name, url in folders.items():

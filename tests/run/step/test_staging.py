@@ -30,3 +30,17 @@ def test_plain_keys_are_downloaded(bucket, tmp_path):
     bucket.pipe("/store/run1/out/c.txt", b"2")
     assert staging.download("memory://store/run1/out", tmp_path / "in", {}) == 2
     assert (tmp_path / "in" / "a" / "b.txt").read_bytes() == b"1"
+
+
+def test_the_scratch_folder_lives_with_the_step_run_not_in_the_system_temp(tmp_path):
+    """A runner killed mid-step leaves its downloads in its run's folder, which goes with the
+    run, never in the system's temporary folder."""
+    from pipeline_widget.run.plan.model import StepPlan
+
+    record = tmp_path / "runs" / "r" / "steps" / "s"
+    plan = StepPlan(name="s", slug="s", kind="notebook", run_id="r", step_run_id="s_1",
+                    source="n.ipynb", cwd=str(tmp_path), record_dir=str(record),
+                    inputs={"a": "s3://bucket/a"})
+    scratch = staging.Staging(plan).scratch
+    assert scratch.is_relative_to(record) and scratch.is_dir()
+    assert staging.Staging(plan).plan.inputs["a"].startswith(str(record))
