@@ -1,1 +1,4 @@
 """azureml.pipeline."""
+from ...missing import module_getattr
+
+__getattr__ = module_getattr(__name__)

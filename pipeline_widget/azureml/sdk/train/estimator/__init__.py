@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ....ignored import ignore_all
+from ....missing import module_getattr
 
 
 class Estimator:
@@ -30,3 +31,4 @@ class Estimator:
 
 
 __all__ = ["Estimator"]
+__getattr__ = module_getattr(__name__)

@@ -1,4 +1,5 @@
 """azureml.train.sklearn.SKLearn: an Estimator (its framework settings are ignored here)."""
+from ....missing import module_getattr
 from ..estimator import Estimator
 
 
@@ -7,3 +8,5 @@ class SKLearn(Estimator):
 
 
 __all__ = ["SKLearn"]
+
+__getattr__ = module_getattr(__name__)
