@@ -31,10 +31,11 @@ def _literal(text: str) -> str:
 def step_command(pipeline: PipelineModel, step: str, options: dict[str, Any]) -> str:
     """The task's shell command: the step, run by pipeline-widget in the run record of the
     DAG run (--join), with the DAG run's parameters (from the environment: never parsed
-    by the shell)."""
+    by the shell). Every task gives every pipeline parameter: the steps of one joined run
+    share their values."""
     argv = [*program(options), "--workspace", str(Path(pipeline.workspace.path).absolute()),
             "run", str(pipeline_file(pipeline)), "--only", step]
-    used = [p.name for p in pipeline.step(step).pipeline_parameters()]
+    used = list(pipeline.parameters)   # every task of a joined run gives the same values
     words = " ".join(shlex.quote(a) for a in argv)
     params = "".join(f' --param "{u}=$PW_PARAM_{u}"' for u in used)
     prefix = join_id("airflow", "").rstrip("-")
@@ -77,7 +78,7 @@ def dag_source(pipeline: PipelineModel, options: dict[str, Any]) -> str:
     ]
     for name in order:
         step = pipeline.step(name)
-        used = [p.name for p in step.pipeline_parameters()]
+        used = list(pipeline.parameters)
         env = ", ".join(["'PW_AIRFLOW_RUN': '{{ run_id }}'"]
                         + [f"'PW_PARAM_{u}': '{{{{ params.{u} | tojson }}}}'" for u in used])
         lines += [

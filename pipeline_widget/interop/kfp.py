@@ -60,7 +60,7 @@ def dsl_source(pipeline: PipelineModel, options: dict[str, Any]) -> str:
         "",
     ]
     for n in order:
-        used = [p.name for p in pipeline.step(n).pipeline_parameters()]
+        used = list(params)   # the steps of one joined run share every parameter's value
         signature = ", ".join(["run_id: str", *(f"{u}: {_type(u, params[u].default_value)}"
                                                 for u in used)])
         argv = [*command, "--workspace", workspace, "run", file, "--only", n]
@@ -87,7 +87,7 @@ def dsl_source(pipeline: PipelineModel, options: dict[str, Any]) -> str:
     tasks = {n: f"task_{functions[n]}" for n in order}
     for n in order:
         step = pipeline.step(n)
-        used = [p.name for p in step.pipeline_parameters()]
+        used = list(params)
         args = ", ".join(["run_id=dsl.PIPELINE_JOB_ID_PLACEHOLDER", *(f"{u}={u}" for u in used)])
         lines.append(f"    {tasks[n]} = {functions[n]}({args})")
         lines.append(f"    {tasks[n]}.set_display_name({n!r})")
