@@ -15,11 +15,35 @@ _lock = threading.Lock()
 FAILED = "Failed"
 
 
+_at_exit = False
+
+
 def track(run: Any) -> Any:
-    """Remember a submitted run (a v1 PipelineRun facade) of this process."""
+    """Remember a submitted run (a v1 PipelineRun facade) of this process. The first time,
+    the process is set to wait for its runs when it ends (plain `python script.py` too)."""
+    global _at_exit
     with _lock:
         _runs.append(run)
+        if not _at_exit:
+            _at_exit = True
+            _wait_at_exit()
     return run
+
+
+def _wait_at_exit() -> None:
+    """Wait for the runs before Python's shutdown stops thread pools: a hook of threading's
+    shutdown registered after concurrent.futures' own runs before it (they run last first);
+    without that hook, an atexit one (pools may then refuse new work)."""
+    import atexit
+
+    hook = getattr(threading, "_register_atexit", None)
+    try:
+        if hook is not None:
+            hook(finish)
+            return
+    except RuntimeError:   # already shutting down
+        return
+    atexit.register(finish)
 
 
 def tracked() -> list[Any]:

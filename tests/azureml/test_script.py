@@ -112,3 +112,17 @@ def test_the_workspace_option_is_honoured(tmp_path):
     assert res.returncode == 0, res.stderr
     assert list((elsewhere / "pipeline_workspace" / "runs").glob("fire_*/run.json"))
     assert not (project / "pipeline_workspace").exists()
+
+
+def test_plain_python_with_the_import_also_waits_for_its_runs(tmp_path):
+    import subprocess
+
+    from tests.conftest import PYTHON
+
+    project = _project(tmp_path)
+    (project / "plain.py").write_text("import pipeline_widget.azureml\n" + NEVER_WAITS)
+    res = subprocess.run([PYTHON, "plain.py"], cwd=project, capture_output=True, text=True,
+                         timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "cannot schedule new futures" not in res.stderr
+    assert _statuses(project) == ["Finished"]
