@@ -85,6 +85,10 @@ export class DesignerPanel extends Widget {
       case 'keydown':
         this._keydown(event as KeyboardEvent);
         break;
+      case 'pointerdown':
+      case 'pointerup':
+        this._pointer(event as PointerEvent);
+        break;
       case 'lm-dragenter':
       case 'lm-dragover':
         this._dragover(event as Drag.Event);
@@ -100,13 +104,20 @@ export class DesignerPanel extends Widget {
 
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
-    for (const type of ['keydown', 'lm-dragenter', 'lm-dragover', 'lm-dragleave', 'lm-drop']) {
+    // keys in the capture phase: widget views inside may stop them on their way up
+    this.node.addEventListener('keydown', this, true);
+    this.node.addEventListener('pointerdown', this, true);
+    this.node.addEventListener('pointerup', this, true);
+    for (const type of ['lm-dragenter', 'lm-dragover', 'lm-dragleave', 'lm-drop']) {
       this.node.addEventListener(type, this);
     }
   }
 
   protected onBeforeDetach(msg: Message): void {
-    for (const type of ['keydown', 'lm-dragenter', 'lm-dragover', 'lm-dragleave', 'lm-drop']) {
+    this.node.removeEventListener('keydown', this, true);
+    this.node.removeEventListener('pointerdown', this, true);
+    this.node.removeEventListener('pointerup', this, true);
+    for (const type of ['lm-dragenter', 'lm-dragover', 'lm-dragleave', 'lm-drop']) {
       this.node.removeEventListener(type, this);
     }
     super.onBeforeDetach(msg);
@@ -142,20 +153,36 @@ export class DesignerPanel extends Widget {
     this._readyResolve();
   }
 
+  /** Run the designer in the session's kernel, once per kernel. */
   private async _show(): Promise<void> {
     const kernel = this._context.sessionContext.session?.kernel;
     if (!kernel) {
       this._say('Choose a Python kernel (in the toolbar) to open the designer.');
       return;
     }
+    if (!this._context.isReady || this._shownIn === kernel.id) {
+      return;
+    }
+    this._shownIn = kernel.id;
     this._listen(kernel);
     this._say('');
     const path = this._context.path;
     const code = openCode(baseName(path), path, this._context.model.toString());
     this._outputs.model.clear();
-    const reply = await OutputArea.execute(code, this._outputs, this._context.sessionContext);
-    if (reply && reply.content.status !== 'ok') {
-      this._say('The designer could not start in this kernel: see the error below.');
+    try {
+      const reply = await OutputArea.execute(
+        code,
+        this._outputs,
+        this._context.sessionContext
+      );
+      if (reply && reply.content.status !== 'ok') {
+        this._say('The designer could not start in this kernel: see the error below.');
+      }
+    } catch (err) {
+      // the kernel went away (the tab closed, the kernel shut down) while it started
+      if (!this.isDisposed && this._shownIn === kernel.id) {
+        this._say(`The designer stopped: ${err}`);
+      }
     }
   }
 
@@ -183,9 +210,7 @@ export class DesignerPanel extends Widget {
 
   private _kernelChanged(): void {
     this._comm = null;
-    if (this._context.sessionContext.session?.kernel) {
-      void this._show();
-    }
+    void this._show();
   }
 
   private _say(text: string): void {
@@ -197,8 +222,10 @@ export class DesignerPanel extends Widget {
   private _received(message: IKernelMessage): void {
     if (typeof message.text === 'string') {
       this._kernelText = message.text;
-      if (this._context.model.toString() !== message.text) {
-        this._context.model.fromString(message.text);
+      const model = this._context.model;
+      if (model.toString() !== message.text) {
+        model.fromString(message.text);
+        model.dirty = true;
       }
     }
     if (message.save) {
@@ -231,6 +258,27 @@ export class DesignerPanel extends Widget {
     if (!this._context.model.dirty) {
       this._send({ saved: this._context.path });
     }
+  }
+
+  /**
+   * A press on the canvas gives the tab the focus, so that its keys come here: the canvas
+   * takes none, and blurs what had it while the button is down, so the focus is taken
+   * again when the button comes up.
+   */
+  private _pointer(event: PointerEvent): void {
+    const target = event.target as Element;
+    if (isTextEntry(target) || target.closest('button, select, input, textarea, a')) {
+      return;
+    }
+    const focus = () => {
+      if (!this.isDisposed && !this.node.contains(document.activeElement)) {
+        this.node.focus({ preventScroll: true });
+      }
+    };
+    if (event.type === 'pointerup') {
+      focus();
+    }
+    window.setTimeout(focus, 0);
   }
 
   private _keydown(event: KeyboardEvent): void {
@@ -283,6 +331,7 @@ export class DesignerPanel extends Widget {
   private _comm: Kernel.IComm | null = null;
   private _kernelText: string | null = null;
   private _showTimer = 0;
+  private _shownIn: string | null = null;
   private _listening = new WeakSet<Kernel.IKernelConnection>();
   private _readyResolve!: () => void;
   private _ready = new Promise<void>(resolve => (this._readyResolve = resolve));

@@ -73,6 +73,10 @@ class PipelineCanvas(CytoscapeWidget):
         if kind == "node" and not elements.is_data_node(element_id):
             self._maybe_opened(element_id)
 
+    def forget_click(self) -> None:
+        """Something happened since the last click: the next click starts afresh."""
+        self._last_click = ("", 0.0)
+
     def _maybe_opened(self, step: str) -> None:
         """A second click on the same step within DOUBLE_CLICK seconds is a double-click."""
         now = time.monotonic()

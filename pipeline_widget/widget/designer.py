@@ -197,6 +197,7 @@ class PipelineDesigner(w.VBox):
             self.select(None)
         self.properties.refresh()
         self.palette.refresh()
+        self.canvas.forget_click()   # an edit between two clicks makes them no double-click
         for handler in list(self._change_handlers):
             handler()
 
@@ -357,6 +358,7 @@ class PipelineDesigner(w.VBox):
     def clear_selection(self) -> None:
         """Escape: forget the selection and a link being drawn."""
         self.links.cancel()
+        self.canvas.forget_click()
         self.select(None)
 
     def clear(self) -> bool:

@@ -73,7 +73,13 @@ class DesignerDocument:
             pipeline = parse_pipeline(text, self.path)
         except PipelineError as err:
             pipeline, problem = parse_pipeline("", self.path), str(err)
-        self.text = pipeline_text(pipeline, self.path) if problem is None else text
+        # The document's text as last known here, and the designer's pipeline as text when
+        # it last matched the document: a file written by another version of the format
+        # stays as it is (and the tab saved) until the first edit.
+        self.document_text = text
+        self.model_text = pipeline_text(pipeline, self.path)
+        if not pipeline.steps:
+            designer_options.setdefault("steps_dir", self.steps_folder())
         self.designer = PipelineDesigner(pipeline=pipeline, **designer_options)
         self.designer.add_class("pw-document")
         self.designer.save_handler = lambda: self._send({"save": True})
@@ -81,16 +87,33 @@ class DesignerDocument:
         self.designer.canvas.on_open(self.open_step)
         if problem:
             self.designer.say(problem, error=True)
-        elif self.text != text:
-            self._send({"text": self.text})   # a new file: the empty pipeline's text
+        elif not text.strip():
+            self.document_text = self.model_text
+            self._send({"text": self.model_text})   # a new file: the empty pipeline's text
+
+    def steps_folder(self) -> Path:
+        """Where a new pipeline's steps are offered from: the nearest `steps/` folder at or
+        above the file's, up to the server's root; else the file's folder."""
+        folder = self.path.parent
+        while True:
+            if (folder / "steps").is_dir():
+                return folder / "steps"
+            if folder == self.root or folder.parent == folder:
+                return self.path.parent
+            folder = folder.parent
+
+    @property
+    def text(self) -> str:
+        """The text the file would hold if saved now."""
+        return self.model_text
 
     # -- kernel -> page ------------------------------------------------------------------------
     def _changed(self) -> None:
         if self.designer.pipeline.path is None:
             self.designer.pipeline.path = self.path
         text = pipeline_text(self.designer.pipeline, self.path)
-        if text != self.text:
-            self.text = text
+        if text != self.model_text:
+            self.model_text = self.document_text = text
             self._send({"text": text})
 
     def open_step(self, step: str) -> None:
@@ -127,16 +150,16 @@ class DesignerDocument:
 
     def show_text(self, text: str) -> None:
         """The document's text changed outside the designer: show that pipeline."""
-        if text == self.text:
+        if text == self.document_text:
             return
+        self.document_text = text
         try:
             pipeline = parse_pipeline(text, self.path, self.designer.workspace)
         except PipelineError as err:
             self.designer.say(str(err), error=True)
             return
-        self.text = text
+        self.model_text = pipeline_text(pipeline, self.path)
         self.designer.set_pipeline(pipeline)
-        self.text = pipeline_text(pipeline, self.path)
         self.designer.say(f"showing {self.path.name} as it is now")
 
     def key(self, key: str) -> None:

@@ -1,0 +1,149 @@
+"""The designer as a JupyterLab document, in Chromium: a `*.pipeline.json` opens in a designer
+tab (its own kernel session), edits make the tab unsaved, Ctrl+S writes the file, closing with
+unsaved changes asks, reopening shows what was saved."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .canvas import click_node, node_ids
+from .document import (
+    CANVAS,
+    DOC,
+    copy_seed,
+    current_tab,
+    file_item,
+    focus_canvas,
+    is_dirty,
+    open_folder,
+    sessions_for,
+    wait_designer,
+    wait_dirty,
+    wait_document_text,
+    wait_file,
+    wait_message,
+    wait_selected,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def steps_in(text: str) -> list[str]:
+    return sorted(s["name"] for s in json.loads(text)["steps"]) if text.strip() else []
+
+
+def test_double_click_opens_a_pipeline_file_in_the_designer(page, lab, fresh_root):
+    copy_seed(lab, "opened")
+    open_folder(page, lab, "examples")
+    file_item(page, "opened.pipeline.json").dblclick()
+    wait_designer(page, nodes=2)
+
+    assert node_ids(page, CANVAS) == ["prepare data", "train model"]
+    assert current_tab(page).inner_text().strip() == "opened.pipeline.json"
+    assert not is_dirty(page)   # opening changes nothing
+    factories = page.evaluate("""() => window.jupyterapp.docRegistry
+        .preferredWidgetFactories('examples/opened.pipeline.json').map(f => f.name)""")
+    assert factories[0] == "Pipeline Designer"
+    assert "Editor" in factories and "JSON" in factories   # still under Open With
+    # a kernel session of its own, for this file
+    assert len(sessions_for(lab, "examples/opened.pipeline.json")) == 1
+
+
+def test_edit_save_close_and_reopen(page, lab, fresh_root):
+    path = copy_seed(lab, "edited")
+    before = path.read_text()
+    open_folder(page, lab, "examples")
+    file_item(page, "edited.pipeline.json").dblclick()
+    wait_designer(page, nodes=2)
+
+    # edit: a third step after 'train model'
+    click_node(page, "train model", CANVAS)
+    wait_selected(page, "train model")
+    page.locator(f"{DOC} .pw-add-source", has_text="evaluate_model.ipynb").click()
+    wait_designer(page, nodes=3)
+    wait_dirty(page, True)
+    wait_document_text(page, '"evaluate model"')
+    assert path.read_text() == before, "an edit must not write the file before Ctrl+S"
+
+    # Ctrl+S saves through the document: the file on disk changes, the marker goes
+    focus_canvas(page)
+    page.keyboard.press("Control+s")
+    text = wait_file(path, lambda t: len(steps_in(t)) == 3)
+    assert steps_in(text) == ["evaluate model", "prepare data", "train model"]
+    wait_dirty(page, False)
+    wait_message(page, "saved edited.pipeline.json")
+
+    # Ctrl+Z undoes the step (the tab is unsaved again), Ctrl+Shift+Z redoes it
+    focus_canvas(page)
+    page.keyboard.press("Control+z")
+    wait_designer(page, nodes=2)
+    wait_dirty(page, True)
+    page.keyboard.press("Control+Shift+z")
+    wait_designer(page, nodes=3)
+    page.keyboard.press("Control+z")
+    wait_designer(page, nodes=2)
+
+    # closing with unsaved changes asks; Discard keeps the saved file
+    current_tab(page).locator(".lm-TabBar-tabCloseIcon").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for(state="visible")
+    assert "unsaved" in dialog.inner_text().lower() or "save" in dialog.inner_text().lower()
+    dialog.locator("button", has_text="Discard").click()
+    page.locator(DOC).wait_for(state="detached")
+    assert steps_in(path.read_text()) == ["evaluate model", "prepare data", "train model"]
+    # closing the tab shut its kernel session down
+    page.wait_for_function("() => true")
+    for _ in range(50):
+        if not sessions_for(lab, "examples/edited.pipeline.json"):
+            break
+        page.wait_for_timeout(200)
+    assert sessions_for(lab, "examples/edited.pipeline.json") == []
+
+    # reopening shows the saved edit
+    file_item(page, "edited.pipeline.json").dblclick()
+    wait_designer(page, nodes=3)
+    assert node_ids(page, CANVAS) == ["evaluate model", "prepare data", "train model"]
+    assert not is_dirty(page)
+
+
+def test_delete_and_escape_keys(page, lab, fresh_root):
+    copy_seed(lab, "keys")
+    open_folder(page, lab, "examples")
+    file_item(page, "keys.pipeline.json").dblclick()
+    wait_designer(page, nodes=2)
+    click_node(page, "train model", CANVAS)
+    wait_selected(page, "train model")
+    page.keyboard.press("Escape")
+    page.wait_for_function(f"""() => document.querySelector('{DOC} .pw-add-after')
+                              .innerText.includes('after the selected step')""")
+    page.keyboard.press("Delete")   # nothing selected: nothing removed, and it says so
+    wait_message(page, "click a step or a link to remove first")
+    assert len(node_ids(page, CANVAS)) == 2
+    click_node(page, "train model", CANVAS)
+    wait_selected(page, "train model")
+    page.keyboard.press("Delete")
+    wait_designer(page, nodes=1)
+    wait_message(page, "removed step 'train model'")
+    wait_dirty(page, True)
+
+
+def test_file_new_pipeline_makes_and_opens_an_untitled_pipeline(page, lab, fresh_root):
+    for old in (lab.root / "examples").glob("untitled*.pipeline.json"):
+        old.unlink()
+    open_folder(page, lab, "examples")
+    page.locator(".lm-MenuBar-item", has_text="File").first.click()
+    page.locator(".lm-Menu-item:visible", has_text="New").first.hover()
+    page.locator(".lm-Menu-item:visible", has_text="Pipeline").first.click()
+    page.locator(DOC).wait_for(state="visible", timeout=60_000)
+    page.wait_for_function(f"""() => !!document.querySelector('{DOC} .pw-palette')""",
+                           timeout=90_000)
+    created = sorted((lab.root / "examples").glob("untitled*.pipeline.json"))
+    assert [p.name for p in created] == ["untitled.pipeline.json"]
+    assert current_tab(page).inner_text().strip() == "untitled.pipeline.json"
+    page.locator(f"{DOC} .pw-add-source", has_text="train_model.ipynb").click()
+    wait_designer(page, nodes=1)
+    wait_document_text(page, '"train model"')
+    focus_canvas(page)
+    page.keyboard.press("Control+s")
+    assert steps_in(wait_file(created[0], lambda t: bool(steps_in(t)))) == ["train model"]

@@ -1,0 +1,138 @@
+"""The designer's document, from Python: the messages the JupyterLab extension sends and gets
+(pipeline_widget.widget.document), with the page replaced by a list of sent messages."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline_widget.widget.document import DesignerDocument, parse_pipeline, pipeline_text
+
+from .conftest import click
+
+
+@pytest.fixture
+def sent() -> list[dict]:
+    return []
+
+
+def open_doc(path: Path, server_path: str, sent: list[dict], text: str | None = None):
+    text = path.read_text() if text is None and path.exists() else (text or "")
+    return DesignerDocument(path, server_path, text, sent.append, warm_kernels=0)
+
+
+def steps_of(text: str) -> list[str]:
+    return sorted(s["name"] for s in json.loads(text)["steps"])
+
+
+def test_opening_a_file_changes_nothing_and_an_edit_sends_the_new_text(seed_copy, sent):
+    doc = open_doc(seed_copy, "examples/seed.pipeline.json", sent)
+    assert sorted(doc.designer.canvas.step_ids) == ["prepare data", "train model"]
+    assert sent == []   # the tab stays saved: the file is what the page already has
+
+    click(doc.designer, "train model")
+    doc.designer.add_step(seed_copy.parent.parent / "steps" / "evaluate_model.ipynb", "evaluate")
+    texts = [m["text"] for m in sent if "text" in m]
+    assert len(texts) == 1
+    assert steps_of(texts[0]) == ["evaluate", "prepare data", "train model"]
+    # exactly what saving the pipeline to the file would write
+    assert texts[0] == pipeline_text(doc.designer.pipeline, seed_copy)
+    assert steps_of(seed_copy.read_text()) == ["prepare data", "train model"]   # not written
+
+
+def test_a_new_empty_file_becomes_an_empty_pipeline_named_after_it(project, sent):
+    path = project / "untitled.pipeline.json"
+    path.write_text("")
+    doc = open_doc(path, "untitled.pipeline.json", sent)
+    assert doc.designer.pipeline.steps == []
+    assert [list(m) for m in sent] == [["text"]]
+    assert json.loads(sent[0]["text"])["name"] == "untitled"
+    assert parse_pipeline(sent[0]["text"], path).steps == []
+
+
+def test_text_from_the_page_replaces_the_pipeline_without_an_echo(seed_copy, sent):
+    doc = open_doc(seed_copy, "examples/seed.pipeline.json", sent)
+    data = json.loads(seed_copy.read_text())
+    data["steps"] = [s for s in data["steps"] if s["name"] == "prepare data"]
+    doc.received({"text": json.dumps(data)})
+    assert doc.designer.canvas.step_ids == ["prepare data"]
+    assert sent == []   # the page has this text already
+    assert "as it is now" in doc.designer.message
+
+
+def test_text_that_is_no_pipeline_is_refused_and_the_designer_keeps_its_pipeline(seed_copy, sent):
+    doc = open_doc(seed_copy, "examples/seed.pipeline.json", sent)
+    doc.received({"text": '{"steps": ['})
+    assert doc.designer.message_is_error and "not valid JSON" in doc.designer.message
+    assert sorted(doc.designer.canvas.step_ids) == ["prepare data", "train model"]
+
+
+def test_keys_undo_redo_delete_and_escape(seed_copy, sent):
+    doc = open_doc(seed_copy, "examples/seed.pipeline.json", sent)
+    click(doc.designer, "train model")
+    doc.received({"key": "delete"})
+    assert doc.designer.canvas.step_ids == ["prepare data"]
+    doc.received({"key": "undo"})
+    assert sorted(doc.designer.canvas.step_ids) == ["prepare data", "train model"]
+    doc.received({"key": "redo"})
+    assert doc.designer.canvas.step_ids == ["prepare data"]
+    assert doc.designer.message == "redid: remove step 'train model'"
+    doc.received({"key": "redo"})
+    assert doc.designer.message == "there is nothing to redo"
+    click(doc.designer, "prepare data")
+    doc.received({"key": "escape"})
+    assert doc.designer.selected is None
+    assert steps_of(sent[-1]["text"]) == ["prepare data"]
+
+
+def test_an_edit_after_undo_forgets_what_redo_would_bring_back(seed_copy, sent):
+    doc = open_doc(seed_copy, "examples/seed.pipeline.json", sent)
+    click(doc.designer, "train model")
+    doc.received({"key": "delete"})
+    doc.received({"key": "undo"})
+    click(doc.designer, "train model")
+    doc.designer.add_step(seed_copy.parent.parent / "steps" / "evaluate_model.ipynb", "evaluate")
+    assert not doc.designer.history.can_redo
+
+
+def test_save_asks_the_page_and_a_save_is_confirmed_next_to_the_toolbar(seed_copy, sent):
+    doc = open_doc(seed_copy, "examples/seed.pipeline.json", sent)
+    doc.designer.save_button.click()
+    assert sent == [{"save": True}]
+    doc.received({"saved": "examples/seed.pipeline.json"})
+    assert doc.designer.message == "saved seed.pipeline.json"
+
+
+def test_a_dropped_notebook_becomes_a_step_after_the_selected_one(seed_copy, sent):
+    doc = open_doc(seed_copy, "examples/seed.pipeline.json", sent)
+    click(doc.designer, "train model")
+    doc.received({"drop": "steps/evaluate_model.ipynb"})
+    assert "evaluate model" in doc.designer.canvas.step_ids
+    assert ("train model", "evaluate model", "model") in doc.designer.canvas.edge_list
+    doc.received({"drop": "data/raw.csv"})
+    assert doc.designer.message_is_error and "not a notebook or a Python script" in \
+        doc.designer.message
+
+
+def test_a_double_click_on_a_step_asks_the_page_to_open_its_source(seed_copy, sent):
+    doc = open_doc(seed_copy, "examples/seed.pipeline.json", sent)
+    click(doc.designer, "train model")
+    assert [m for m in sent if "open" in m] == []   # one click selects only
+    click(doc.designer, "train model")
+    assert [m for m in sent if "open" in m] == [{"open": "steps/train_model.ipynb"}]
+    assert doc.designer.message == "opened steps/train_model.ipynb"
+
+
+def test_two_clicks_with_a_key_between_them_are_no_double_click(seed_copy, sent):
+    doc = open_doc(seed_copy, "examples/seed.pipeline.json", sent)
+    click(doc.designer, "train model")
+    doc.received({"key": "escape"})
+    click(doc.designer, "train model")
+    assert [m for m in sent if "open" in m] == []
+
+
+def test_a_new_pipeline_offers_the_steps_folder_above_its_file(seed_copy, sent):
+    path = seed_copy.parent / "new.pipeline.json"
+    doc = open_doc(path, "examples/new.pipeline.json", sent, text="")
+    assert doc.designer.steps_dir == seed_copy.parent.parent / "steps"
