@@ -52,8 +52,8 @@ def tracked() -> list[Any]:
 
 
 def finish(out: TextIO | None = None) -> int:
-    """Wait for every run submitted in this process; the number that failed. One line per
-    run that did not finish."""
+    """Wait for every run submitted in this process (and not waited for here yet); the
+    number that failed. One line per run that did not finish."""
     out = out or sys.stderr
     live = [r for r in tracked() if r.local.is_live]
     if live:
@@ -62,6 +62,8 @@ def finish(out: TextIO | None = None) -> int:
     failed = 0
     for run in tracked():
         status = run.local.wait_for_completion(show_output=False)
+        with _lock:   # told once: a later finish (the exit hook) does not repeat it
+            _runs.remove(run)
         if status != "Finished":
             failed += status == FAILED
             why = run.failure_summary() if status == FAILED else ""
