@@ -38,13 +38,43 @@ class RunDetails(MissingNames):
     def show(self, out: TextIO | None = None) -> Any:
         """The run view in a notebook (returned, and displayed), else status lines."""
         if out is None and in_notebook():
-            self.widget = self.run_view()
+            import ipywidgets
+
+            summary = ipywidgets.HTML(self.summary_html())
+            self.local.subscribe(lambda e: setattr(summary, "value", self.summary_html())
+                                 if e.step is None else None, replay=False)
+            self.widget = ipywidgets.VBox([summary, self.run_view()])
             from IPython.display import display
 
             display(self.widget)
             return self.widget
         self.print_statuses(out or sys.stdout)
         return None
+
+    def summary(self) -> dict[str, Any]:
+        """What v1's service showed beside a run: its tags, what its steps logged on it,
+        and the models its steps registered."""
+        from ...registries import models, runs
+
+        ws = self.local.workspace
+        steps = {s.step_run_id for s in self.local.get_steps() if s.step_run_id}
+        made = [f"{m['name']}:{m['version']}" for versions in models.versions(ws).values()
+                for m in versions
+                if m.get("pipeline_run_id") == self.local.id or m.get("run_id") in steps]
+        return {"tags": runs.tags(ws, self.local.id), "metrics": runs.metrics(ws, self.local.id),
+                "models": made}
+
+    def summary_html(self) -> str:
+        import html
+
+        found = self.summary()
+        rows = [(label, ", ".join(f"{k}={v}" for k, v in value.items())
+                 if isinstance(value, dict) else ", ".join(value))
+                for label, value in (("tags", found["tags"]), ("logged on the run",
+                                     found["metrics"]), ("models registered", found["models"]))
+                if value]
+        head = f"<b>run {html.escape(self.local.id)}</b>"
+        return head + "".join(f"<div>{html.escape(k)}: {html.escape(v)}</div>" for k, v in rows)
 
     def run_view(self) -> Any:
         """The designer showing this run, its statuses following the run's events."""
