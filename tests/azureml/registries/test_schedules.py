@@ -73,6 +73,8 @@ PUBLISH = textwrap.dedent('''
                              experiment_name="ticks",
                              recurrence=ScheduleRecurrence(frequency="Minute", interval=5))
     paused.disable()
+    paused.update(description="weekly later")
+    print("UPDATED", Schedule.get(ws, paused.id).description)
     print("LISTED", sorted(s.name for s in Schedule.list(ws)),
           Schedule.get(ws, hourly.id).recurrence["frequency"], paused.status)
 ''')
@@ -94,6 +96,7 @@ def test_schedules_are_listed_and_the_due_ones_run(tmp_path):
     res = azureml_cli(project, "publish.py")
     assert res.returncode == 0, res.stdout + res.stderr
     assert "LISTED ['hourly', 'on-drop'] Hour Disabled" in res.stdout
+    assert "UPDATED weekly later" in res.stdout
 
     listed = _cli(project, "schedules")
     assert listed.returncode == 0, listed.stderr
@@ -119,3 +122,9 @@ def test_schedules_are_listed_and_the_due_ones_run(tmp_path):
     assert any(v.endswith("drops/in/new.csv") for v in seen)   # the changed file, as parameter
     shown = _cli(project, "registries", "schedules")
     assert "hourly" in shown.stdout and "on-drop" in shown.stdout
+    (project / "last.py").write_text(
+        "from azureml.core import Workspace\nfrom azureml.pipeline.core import Schedule\n"
+        "last = Schedule.get(Workspace.from_config(), 'hourly').get_last_pipeline_run()\n"
+        "print('LAST', last.get_status(), last.get_tags())\n")
+    last = azureml_cli(project, "last.py")
+    assert "LAST Finished {'schedule': 'hourly'}" in last.stdout, last.stderr
