@@ -11,7 +11,7 @@ from ..core.fileformat import SUFFIX
 from ..core.pipeline import PipelineModel
 from ..core.workspace import Workspace
 from . import extras
-from .registry import exporter_for, importer_for
+from .registry import exporter_for, importer_for, importers
 from .shared import check_output
 
 
@@ -52,6 +52,11 @@ def export_file(source: str | os.PathLike, target: str, out: str | os.PathLike, 
     """Write the pipeline of `source` (a .pipeline.json) for `target`; returns notes."""
     exporter = exporter_for(target)
     path = Path(source).absolute()
+    if not path.name.endswith(SUFFIX) and path.is_file():
+        for importer in importers().values():
+            if importer.claims(path):
+                raise PipelineError(f"{path.name} is {importer.description}, not a {SUFFIX} "
+                                    f"file; import it first: pipeline-widget import {path.name}")
     pipeline = PipelineModel.load(path, workspace)
     pipeline.check()
     destination = Path(out).absolute()

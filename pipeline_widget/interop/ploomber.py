@@ -289,6 +289,17 @@ def read(path: Path, workspace: Workspace, out_dir: Path) -> Imported:
 
 
 def _write_notebook(path: Path, cells: list[dict[str, Any]], source: Path) -> None:
+    """The notebook made from a script; an earlier one made by an import is replaced, any
+    other file of that name is refused (it may be someone's)."""
+    if path.exists():
+        try:
+            made_from = json.loads(path.read_text(encoding="utf-8"))["metadata"][
+                "pipeline_widget"]["from"]
+        except (OSError, ValueError, KeyError, TypeError):
+            made_from = None
+        if made_from != source.name:
+            raise PipelineError(f"{path} exists and was not made from {source.name} by an "
+                                f"import; move it away, then import again")
     path.parent.mkdir(parents=True, exist_ok=True)
     nb: dict[str, Any] = {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "language": "python",
                                                        "display_name": "Python 3"},

@@ -93,6 +93,10 @@ def test_exports_refuse_to_overwrite_and_name_unknown_targets(seed, cli, tmp_pat
     code, _, err = cli("export", tmp_path / "missing.pipeline.json", "--to", "airflow",
                        tmp_path / "x.py")
     assert code == 2 and "not found" in err and "Traceback" not in err
+    (tmp_path / "theirs.pipeline").write_text("{}")
+    code, _, err = cli("export", tmp_path / "theirs.pipeline", "--to", "airflow",
+                       tmp_path / "x.py")
+    assert code == 2 and "import it first" in err
 
 
 def test_kfp_export_without_the_sdk_says_how_to_get_it(seed, cli, tmp_path, monkeypatch):

@@ -140,9 +140,22 @@ def test_elyra_runs_the_fixture_and_the_exported_file_with_the_outputs_of_the_im
     done = run_program([str(bin_ / "elyra-pipeline"), "run", "exported.pipeline"], ours,
                        {"PATH": f"{bin_}:/usr/bin:/bin"}, timeout=600)
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
-    record_time("elyra", "two_local_runs_s", time.monotonic() - started)
     assert (ours / "report.txt").read_text() == ELYRA_REPORT
     assert (ours / "count.txt").read_text() == ELYRA_COUNT
+    # a version 7 file, which Elyra refuses until migrated, comes back as one it runs
+    old = theirs.parent / "old"
+    shutil.copytree(PROJECTS / "elyra", old)
+    done = run_program([str(bin_ / "elyra-pipeline"), "run", "weather_v7.pipeline"], old,
+                       {"PATH": f"{bin_}:/usr/bin:/bin"}, timeout=600)
+    assert done.returncode != 0 and not (old / "report.txt").exists()
+    assert cli("--workspace", old, "import", old / "weather_v7.pipeline")[0] == 0
+    assert cli("--workspace", old, "export", old / "weather_v7.pipeline.json", "--to", "elyra",
+               old / "migrated.pipeline")[0] == 0
+    done = run_program([str(bin_ / "elyra-pipeline"), "run", "migrated.pipeline"], old,
+                       {"PATH": f"{bin_}:/usr/bin:/bin"}, timeout=600)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    record_time("elyra", "local_runs_s", time.monotonic() - started)
+    assert (old / "report.txt").read_text() == ELYRA_REPORT
 
 
 def test_ploomber_builds_the_fixture_with_the_outputs_of_the_import(copy_project):

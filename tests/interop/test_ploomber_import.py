@@ -72,3 +72,15 @@ def test_bad_ploomber_specs_are_refused_naming_the_problem(copy_project, cli, sp
     assert code == 2
     assert message in err and "Traceback" not in err
     assert not (project / "pipeline.pipeline.json").exists()
+
+
+def test_a_notebook_made_from_a_script_is_remade_but_no_other_file_is_replaced(copy_project, cli):
+    project = copy_project("ploomber")
+    assert cli("--workspace", project, "import", project / "pipeline.yaml")[0] == 0
+    made = project / "ploomber.notebooks" / "clean.ipynb"
+    assert made.is_file()
+    assert cli("--workspace", project, "import", project / "pipeline.yaml", "--force")[0] == 0
+    made.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    code, _, err = cli("--workspace", project, "import", project / "pipeline.yaml", "--force")
+    assert code == 2 and "was not made from clean.py" in err
+    assert json.loads(made.read_text())["cells"] == []
