@@ -54,4 +54,8 @@ def versions(workspace: Workspace) -> dict[str, list[dict[str, Any]]]:
 
 
 def files(workspace: Workspace, item: dict[str, Any]) -> Path:
-    return table.folder(workspace) / item["path"]
+    """A version's files; a path in the registry that leads outside it is refused."""
+    from ...core.containment import inside
+
+    return inside(table.folder(workspace), str(item["path"]),
+                  f"model {item.get('name')!r} path {item['path']!r} in models.json")

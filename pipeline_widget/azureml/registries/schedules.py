@@ -106,9 +106,12 @@ def due_by_recurrence(entry: dict[str, Any], now: float) -> bool:
 
 def changed_files(entry: dict[str, Any], root: Path) -> list[Path]:
     """Files under the watched folder added or changed since the last check."""
+    from ...core.containment import inside
+
     since = entry.get("last_check") or entry["created"]
-    folder = root / entry.get("path_on_datastore", "").strip("/") \
-        if entry.get("path_on_datastore") else root
+    within = str(entry.get("path_on_datastore") or "").strip("/")
+    folder = inside(root, within, f"schedule {entry.get('name')!r} path_on_datastore "
+                                  f"{within!r}") if within else root
     if not folder.exists():
         return []
     files = [folder] if folder.is_file() else [p for p in folder.rglob("*") if p.is_file()]

@@ -38,7 +38,8 @@ def download(url: str, workspace: Any = None) -> Path:
     """The URL's file, downloaded into the workspace the first time it is asked for."""
     ws = _workspace(workspace)
     digest = hashlib.sha256(url.encode()).hexdigest()[:16]
-    name = os.path.basename(url.split("?")[0].rstrip("/")) or "download"
+    name = os.path.basename(url.split("?")[0].split("#")[0].rstrip("/"))
+    name = name if name not in ("", ".", "..") else "download"
     target = table.folder(ws) / "downloads" / digest / name
     if target.is_file():
         return target

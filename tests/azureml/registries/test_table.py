@@ -36,3 +36,14 @@ def test_concurrent_changes_are_all_kept(tmp_path):
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(add, range(40)))
     assert len(table.read(ws, "runs")) == 40
+
+
+def test_paths_in_registries_stay_inside_their_roots(tmp_path):
+    from pipeline_widget.azureml.registries import models, schedules
+
+    ws = Workspace(tmp_path).ensure()
+    with pytest.raises(PipelineError, match="leads outside"):
+        models.files(ws, {"name": "m", "path": "../../../etc/passwd"})
+    entry = {"name": "s", "created": 0, "path_on_datastore": "../../elsewhere"}
+    with pytest.raises(PipelineError, match="leads outside"):
+        schedules.changed_files(entry, tmp_path / "store")
