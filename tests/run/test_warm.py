@@ -1,6 +1,7 @@
 """Warm kernels: a run takes a kernel that is ready, each kernel serves one step, and the
 pool stops its kernels when idle or shut down."""
 import json
+import os
 import time
 from pathlib import Path
 
@@ -93,7 +94,7 @@ SEES = ("import json, os, sys\n"
         "open(os.path.join(out, 'seen.json'), 'w').write(json.dumps(seen))")
 
 
-@pytest.mark.parametrize("change", ["folder", "environment"])
+@pytest.mark.parametrize("change", ["folder", "environment", "start-up variable"])
 def test_a_warm_kernel_is_indistinguishable_from_a_cold_one(ws, project, monkeypatch, tmp_path,
                                                            change):
     """Warmed before the runner's folder or environment changed, a pool's kernel must still
@@ -116,14 +117,19 @@ def test_a_warm_kernel_is_indistinguishable_from_a_cold_one(ws, project, monkeyp
         ready = warm.ready()
         if change == "environment":
             monkeypatch.setenv("SET_AFTER_WARMING", "yes")
-        else:
+            monkeypatch.delenv("SHLVL", raising=False)   # one gone, too
+        elif change == "folder":
             monkeypatch.chdir(tmp_path)
+        else:   # read as Python starts (sys.path): a kernel started before is not used
+            monkeypatch.setenv("PYTHONPATH", str(tmp_path) + os.pathsep
+                               + os.environ.get("PYTHONPATH", ""))
         from_pool = seen(kernels=warm)
     finally:
         warm.shutdown()
     cold = seen()
-    assert (from_pool.pop("kernel") in ready) == (change == "folder")   # used, or replaced
+    assert (from_pool.pop("kernel") in ready) == (change != "start-up variable")   # or replaced
     cold.pop("kernel")
     assert from_pool == cold
-    assert from_pool["path"][0] == str(project / "steps") and str(tmp_path) not in from_pool["path"]
+    assert from_pool["path"][0] == str(project / "steps")
+    assert (str(tmp_path) in from_pool["path"]) == (change == "start-up variable")
     assert (from_pool["env"].get("SET_AFTER_WARMING") == "yes") == (change == "environment")

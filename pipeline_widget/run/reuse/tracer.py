@@ -295,12 +295,14 @@ def finish():
         pass
 
 
-def prepare_kernel(cwd, env, trace, roots, skip):
+def prepare_kernel(cwd, env, trace, roots, skip, unset=()):
     """In a kernel, before its step's first cell: the step's folder, environment and
     sys.path exactly as a kernel started cold for it would have them, then recording.
     The folder the kernel was started in leaves no trace on sys.path."""
     os.chdir(cwd)
     os.environ.update(env)
+    for name in unset:   # gone from the runner's environment since the kernel started
+        os.environ.pop(name, None)
     start_dir = os.path.abspath(_START_CWD)
     sys.path[:] = [p for p in sys.path if not p or os.path.abspath(p) != start_dir]
     sys.path.insert(0, cwd)

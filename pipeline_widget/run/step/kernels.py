@@ -7,7 +7,6 @@ has answered, so a step starts executing code at once.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import logging
 import os
@@ -39,15 +38,17 @@ _PYTHON_NAMES = {"python", f"python{sys.version_info[0]}", "python%i.%i" % sys.v
 
 
 def _prepare_code(cwd: str, env: dict[str, str], trace: TraceSpec | None,
-                  exit_on_error: bool) -> str:
+                  exit_on_error: bool, unset: list[str] | None = None) -> str:
     """Python that moves a kernel to a step's folder, environment and sys.path as a kernel
     started cold for it would have them (the tracer's prepare_kernel, loaded at the
     kernel's start), and starts recording what the step reads."""
     args = (f"{cwd!r}, {env!r}, {trace.out if trace else ''!r}, "
-            f"{trace.roots if trace else ''!r}, {trace.skip if trace else ''!r}")
+            f"{trace.roots if trace else ''!r}, {trace.skip if trace else ''!r}, "
+            f"{list(unset or [])!r}")
     body = ["__t = __sys.modules.get('_pipeline_widget_trace')",
             "if __t is not None:", f"    __t.prepare_kernel({args})", "else:",
             f"    __os.chdir({cwd!r})", f"    __os.environ.update({env!r})",
+            f"    [__os.environ.pop(__k, None) for __k in {list(unset or [])!r}]",
             f"    __sys.path.insert(0, {cwd!r})"]
     if not exit_on_error:
         return "\n".join(["import os as __os, sys as __sys", *body,
@@ -62,10 +63,22 @@ FINISH_TRACE = ("__import__('sys').modules.get('_pipeline_widget_trace') and "
                 "__import__('sys').modules['_pipeline_widget_trace'].finish()")
 
 
-def environment_digest() -> str:
-    """What a kernel started now would inherit: a warm kernel started under another
-    environment is not handed out (it would not be what the step gets cold)."""
-    return hashlib.sha256(json.dumps(sorted(os.environ.items())).encode()).hexdigest()
+# Variables read as a Python process starts (its sys.path, libraries, IPython's folders): a
+# warm kernel started under other values is not handed out. Any other change since it was
+# started is applied to it before its step, so it sees what a kernel started now would.
+STARTUP_PREFIXES = ("PYTHON", "LD_", "JUPYTER", "IPYTHON", "MPL")
+STARTUP_NAMES = {"PATH", "HOME", "VIRTUAL_ENV", "CONDA_PREFIX"}
+
+
+def _startup_values(env: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in env.items() if k in STARTUP_NAMES or k.startswith(STARTUP_PREFIXES)}
+
+
+def environment_changes(started: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """(set, unset): what differs in the runner's environment now from `started`."""
+    now = dict(os.environ)
+    changed = {k: v for k, v in now.items() if started.get(k) != v}
+    return changed, sorted(k for k in started if k not in now)
 
 
 def kernel_argv(argv: list[str]) -> list[str]:
@@ -100,9 +113,9 @@ class Kernel:
     """A started kernel that serves one step: `connect` gives the step its client (`kc`),
     `stop` ends the kernel afterwards."""
 
-    def __init__(self, km, environment: str = "") -> None:
+    def __init__(self, km, environment: dict[str, str] | None = None) -> None:
         self.km = km
-        self.environment = environment   # environment_digest() when it was started
+        self.environment = dict(environment or {})   # the runner's, when it was started
         self.traced = False              # a Python kernel: it records what its step reads
         self.kc: Any = None
         self._lock = threading.Lock()
@@ -119,7 +132,8 @@ class Kernel:
         step's folder and environment, and make sure IOPub delivers before any cell runs."""
         from jupyter_core.utils import run_sync
 
-        run_sync(self._connect)(cwd, env, trace)
+        changed, unset = environment_changes(self.environment)
+        run_sync(self._connect)(cwd, {**changed, **env}, trace, unset)
 
     def finish_trace(self) -> None:
         """After the step's last cell: the kernel writes what the step read."""
@@ -130,7 +144,8 @@ class Kernel:
                 FINISH_TRACE, silent=True, store_history=False, timeout=STARTUP_TIMEOUT,
                 allow_stdin=False, output_hook=lambda msg: None)
 
-    async def _connect(self, cwd: str, env: dict[str, str], trace: TraceSpec | None) -> None:
+    async def _connect(self, cwd: str, env: dict[str, str], trace: TraceSpec | None,
+                       unset: list[str]) -> None:
         import zmq.asyncio
         from jupyter_client.asynchronous import AsyncKernelClient
 
@@ -144,7 +159,8 @@ class Kernel:
         if python:
             # Sent without waiting: the kernel runs requests in order, so this precedes the
             # first cell; should it fail, the kernel exits and the step fails as it should.
-            kc.execute(_prepare_code(cwd, env, trace, exit_on_error=True), silent=True,
+            kc.execute(_prepare_code(cwd, env, trace, exit_on_error=True, unset=unset),
+                       silent=True,
                        store_history=False, allow_stdin=False, stop_on_error=False)
         try:  # ipykernel greets each new IOPub subscriber: then no output can be lost
             heard = await kc.iopub_channel.get_msg(timeout=WELCOME_WAIT)
@@ -248,7 +264,7 @@ def start_kernel(kernel_name: str, cwd: str | None = None,
     if connection_dir:
         os.makedirs(connection_dir, exist_ok=True)
         km.connection_file = os.path.join(connection_dir, f"kernel-{uuid.uuid4().hex}.json")
-    environment = environment_digest()
+    environment = dict(os.environ)
     # Cell output arrives over the kernel's channels; its own stderr is start-up noise.
     km.start_kernel(cwd=cwd or os.getcwd(), extra_arguments=KERNEL_ARGS,
                     env=step_environment({**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}),
@@ -351,12 +367,12 @@ class KernelPool:
         hangs must not hold the step), or starting one now. A kernel started under an
         environment other than today's is stopped, not handed out."""
         deadline = time.monotonic() + SLOW_START
-        now = environment_digest()
+        now = _startup_values(dict(os.environ))
         with self._cond:
             while True:
                 while self._idle.get(kernel_name):
                     kernel = self._idle[kernel_name].pop(0)
-                    if kernel.environment == now:
+                    if _startup_values(kernel.environment) == now:
                         return kernel
                     threading.Thread(target=kernel.stop, daemon=True,
                                      name="kernel-stop-stale").start()
