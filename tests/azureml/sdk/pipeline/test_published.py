@@ -75,7 +75,9 @@ def test_endpoints_and_drafts_are_used_from_later_processes(tmp_path):
     for version in ("one", "two"):
         built = azureml_cli(project, "build.py", version)
         assert built.returncode == 0, built.stdout + built.stderr
-    res = azureml_cli(project, "use.py")
+    moved = tmp_path / "moved"      # a cloned or moved project keeps what it published
+    project.rename(moved)
+    res = azureml_cli(moved, "use.py")
     out = res.stdout
     assert res.returncode == 0, out + res.stderr
     assert "LIST ['one', 'two']" in out

@@ -39,7 +39,7 @@ class PublishedPipeline(MissingNames):
                ) -> "PublishedPipeline":
         entry = registry.add(workspace, registry.PUBLISHED, {
             "name": name, "description": description, "version": version,
-            "pipeline": pipeline, "base_dir": base_dir, "status": "Active",
+            "pipeline": pipeline, "base_dir": workspace.relative(base_dir), "status": "Active",
             "continue_on_step_failure": continue_on_step_failure,
             "extras": extras or {}, "executor": executor})
         return PublishedPipeline(workspace, entry)
@@ -59,7 +59,7 @@ class PublishedPipeline(MissingNames):
 
     def local_pipeline(self) -> LocalPipeline:
         return LocalPipeline.from_dict(self._entry["pipeline"], self.workspace,
-                                       self._entry["base_dir"],
+                                       self.workspace.absolute(self._entry["base_dir"]),
                                        source=f"published pipeline {self.id}")
 
     def submit_from_experiment(self, experiment: Any, pipeline_parameters: dict | None = None,
@@ -225,7 +225,7 @@ class PipelineDraft(MissingNames):
     def _fields(pipeline: Any) -> dict[str, Any]:
         local = pipeline.local_pipeline()
         return {"pipeline": local.to_dict(pipeline.workspace.path),
-                "base_dir": str(pipeline.workspace.path), "extras": pipeline.extras(),
+                "base_dir": ".", "extras": pipeline.extras(),
                 "executor": pipeline.executor()}
 
     @staticmethod
@@ -284,7 +284,8 @@ class PipelineDraft(MissingNames):
 
     def publish(self, properties: dict | None = None) -> PublishedPipeline:
         e = self._entry
-        return PublishedPipeline.create(self.workspace, e["pipeline"], e["base_dir"], self.name,
+        return PublishedPipeline.create(self.workspace, e["pipeline"],
+                                        str(self.workspace.absolute(e["base_dir"])), self.name,
                                         self.description, None, self.continue_on_step_failure,
                                         e.get("extras"), e.get("executor"))
 
