@@ -37,7 +37,7 @@ class ModuleVersion(MissingNames):
         self.module, self._entry = module, entry
         self.module_id, self.version = module.id, entry["version"]
         self.script_name, self.description = entry["script_name"], entry.get("description")
-        self.source_directory = entry["source_directory"]
+        self.source_directory = str(module.workspace.absolute(entry["source_directory"]))
         self.inputs, self.outputs = list(entry["inputs"]), list(entry["outputs"])
         self.arguments = list(entry["arguments"])   # text, or {"port": name}
         self.status = "Active"
@@ -83,7 +83,8 @@ class Module(MissingNames):
                 for a in arguments or []]
         number = version or str(len(self._entry["versions"]) + 1)
         entry = {"version": number, "script_name": script_name, "description": description,
-                 "source_directory": str(folder), "inputs": _port_names(inputs),
+                 "source_directory": self.workspace.relative(folder),
+                 "inputs": _port_names(inputs),
                  "outputs": _port_names(outputs), "arguments": args}
         self._entry = registry.add_version(self.workspace, self.id, entry, is_default)
         self.default_version = self._entry["default_version"]
