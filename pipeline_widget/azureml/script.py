@@ -55,6 +55,9 @@ def run_script(script: str, args: list[str], export_to: str | None = None) -> in
     except Exception:   # the script's own error: its traceback, as python prints it
         traceback.print_exc()
         status = EXIT_FAILED
+    except KeyboardInterrupt:   # Ctrl-C: its runs stop too, none is waited for
+        submitted.cancel_all()
+        raise
     finally:
         sys.argv, sys.path[:] = saved_argv, saved_path
         ignored.warn_once()

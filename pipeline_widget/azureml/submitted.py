@@ -71,6 +71,16 @@ def finish(out: TextIO | None = None) -> int:
     return failed
 
 
+def cancel_all() -> None:
+    """Cancel every run of this process still going (an interrupted command), and forget
+    them: nothing is waited for at exit."""
+    for run in tracked():
+        run.local.cancel()
+    for run in tracked():
+        run.local.wait_for_completion(show_output=False, timeout_seconds=30)
+    clear()
+
+
 def clear() -> None:
     with _lock:
         _runs.clear()

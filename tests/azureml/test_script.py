@@ -126,3 +126,30 @@ def test_plain_python_with_the_import_also_waits_for_its_runs(tmp_path):
     assert res.returncode == 0, res.stderr
     assert "cannot schedule new futures" not in res.stderr
     assert _statuses(project) == ["Finished"]
+
+
+def test_an_interrupted_command_cancels_its_runs(tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    from tests.conftest import PYTHON
+
+    project = _project(tmp_path)
+    (project / "code" / "slow.py").write_text("import time\ntime.sleep(60)\n")
+    (project / "hang.py").write_text(NEVER_WAITS.replace('print("SUBMITTED", run.id)',
+                                                         'print("SUBMITTED", run.id, flush=True)\n'
+                                                         'import time\ntime.sleep(60)'))
+    proc = subprocess.Popen([PYTHON, "-m", "pipeline_widget", "azureml", "hang.py"],
+                            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout is not None and "SUBMITTED" in proc.stdout.readline()
+    deadline = time.time() + 20
+    while time.time() < deadline and not list(
+            (project / "pipeline_workspace" / "runs").glob("*/steps/slow-*/stdout.txt")):
+        time.sleep(0.1)
+    started = time.time()
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=40) == 130
+    assert time.time() - started < 30            # not the step's 60 seconds
+    assert _statuses(project) == ["Canceled"]
