@@ -21,10 +21,11 @@ def add_parsers(sub: Any) -> None:
                    "say (elyra, ploomber, or one a plug-in adds)")
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
     p = sub.add_parser("export", help="write a .pipeline.json for another tool: an Airflow "
-                       "DAG, a Kubeflow pipeline, an Elyra .pipeline")
+                       "DAG, a Kubeflow pipeline, an Elyra .pipeline, a Ploomber pipeline.yaml")
     p.add_argument("file", help="the .pipeline.json to export")
     p.add_argument("--to", nargs=2, required=True, metavar=("TARGET", "OUT"),
-                   help="airflow DAG.py | kfp PIPELINE.yaml | elyra FILE.pipeline")
+                   help="airflow DAG.py | kfp PIPELINE.yaml | elyra FILE.pipeline | ploomber "
+                        "pipeline.yaml (a project imported from Ploomber)")
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
     p.add_argument("--command", dest="runner_command", default=None,
                    help="how the tasks start pipeline-widget where they run (default: this "

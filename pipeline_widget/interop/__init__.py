@@ -1,5 +1,5 @@
 """Pipelines of other tools, in and out: importers by format (elyra, ploomber), exporters
-by target (elyra, airflow, kfp), each a module behind one registry (registry.py) that
+by target (elyra, ploomber, airflow, kfp), each a module behind one registry (registry.py) that
 other packages extend through entry points. core/ and run/ never import this package."""
 from .actions import export_file, import_file
 from .registry import (

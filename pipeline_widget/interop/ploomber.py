@@ -1,4 +1,4 @@
-"""Ploomber projects (`pipeline.yaml`), in.
+"""Ploomber projects (`pipeline.yaml`), in, and back out for projects imported from it.
 
 Each task whose source is a notebook (`.ipynb`) or a percent-format script run as a
 notebook (`.py` with `# %%` cells) becomes a NotebookStep. Its `product` becomes an output
@@ -34,7 +34,7 @@ from ..core.pipeline import PipelineModel
 from ..core.pipeline_data import PipelineData
 from ..core.steps import NotebookStep
 from ..core.workspace import Workspace
-from .registry import Imported, Importer
+from .registry import Exporter, Imported, Importer
 from .shared import check_inside, identifier, unique
 
 SCHEME = "pipeline_data://"   # run/step/data_references.py resolves it
@@ -282,10 +282,60 @@ def read(path: Path, workspace: Workspace, out_dir: Path) -> Imported:
                      f"{nb_folder}: import again after changing them")
     pipeline = PipelineModel(workspace, steps, name=identifier(here.name or "pipeline"))
     extras = {"format": "ploomber", "source": path.name,
+              "folder": str(here),
               "tasks": {e["name"]: {"source": os.path.relpath(e["source"], here),
-                                    "product": e["product"]} for e in entries},
+                                    "product": _relative_product(e["product"], here),
+                                    "named": e["name"] != e["source"].stem}
+                        for e in entries},
               "generated": generated}
     return Imported(pipeline, extras, notes)
+
+
+def _relative_product(product: Any, here: Path) -> Any:
+    if isinstance(product, dict):
+        return {k: _relative_product(v, here) for k, v in product.items()}
+    path = Path(str(product))
+    return os.path.relpath(path, here) if path.is_absolute() else path.as_posix()
+
+
+# -- export ---------------------------------------------------------------------------------
+def write(pipeline: PipelineModel, out: Path, extras: dict[str, Any],
+          options: dict[str, Any]) -> list[str]:
+    """A pipeline.yaml for an imported Ploomber project: its tasks, with the parameters the
+    steps have now; paths relative to the new file's folder."""
+    import yaml
+
+    kept = extras.get("tasks") if extras.get("format") == "ploomber" else None
+    if not kept:
+        raise PipelineError(f"{pipeline.name} was not imported from Ploomber: its steps have no "
+                            f"products; Ploomber export writes back imported projects only")
+    here = Path(extras.get("folder") or out.parent)
+
+    def moved(path: str) -> str:
+        return Path(os.path.relpath(here / path, out.parent)).as_posix()
+
+    def products(product: Any) -> Any:
+        return {k: products(v) for k, v in product.items()} if isinstance(product, dict) \
+            else moved(str(product))
+
+    tasks = []
+    for name in pipeline.topological_order():
+        task = kept.get(name)
+        if task is None:
+            raise PipelineError(f"step {name!r} is no task of the imported project (renamed or "
+                                f"added since); Ploomber needs its product: rename it back or "
+                                f"import again")
+        entry: dict[str, Any] = {"source": moved(task["source"]),
+                                 "product": products(task["product"])}
+        if task.get("named"):
+            entry["name"] = name
+        params = getattr(pipeline.step(name), "parameters", {})
+        if params:
+            entry["params"] = {k: v for k, v in params.items() if isinstance(
+                v, (str, int, float, bool, list, dict, type(None)))}
+        tasks.append(entry)
+    atomic.write_text(out, yaml.safe_dump({"tasks": tasks}, sort_keys=False))
+    return []
 
 
 def _write_notebook(path: Path, cells: list[dict[str, Any]], source: Path) -> None:
@@ -311,3 +361,4 @@ def _write_notebook(path: Path, cells: list[dict[str, Any]], source: Path) -> No
 
 
 IMPORTER = Importer("ploomber", "a Ploomber pipeline.yaml", claims, read)
+EXPORTER = Exporter("ploomber", "a Ploomber pipeline.yaml (imported projects)", write)

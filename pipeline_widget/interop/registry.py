@@ -1,9 +1,10 @@
 """The formats pipelines come from and go to: importers by format, exporters by target.
 
 Built in: importers `elyra` (a `.pipeline` file) and `ploomber` (a `pipeline.yaml`),
-exporters `elyra`, `airflow` and `kfp`. Other packages add theirs through the entry point
-groups `pipeline_widget.importers` and `pipeline_widget.exporters` (name: the format or
-target; value: an Importer or Exporter, or a callable returning one).
+exporters `elyra`, `ploomber` (imported projects), `airflow` and `kfp`. Other packages add
+theirs through the entry point groups `pipeline_widget.importers` and
+`pipeline_widget.exporters` (name: the format or target; value: an Importer or Exporter,
+or a callable returning one).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from ..core.workspace import Workspace
 IMPORTERS_GROUP = "pipeline_widget.importers"
 EXPORTERS_GROUP = "pipeline_widget.exporters"
 BUILT_IN_IMPORTERS = ("elyra", "ploomber")          # modules of this package
-BUILT_IN_EXPORTERS = ("elyra", "airflow", "kfp")
+BUILT_IN_EXPORTERS = ("elyra", "ploomber", "airflow", "kfp")
 
 
 @dataclass

@@ -158,13 +158,27 @@ def test_elyra_runs_the_fixture_and_the_exported_file_with_the_outputs_of_the_im
     assert (old / "report.txt").read_text() == ELYRA_REPORT
 
 
-def test_ploomber_builds_the_fixture_with_the_outputs_of_the_import(copy_project):
+def test_ploomber_builds_the_fixture_and_the_exported_file_with_the_outputs_of_the_import(
+        copy_project, cli):
     bin_ = tool_env("ploomber")
     theirs = copy_project("ploomber")
     started = time.monotonic()
     done = run_program([str(bin_ / "ploomber"), "build"], theirs,
                        {"PATH": f"{bin_}:/usr/bin:/bin"}, timeout=600)
-    record_time("ploomber", "build_s", time.monotonic() - started)
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
     assert (theirs / "products" / "summary.txt").read_text() == PLOOMBER_SUMMARY
     assert (theirs / "products" / "data" / "clean.csv").read_text() == PLOOMBER_CLEAN
+    # import -> save -> export gives a pipeline.yaml that Ploomber builds the same way
+    ours = theirs.parent / "ours"
+    shutil.copytree(PROJECTS / "ploomber", ours)
+    assert cli("--workspace", ours, "import", ours / "pipeline.yaml")[0] == 0
+    (ours / "pipeline.yaml").unlink()
+    (ours / "env.yaml").unlink()
+    code, _, err = cli("--workspace", ours, "export", ours / "pipeline.pipeline.json", "--to",
+                       "ploomber", ours / "pipeline.yaml")
+    assert code == 0, err
+    done = run_program([str(bin_ / "ploomber"), "build"], ours,
+                       {"PATH": f"{bin_}:/usr/bin:/bin"}, timeout=600)
+    record_time("ploomber", "builds_s", time.monotonic() - started)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    assert (ours / "products" / "summary.txt").read_text() == PLOOMBER_SUMMARY

@@ -20,7 +20,7 @@ def fresh_registry(monkeypatch):
 
 def test_the_built_in_formats_and_targets(fresh_registry):
     assert set(importers()) == {"elyra", "ploomber"}
-    assert set(exporters()) == {"elyra", "airflow", "kfp"}
+    assert set(exporters()) == {"elyra", "ploomber", "airflow", "kfp"}
     assert registry.importer_for(Path("x.pipeline")).format == "elyra"
     assert registry.importer_for(Path("pipeline.yaml")).format == "ploomber"
     assert registry.importer_for(Path("pipeline.serve.yaml")).format == "ploomber"

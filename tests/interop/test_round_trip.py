@@ -100,3 +100,27 @@ def test_the_designer_shows_an_imported_pipeline_like_its_own(copy_project):
     assert not [p for p in designer.problems if not p.warning]
     edges = {(e.data["source"], e.data["target"]) for e in designer.canvas._edges.values()}
     assert ("Load data", "clean.py") in edges and ("clean.py", "Report") in edges
+
+
+def test_an_imported_ploomber_project_exports_back_to_its_tasks(copy_project, cli):
+    import yaml
+
+    project = copy_project("ploomber")
+    assert cli("--workspace", project, "import", project / "pipeline.yaml")[0] == 0
+    saved = project / "pipeline.pipeline.json"
+    Pipeline.load(saved, workspace=Workspace(project)).save(saved)
+    code, _, err = cli("--workspace", project, "export", saved, "--to", "ploomber",
+                       project / "pipeline.exported.yaml")
+    assert code == 0, err
+    tasks = yaml.safe_load((project / "pipeline.exported.yaml").read_text())["tasks"]
+    assert [t["source"] for t in tasks] == ["tasks/get.ipynb", "tasks/clean.py",
+                                            "tasks/summarize.py"]
+    assert tasks[0]["product"] == {"nb": "products/get.ipynb", "data": "products/data/get.csv"}
+    assert tasks[1]["params"] == {"limit": 16}
+    assert all("name" not in t for t in tasks)   # each is its file's stem, as Ploomber names it
+
+
+def test_a_pipeline_not_from_ploomber_is_not_exported_to_it(seed_copy, cli, tmp_path):
+    code, _, err = cli("--workspace", seed_copy.parent.parent, "export", seed_copy, "--to",
+                       "ploomber", tmp_path / "pipeline.yaml")
+    assert code == 2 and "was not imported from Ploomber" in err
