@@ -249,6 +249,11 @@ class Scheduler:
             "error": outcome.error, "notebook": outcome.notebook, "stdout": outcome.stdout,
             "stderr": outcome.stderr, "worker": outcome.worker, "notes": notes,
             "metrics": metrics, "fingerprint": fingerprint, "cell": outcome.cell}
+        if status != Status.QUEUED and (self.record.steps[step.name].reason or "").startswith(
+                "attempt "):   # "trying again in 1 s" no longer holds
+            values["reason"] = ("canceled while waiting to try again"
+                                if status == Status.CANCELED else None)
+            self.record.steps[step.name].reason = values["reason"]
         self._set(step.name, status, **{k: v for k, v in values.items() if v is not None})
 
 

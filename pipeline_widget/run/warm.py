@@ -9,26 +9,35 @@ import atexit
 import threading
 from pathlib import Path
 
-from .step.kernels import DEFAULT_KERNEL_NAME, Kernel, KernelPool
+from .step.kernels import DEFAULT_KERNEL_NAME, Kernel, KernelPool, start_kernel
 
 
 class WarmKernels:
     """size: ready kernels kept per kernel name; idle_timeout: seconds without a run after
-    which they are stopped; connection_dir: where their connection files live."""
+    which they are stopped; connection_dir: where their connection files live (default: the
+    `kernels` folder of the current project's workspace, never the system's temporary
+    folder; files a killed owner left there are removed by the next pool)."""
 
     def __init__(self, size: int = 2, idle_timeout: float = 600.0,
                  connection_dir: str | Path | None = None) -> None:
         self.size = max(1, int(size))
         self.idle_timeout = idle_timeout
+        if connection_dir is None:
+            from ..core.workspace import Workspace
+
+            connection_dir = Workspace().root / "kernels"
         self.connection_dir = connection_dir
+        self._closed = False   # shutdown() is final: nothing warms it again
         self._pool: KernelPool | None = None
         self._names: set[str] = set()
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
         atexit.register(self.shutdown)
 
-    def _current(self) -> KernelPool:
+    def _current(self) -> KernelPool | None:
         with self._lock:
+            if self._closed:
+                return None
             if self._pool is None:
                 self._pool = KernelPool(self.size, connection_dir=self.connection_dir)
             self._touch()
@@ -51,11 +60,17 @@ class WarmKernels:
     def want(self, kernel_name: str = DEFAULT_KERNEL_NAME, count: int | None = None) -> None:
         """Keep `size` kernels of this name ready; a run asks for `count`, the number of its
         steps still waiting (no more start while it runs: they would slow its steps)."""
+        pool = self._current()
+        if pool is None:
+            return
         self._names.add(kernel_name)
-        self._current().want(kernel_name, self.size if count is None else count)
+        pool.want(kernel_name, self.size if count is None else count)
 
     def acquire(self, kernel_name: str) -> Kernel:
-        return self._current().acquire(kernel_name)
+        pool = self._current()
+        if pool is None:   # shut down during a run: its steps start their own kernels
+            return start_kernel(kernel_name, connection_dir=str(self.connection_dir))
+        return pool.acquire(kernel_name)
 
     def refill(self) -> None:
         """After a run: fresh kernels in place of the ones it used."""
@@ -69,7 +84,10 @@ class WarmKernels:
         return [k.pid for k in pool.idle(kernel_name) if k.pid is not None] if pool else []
 
     def shutdown(self) -> None:
+        """Stop every kernel now, for good: a run going on finishes with kernels of its own,
+        and nothing refills the pool."""
         with self._lock:
+            self._closed = True
             if self._timer is not None:
                 self._timer.cancel()
             pool, self._pool = self._pool, None

@@ -78,3 +78,22 @@ def test_the_cli_retries_steps_that_set_none(project):
                            cwd=project, capture_output=True, text=True, timeout=120)
     assert "attempt 1 failed: error: RuntimeError: flaky failure 1" in shown.stdout
     assert "trying again" not in shown.stdout  # said while it waited, not after
+
+
+def test_a_run_canceled_during_a_back_off_no_longer_says_it_tries_again(ws, project):
+    import time
+
+    from pipeline_widget import Status
+
+    step = flaky(project, need=5, retries=3)
+    run = Pipeline(ws, [step], name="flaky").submit("flaky")
+    deadline = time.monotonic() + 60
+    while "trying again" not in (run.get_step("flaky").reason or ""):
+        assert time.monotonic() < deadline, "the first retry never announced"
+        time.sleep(0.02)
+    run.cancel()
+    assert run.wait_for_completion(show_output=False) == "Canceled"
+    result = run.get_step("flaky")
+    assert result.status == Status.CANCELED
+    assert "trying again" not in (result.reason or "")
+    assert result.reason == "canceled while waiting to try again"

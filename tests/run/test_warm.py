@@ -133,3 +133,44 @@ def test_a_warm_kernel_is_indistinguishable_from_a_cold_one(ws, project, monkeyp
     assert from_pool["path"][0] == str(project / "steps")
     assert (str(tmp_path) in from_pool["path"]) == (change == "start-up variable")
     assert (from_pool["env"].get("SET_AFTER_WARMING") == "yes") == (change == "environment")
+
+
+def test_shutdown_during_a_run_is_final(ws, project, tmp_path):
+    nb = write_notebook(project / "slow.ipynb", "n = 0", "import time\ntime.sleep(1)")
+    warm = WarmKernels(size=2, connection_dir=tmp_path / "kernels")
+    warm.want("python3")
+    wait_for(lambda: len(warm.ready()) == 2, "two kernels ready")
+    steps = [NotebookStep(f"s{k}", nb, parameters={"n": k}) for k in range(3)]
+    run = Pipeline(ws, steps, name="w").submit("w", kernels=warm, max_parallel=1)
+    time.sleep(0.5)
+    warm.shutdown()
+    assert run.wait_for_completion(show_output=False) == "Finished"
+    time.sleep(1.0)
+    assert warm.ready() == []        # the run's end did not warm it again
+    warm.want("python3")
+    assert warm.ready() == []
+
+
+def test_connection_files_of_a_killed_owner_go_with_the_next_pool(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    folder = tmp_path / "kernels"
+    owner = subprocess.Popen([sys.executable, "-c", (
+        "import time\nfrom pipeline_widget.run import WarmKernels\n"
+        f"w = WarmKernels(size=1, connection_dir={str(folder)!r})\nw.want('python3')\n"
+        "while not w.ready(): time.sleep(0.05)\nprint(w.ready()[0], flush=True)\n"
+        "time.sleep(600)\n")], stdout=subprocess.PIPE, text=True)
+    kernel = int(owner.stdout.readline())
+    assert list(folder.glob("kernel-*.json"))
+    owner.send_signal(signal.SIGKILL)
+    owner.wait()
+    wait_for(lambda: not psutil.pid_exists(kernel) or psutil.Process(kernel).status() == "zombie",
+             "the kernel ended with its owner")
+    assert list(folder.glob("kernel-*.json"))           # a killed owner cannot clean up...
+    WarmKernels(size=1, connection_dir=folder).shutdown()
+    from pipeline_widget.run.step.kernels import KernelPool
+
+    KernelPool(1, connection_dir=folder)
+    assert not list(folder.glob("kernel-*.json"))       # ...the next pool does

@@ -263,7 +263,8 @@ def start_kernel(kernel_name: str, cwd: str | None = None,
         km.kernel_spec.argv = wrap(kernel_argv(km.kernel_spec.argv))
     if connection_dir:
         os.makedirs(connection_dir, exist_ok=True)
-        km.connection_file = os.path.join(connection_dir, f"kernel-{uuid.uuid4().hex}.json")
+        km.connection_file = os.path.join(connection_dir,
+                                          f"kernel-{os.getpid()}-{uuid.uuid4().hex}.json")
     environment = dict(os.environ)
     # Cell output arrives over the kernel's channels; its own stderr is start-up noise.
     km.start_kernel(cwd=cwd or os.getcwd(), extra_arguments=KERNEL_ARGS,
@@ -285,6 +286,31 @@ def start_kernel(kernel_name: str, cwd: str | None = None,
             log.warning("kernel %s (pid %s) took %.1f s to answer its first request",
                         kernel_name, kernel.pid, took)
     return kernel
+
+
+def sweep_connection_files(folder: str | Path | None) -> list[str]:
+    """Remove the connection files in `folder` whose owner process is gone (killed before
+    it could stop its kernels, whose supervisors ended them): nothing outlives its owner."""
+    removed: list[str] = []
+    if not folder or not os.path.isdir(folder):
+        return removed
+    for entry in os.scandir(folder):
+        parts = entry.name.split("-")
+        if len(parts) != 3 or parts[0] != "kernel" or not parts[1].isdigit():
+            continue
+        try:
+            os.kill(int(parts[1]), 0)
+            continue   # its owner lives
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        try:
+            os.remove(entry.path)
+            removed.append(entry.path)
+        except OSError:
+            pass
+    return removed
 
 
 class Reaper:
@@ -329,6 +355,7 @@ class KernelPool:
         self.size = max(1, size)
         self.cwd = str(cwd) if cwd else None
         self.connection_dir = str(connection_dir) if connection_dir else None
+        sweep_connection_files(self.connection_dir)
         self._idle: dict[str, list[Kernel]] = {}
         self._starting: dict[str, int] = {}
         self._errors: dict[str, BaseException] = {}
