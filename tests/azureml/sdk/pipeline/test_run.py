@@ -35,3 +35,15 @@ def test_outputs_publishing_and_experiments(project):
     assert [r.id for r in ws.experiments["outputs"].get_runs()] == [again.id, run.id]
     assert run.get_details()["tags"] == {"why": "test"}
     submitted.clear()
+
+
+def test_a_dataset_passed_as_itself_is_refused_with_the_fix(project):
+    (project / "d.csv").write_text("a\n1\n")
+    from pipeline_widget.azureml.sdk.core import Dataset
+
+    ws = Workspace(folder=project)
+    table = Dataset.Tabular.from_delimited_files(str(project / "d.csv"))
+    step = PythonScriptStep(name="s", script_name="s.py", source_directory=project,
+                            arguments=["--data", table])
+    with pytest.raises(PipelineError, match=r"as_named_input\('name'\)"):
+        Pipeline(ws, [step]).local_pipeline()

@@ -7,7 +7,9 @@ import inspect
 import os
 from typing import Any
 
+from .....core.dataset import Dataset as LocalDataset
 from .....core.dataset import DatasetConsumptionConfig as LocalConsumption
+from .....core.errors import PipelineError
 from .....core.pipeline_data import PipelineData, PipelineParameter
 from ....missing import MissingNames
 from ...core.dataset import mode_of
@@ -106,6 +108,10 @@ class V1Step(MissingNames):
                 return str(build.values.get(item.name, dataset).path)
             if isinstance(item, (PipelineData, PipelineParameter)):
                 return item if as_argument else add(inputs, item)
+            if isinstance(item, LocalDataset):
+                raise PipelineError(f"step {self.name!r}: a dataset is passed as "
+                                    f"dataset.as_named_input('name') (or .as_mount(), "
+                                    f".as_download()), not as the dataset itself")
             if isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 return item
             return str(item)
