@@ -94,7 +94,10 @@ class Run(MissingNames, LocalRun):
     consumes as mount or download is, in input_datasets, the path of its data, as in v1."""
 
     def __init__(self, context: dict) -> None:
+        from .dataset import of
+
         super().__init__(context)
+        self.input_datasets = {n: of(d) for n, d in self.input_datasets.items()}
         mounted = os.environ.get(MOUNTED_ENV, "")
         for name in filter(None, mounted.split(",")):
             dataset = self.input_datasets.get(name)

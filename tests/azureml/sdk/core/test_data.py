@@ -60,6 +60,7 @@ LOOK = textwrap.dedent('''
     a = cli.parse_args()
     run = Run.get_context()
     rows = len(run.input_datasets["table"].to_pandas_dataframe())
+    run.log("first", run.input_datasets["table"].take(1).to_dict("records"))
     mounted = run.input_datasets["files"]
     run.log("ref", sorted(os.listdir(a.ref)))
     run.log("rows", rows)
@@ -92,7 +93,8 @@ def test_v1_data_forms_reach_the_step(tmp_path):
     assert (project / "pipeline_workspace" / "datastores" / "landing" / "drop" / "a.csv").is_file()
     assert "ROWS 3" in out          # exactly the two files listed, not the whole folder
     assert "ID True" in out and "BYID only_a" in out
-    assert ("METRICS {'ref': ['a.csv', 'b.csv', 'readme.txt'], 'rows': 2, "
+    assert "'first': [{'x': 1, 'y': 2}]" in out     # a v1 dataset in the step (take)
+    assert ("METRICS {'first': [{'x': 1, 'y': 2}], 'ref': ['a.csv', 'b.csv', 'readme.txt'], 'rows': 2, "
             "'mounted': ['str', ['a.csv', 'b.csv']]}") in out
     assert "REGISTERED ['summary.txt']" in out   # registered when the step finished
 
