@@ -3,15 +3,21 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The JupyterLab extension, as JupyterLab finds it in the virtualenv.
+LABEXT := $(VENV)/share/jupyter/labextensions/pipeline-widget
 
 .PHONY: seed test lint lab bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# The package build builds the JupyterLab extension from src/ with the machine's Node (jlpm,
+# from jupyterlab); JupyterLab then loads it from the source tree, so `jlpm build` updates it.
+$(STAMP): pyproject.toml package.json yarn.lock | $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
+	if [ -L $(LABEXT) ]; then rm $(LABEXT); fi
 	$(BIN)/pip install -q -e ".[test,examples,dask]"
+	rm -rf $(LABEXT) && mkdir -p $(dir $(LABEXT)) && ln -s $(CURDIR)/pipeline_widget/labextension $(LABEXT)
 	touch $(STAMP)
 
 install: $(STAMP)
