@@ -98,8 +98,8 @@ def _paths(path: Any) -> list[str]:
         return [DataPath(path[0], path[1]).local_pattern()]
     if isinstance(path, (list, tuple)):
         return [p for item in path for p in _paths(item)]
-    if isinstance(path, DataPath):
-        return [path.local_pattern()]
+    if isinstance(path, DataPath) or hasattr(type(path), "local_pattern"):
+        return [path.local_pattern()]   # a DataPath, or a DataReference
     return [os.fspath(path)]
 
 

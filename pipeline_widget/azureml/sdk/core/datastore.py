@@ -108,8 +108,18 @@ class Datastore(LocalDatastore):
     def get_default(workspace: Any) -> "Datastore":
         return workspace.get_default_datastore()
 
-    def path(self, path: str = "", data_reference_name: str | None = None) -> DataPath:
-        return DataPath(self, path)
+    def path(self, path: str = "", data_reference_name: str | None = None) -> Any:
+        """A DataReference to `path` in this datastore, as v1 gives (an input of a step, or
+        the path of a dataset)."""
+        from ..data.data_reference import DataReference
+
+        return DataReference(self, data_reference_name, path)
+
+    def as_mount(self) -> Any:
+        return self.path("").as_mount()
+
+    def as_download(self, path_on_compute: str | None = None) -> Any:
+        return self.path("").as_download()
 
     def upload(self, src_dir: str, target_path: str | None = None, overwrite: bool = False,
                show_progress: bool = True) -> DataPath:
@@ -119,7 +129,7 @@ class Datastore(LocalDatastore):
             raise PipelineError(f"upload: {src_dir} is not a folder; use upload_files for files")
         files = [p for p in src.rglob("*") if p.is_file()]
         self._copy([(p, p.relative_to(src).as_posix()) for p in files], target_path, overwrite)
-        return DataPath(self, target_path or "")
+        return self.path(target_path or "")
 
     def upload_files(self, files: list[str], relative_root: str | None = None,
                      target_path: str | None = None, overwrite: bool = False,
@@ -133,7 +143,7 @@ class Datastore(LocalDatastore):
             rel = os.path.relpath(p, relative_root) if relative_root else p.name
             pairs.append((p, rel))
         self._copy(pairs, target_path, overwrite)
-        return DataPath(self, target_path or "")
+        return self.path(target_path or "")
 
     def _copy(self, pairs: list[tuple[Path, str]], target_path: str | None,
               overwrite: bool) -> None:

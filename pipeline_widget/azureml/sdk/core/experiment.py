@@ -41,6 +41,13 @@ class Experiment(MissingNames):
             regenerate_outputs=regenerate_outputs,
             continue_on_step_failure=continue_on_step_failure)
 
+    def start_logging(self, *args: Any, outputs: Any = None, snapshot_directory: Any = None,
+                      **kwargs: Any) -> Any:
+        """A run of this notebook or script itself, to log metrics and tags on."""
+        from .run import InteractiveRun
+
+        return InteractiveRun(self.workspace, self.name)
+
     def get_runs(self, type: str | None = None, tags: Any = None, properties: Any = None,
                  include_children: bool = False) -> list["PipelineRun"]:
         """This experiment's runs, newest first."""

@@ -249,6 +249,56 @@ class OfflineRun(MissingNames, LocalOfflineRun):
         return "Running"
 
 
+class InteractiveRun(OfflineRun):
+    """`experiment.start_logging()`: a run of the notebook itself; what it logs and its tags
+    are kept in the workspace under its id (pipeline_workspace/azureml/runs.json)."""
+
+    def __init__(self, workspace: Any, experiment: str) -> None:
+        import time
+
+        super().__init__()
+        self.workspace, self.experiment_name = workspace, experiment
+        self.id = self.run_id = f"{experiment}_{time.strftime('%Y%m%d_%H%M%S')}_interactive"
+        self._status = "Running"
+
+    @property
+    def experiment(self) -> Any:  # type: ignore[override]
+        from .experiment import Experiment
+
+        return Experiment(self.workspace, self.experiment_name)
+
+    def log(self, name: str, value: Any, description: str = "") -> None:
+        run_registry.log(self.workspace, self.id, name, value)
+
+    def get_metrics(self, name: str | None = None) -> dict[str, Any]:
+        found = run_registry.metrics(self.workspace, self.id)
+        return found if name is None else {k: v for k, v in found.items() if k == name}
+
+    def tag(self, key: str, value: Any = None) -> None:
+        run_registry.set_tags(self.workspace, self.id, {key: value})
+
+    def set_tags(self, tags: dict[str, Any]) -> None:
+        run_registry.set_tags(self.workspace, self.id, tags)
+
+    def get_tags(self) -> dict[str, str]:
+        return run_registry.tags(self.workspace, self.id)
+
+    def complete(self) -> None:
+        self._status = "Completed"
+
+    def fail(self, error_details: Any = None, **kwargs: Any) -> None:
+        self._status = "Failed"
+
+    def get_status(self) -> str:
+        return self._status
+
+    def __enter__(self) -> "InteractiveRun":
+        return self
+
+    def __exit__(self, kind: Any, value: Any, trace: Any) -> None:
+        self.complete() if kind is None else self.fail()
+
+
 def get_run(workspace: Any, run_id: str) -> Any:
     """A pipeline run of the workspace by its id (v1's `azureml.core.get_run`)."""
     from ..pipeline.core.run import PipelineRun

@@ -25,6 +25,11 @@ class DataReference(MissingNames):
 
         return DataPath(self.datastore, self.path_on_datastore).local()
 
+    def local_pattern(self) -> str:
+        from .datapath import DataPath
+
+        return DataPath(self.datastore, self.path_on_datastore).local_pattern()
+
     def consumption(self) -> LocalConsumption:
         """The step's named input: the local file or folder (it must exist when the
         pipeline is built, as it must in the cloud when the step starts)."""

@@ -109,3 +109,25 @@ def test_offline_context_and_allow_offline_false(tmp_path):
     assert "{'a': '1'} True" in res.stdout
     assert "REFUSED PipelineError Run.get_context(allow_offline=False) outside a pipeline" \
         in res.stdout
+
+
+def test_start_logging_keeps_what_the_notebook_logs(tmp_path):
+    code = textwrap.dedent('''
+        import pipeline_widget.azureml
+        from azureml.core import Experiment, Workspace
+        ws = Workspace.from_config()
+        with Experiment(ws, "by-hand").start_logging() as run:
+            run.log("alpha", 0.5)
+            run.log("alpha", 0.7)
+            run.tag("who", "me")
+            run_id = run.id
+        print(run.get_status(), run.get_metrics(), run.get_tags(), run.experiment.name)
+    ''')
+    (tmp_path / "config.json").write_text("{}")
+    res = subprocess.run([PYTHON, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert "Completed {'alpha': [0.5, 0.7]} {'who': 'me'} by-hand" in res.stdout
+    runs = json.loads((tmp_path / "pipeline_workspace" / "azureml" / "runs.json").read_text())
+    (entry,) = runs.values()
+    assert entry["metrics"] == {"alpha": [0.5, 0.7]}
