@@ -293,6 +293,10 @@ export class DesignerPanel extends Widget {
     }
   }
 
+  /**
+   * The file browser drags files with the 'move' action only; accepting it adds a step and
+   * leaves the file where it is (the file browser moves files on its own drops only).
+   */
   private _dragover(event: Drag.Event): void {
     if (!event.mimeData.hasData(CONTENTS_MIME)) {
       return;
@@ -303,7 +307,7 @@ export class DesignerPanel extends Widget {
     }
     event.preventDefault();
     event.stopPropagation();
-    event.dropAction = 'copy';
+    event.dropAction = event.proposedAction;
     this.addClass('pw-mod-dropTarget');
   }
 
@@ -318,7 +322,7 @@ export class DesignerPanel extends Widget {
     }
     event.preventDefault();
     event.stopPropagation();
-    event.dropAction = 'copy';
+    event.dropAction = event.proposedAction;
     for (const path of sources) {
       this._send({ drop: path });
     }

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from .canvas import click_node, node_ids
+from .canvas import click_node, node_ids, node_point
 from .document import (
     CANVAS,
     DOC,
@@ -16,6 +16,7 @@ from .document import (
     file_item,
     focus_canvas,
     is_dirty,
+    message,
     open_folder,
     sessions_for,
     wait_designer,
@@ -147,3 +148,44 @@ def test_file_new_pipeline_makes_and_opens_an_untitled_pipeline(page, lab, fresh
     focus_canvas(page)
     page.keyboard.press("Control+s")
     assert steps_in(wait_file(created[0], lambda t: bool(steps_in(t)))) == ["train model"]
+
+
+def test_a_double_click_on_a_step_opens_its_notebook(page, lab, fresh_root):
+    copy_seed(lab, "opens")
+    open_folder(page, lab, "examples")
+    file_item(page, "opens.pipeline.json").dblclick()
+    wait_designer(page, nodes=2)
+    x, y = node_point(page, "train model", CANVAS)
+    page.mouse.dblclick(x, y)
+    page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="train_model.ipynb").wait_for()
+    assert current_tab(page).inner_text().strip() == "train_model.ipynb"
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").wait_for()
+
+
+def test_a_notebook_dragged_from_the_file_browser_onto_the_canvas_becomes_a_step(page, lab,
+                                                                                 fresh_root):
+    copy_seed(lab, "dropped")
+    open_folder(page, lab, "examples")
+    file_item(page, "dropped.pipeline.json").dblclick()
+    wait_designer(page, nodes=2)
+    click_node(page, "train model", CANVAS)
+    wait_selected(page, "train model")
+    page.evaluate("() => window.jupyterapp.commands.execute('filebrowser:go-to-path', "
+                  "{path: 'steps', dontShowBrowser: true})")
+    source = file_item(page, "evaluate_model.ipynb")
+    source.wait_for()
+    box = source.bounding_box()
+    target = page.locator(CANVAS).bounding_box()
+    page.mouse.move(box["x"] + 30, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    for i in range(1, 11):   # a Lumino drag starts after a few pixels and follows the mouse
+        page.mouse.move(box["x"] + 30 + (target["x"] + 200 - box["x"] - 30) * i / 10,
+                        box["y"] + (target["y"] + target["height"] - 60 - box["y"]) * i / 10)
+    page.mouse.up()
+    wait_designer(page, nodes=3)
+    wait_message(page, "added step 'evaluate model'")
+    assert "it reads 'model' from 'train model'" in message(page)
+    # the designer was not squeezed by a split panel: one tab area, the designer's
+    assert page.locator(".lm-DockPanel-tabBar").count() == 1
+    assert current_tab(page).inner_text().strip() == "dropped.pipeline.json"
+    wait_dirty(page, True)
