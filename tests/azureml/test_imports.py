@@ -55,7 +55,11 @@ def test_an_installed_azureml_wins_over_the_local_one(tmp_path):
     assert "installed installed" in res.stdout
 
 
-def test_a_notebook_step_uses_azureml_run_without_the_sdk(ws, project):
+def test_a_notebook_step_uses_azureml_run_without_the_sdk(ws, project, monkeypatch):
+    # run from the project, as its owner would: a kernel started in this repository's folder
+    # loses the editable install's sys.path entry, which the tracer's prepare_kernel drops
+    # as the kernel's start folder
+    monkeypatch.chdir(project)
     nb = write_notebook(project / "nb.ipynb", "rate = 0.5",
                         "from azureml.core import Run\n"
                         "context = Run.get_context()\n"
