@@ -15,7 +15,7 @@ import ipywidgets as w
 from ..core import PipelineError, Workspace, editing
 from ..core.validation import Problem
 from ..run import Pipeline, WarmKernels
-from . import edits
+from . import edits, warm_share
 from .canvas import PipelineCanvas
 from .controls import button
 from .elements import is_data_node, links_drawn
@@ -36,8 +36,9 @@ class PipelineDesigner(w.VBox):
     steps_dir: the folder whose notebooks and scripts are offered as new steps.
     experiment: the experiment name runs are submitted under (default: the pipeline's name).
     warm_kernels: fresh kernels kept ready while the designer is open, so its runs wait for
-        no kernel start (0: none); they stop after `warm_idle` seconds without a run, when
-        the designer is closed, and with the kernel that holds the designer.
+        no kernel start (0: none); shared by every designer of the workspace (the first one
+        sets their number, see warm_share); they stop after `warm_idle` seconds without a
+        run, when the last designer is closed, and with the kernel that holds them.
     """
 
     def __init__(self, pipeline: Pipeline | None = None, workspace: Workspace | None = None,
@@ -68,8 +69,10 @@ class PipelineDesigner(w.VBox):
         self.properties = PropertiesPanel(lambda: self._pipeline, self.edit, self.say, self.select,
                                           lambda: self._message if self.message_is_error else "",
                                           self.canvas.link_element)
+        warm = warm_share.lease(pipeline.workspace.root, warm_kernels, warm_idle,
+                                WarmKernels) if warm_kernels else None
         self.runs_panel = RunsPanel(lambda: self._pipeline, self.canvas, self.say, experiment,
-                                    WarmKernels(warm_kernels, warm_idle) if warm_kernels else None)
+                                    warm)
         self.run_button = self.runs_panel.run_button
         self.cancel_button = self.runs_panel.cancel_button
         self.runs = self.runs_panel.runs

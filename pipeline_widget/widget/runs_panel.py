@@ -17,7 +17,7 @@ from ..core import PipelineError
 from ..core.names import check_experiment_name, experiment_name_for
 from ..core.parameter_types import type_of
 from ..core.steps.base import DEFAULT_KERNEL
-from ..run import Pipeline, PipelineRun, WarmKernels, rerun
+from ..run import Pipeline, PipelineRun, rerun
 from ..run.compare import columns, summaries
 from ..run.events import StatusEvent
 from ..run.status import Status
@@ -27,8 +27,19 @@ from .controls import button
 from .details import StepDetails, step_html
 from .parameters import parse, show
 from .timeline_view import gantt_svg
+from .warm_share import WarmLease
 
 NO_RUN = "(no run chosen)"
+# The part-run buttons: without a selection, and naming the selected step.
+PART_BUTTONS = (("Run this step", "pw-run-only", "only"),
+                ("Run from here", "pw-run-from", "from_steps"),
+                ("Run up to here", "pw-run-to", "to_steps"))
+PART_LABELS = {"only": "Run '{}' only", "from_steps": "Run from '{}'",
+               "to_steps": "Run up to '{}'"}
+
+
+def _short(name: str, width: int = 24) -> str:
+    return name if len(name) <= width else name[:width - 1] + "\u2026"
 
 
 class RunsPanel(w.VBox):
@@ -37,7 +48,7 @@ class RunsPanel(w.VBox):
 
     def __init__(self, pipeline: Callable[[], Pipeline], canvas: PipelineCanvas,
                  say: Callable[..., None], experiment: str | None = None,
-                 warm: WarmKernels | None = None) -> None:
+                 warm: WarmLease | None = None) -> None:
         super().__init__()
         self.warm = warm
         self.add_class("pw-runs-panel")
@@ -56,9 +67,7 @@ class RunsPanel(w.VBox):
         self.runs.add_class("pw-runs")
         self.runs.observe(self._chosen, "value")
         self.part_buttons = {}
-        for label, hook, option in (("Run this step", "pw-run-only", "only"),
-                                    ("Run from here", "pw-run-from", "from_steps"),
-                                    ("Run up to here", "pw-run-to", "to_steps")):
+        for label, hook, option in PART_BUTTONS:
             self.part_buttons[option] = button(label, hook, partial(self.run_part, option),
                                                icon="play-circle", disabled=True)
         self.rerun_button = button("Re-run", "pw-rerun", self.rerun, icon="repeat")
@@ -101,8 +110,13 @@ class RunsPanel(w.VBox):
             self.warm.want(str(name))
 
     def stop_kernels(self) -> None:
+        """Give back this designer's hold on the warm kernels (the last one stops them)."""
         if self.warm is not None:
-            self.warm.shutdown()
+            self.warm.release()
+
+    def _kernels(self):
+        """The warm kernels a run takes, if this process keeps the workspace's."""
+        return self.warm.pool if self.warm is not None else None
 
     # -- the form -------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -204,7 +218,7 @@ class RunsPanel(w.VBox):
             experiment = check_experiment_name(self.experiment.value.strip())
             run = self._pipeline().submit(experiment, self.parameter_values(), only=only,
                                           from_steps=from_steps, to_steps=to_steps,
-                                          kernels=self.warm)
+                                          kernels=self._kernels())
         except PipelineError as err:
             self._say(str(err), error=True)
             return None
@@ -222,7 +236,7 @@ class RunsPanel(w.VBox):
             return None
         try:
             old_id = self.runs.value
-            run = rerun(self._pipeline().workspace, old_id, kernels=self.warm)
+            run = rerun(self._pipeline().workspace, old_id, kernels=self._kernels())
         except PipelineError as err:
             self._say(str(err), error=True)
             return None
@@ -348,8 +362,7 @@ class RunsPanel(w.VBox):
 
     def show_step(self, name: str | None) -> None:
         self.selected_step = name
-        for part in self.part_buttons.values():
-            part.disabled = name is None
+        self._name_parts(name)
         if name is None:
             return
         if self.shown is None:
@@ -371,9 +384,17 @@ class RunsPanel(w.VBox):
     def show_nothing(self) -> None:
         """No step selected (or it was removed): its details go too."""
         self.selected_step = None
-        for part in self.part_buttons.values():
-            part.disabled = True
+        self._name_parts(None)
         self.details.value = "<i>Click a step to see what it did, or what the next run would do.</i>"
+
+    def _name_parts(self, name: str | None) -> None:
+        """The part-run buttons say which step they run ("Run 'train' only")."""
+        running = self.live is not None and self.live.is_live
+        for (label, _, option), part in zip(PART_BUTTONS, self.part_buttons.values()):
+            part.disabled = name is None or running
+            part.description = label if name is None else PART_LABELS[option].format(
+                _short(name))
+            part.tooltip = "" if name is None else PART_LABELS[option].format(name)
 
     def _next_run(self, name: str) -> str:
         """What the next run would do with step `name`, after "the next run"."""

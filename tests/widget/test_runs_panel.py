@@ -157,3 +157,18 @@ def test_loading_another_pipeline_during_a_run(designer, steps_dir, project):
     assert designer.wait(TIMEOUT) == "Canceled"
     assert designer.statuses == {"other": "NotStarted"}
     assert not designer.run_button.disabled and designer.cancel_button.disabled
+
+
+def test_the_part_run_buttons_name_the_selected_step(seed_copy):
+    designer = PipelineDesigner.load(seed_copy)
+    buttons = designer.runs_panel.part_buttons
+    assert [b.description for b in buttons.values()] == [
+        "Run this step", "Run from here", "Run up to here"]
+    assert all(b.disabled for b in buttons.values())
+    click(designer, "train model")
+    assert [b.description for b in buttons.values()] == [
+        "Run 'train model' only", "Run from 'train model'", "Run up to 'train model'"]
+    assert not any(b.disabled for b in buttons.values())
+    designer.select(None)
+    assert buttons["only"].description == "Run this step" and buttons["only"].disabled
+    designer.close()
