@@ -197,6 +197,30 @@ def test_cancel_reaches_the_worker_and_stops_its_kernel(ws, project, dask_cluste
     assert not wait_no_kernels()
 
 
+def test_a_killed_worker_is_a_failed_attempt_retried_on_another_worker(ws, project,
+                                                                        dask_cluster):
+    """Its first attempt's worker is killed (SIGKILL) mid-step: with a retry the step runs
+    again on a worker that lives, and the run ends as it would have without the kill."""
+    write_script(project / "kill" / "once.py",
+                 "import os, signal, sys, time\n"
+                 "marker = sys.argv[1] + '.killed'\n"
+                 "if not os.path.exists(marker):\n"
+                 "    open(marker, 'w').write('x')\n"
+                 "    with open(f'/proc/{os.getppid()}/stat') as f:\n"
+                 "        worker = int(f.read().rsplit(')', 1)[1].split()[1])\n"
+                 "    os.kill(worker, signal.SIGKILL)\n"
+                 "    time.sleep(30)\n"
+                 "open(os.path.join(sys.argv[2], 'done.txt'), 'w').write('done')\n")
+    out = PipelineData("out")
+    step = PythonScriptStep(name="once", source_directory=project / "kill", script_name="once.py",
+                            arguments=[str(project / "attempt"), out], outputs=[out], retries=1)
+    run = Pipeline(ws, [step], name="kill").submit("kill", executor=dask_cluster)
+    assert run.wait_for_completion(show_output=False, timeout_seconds=180) == "Finished"
+    result = run.get_step("once")
+    assert len(result.attempts) == 1 and "worker" in result.attempts[0]["error"]["message"]
+    assert (Path(result.outputs["out"]) / "done.txt").read_text() == "done"
+
+
 def test_a_worker_that_dies_fails_its_step(ws, project, dask_cluster):
     """A step that kills its own worker process: the run reports it as a step failure.
     Last in this module: the nanny restarts the worker afterwards."""

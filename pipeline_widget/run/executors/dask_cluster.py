@@ -18,6 +18,7 @@ datastore (see transfer.py).
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
 from collections import Counter, deque
@@ -214,7 +215,10 @@ class DaskExecutor(Executor):
                 spare = max(0, self._remaining[name])
         entry.future = self._client.submit(run_on_worker, entry.plan, self._cancel_event,
                                            self._topic, spare,
-                                           key=f"step-{entry.plan.step_run_id}",
+                                           # each attempt a task of its own: Dask keeps
+                                           # a failed key's error (a killed worker's too)
+                                           key=f"step-{entry.plan.step_run_id}-"
+                                               f"{secrets.token_hex(3)}",
                                            pure=False, retries=0)
         entry.future.add_done_callback(lambda f, e=entry: self._done(e, f))
 
