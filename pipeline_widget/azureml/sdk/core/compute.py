@@ -39,6 +39,18 @@ class ProvisioningConfiguration:
         self.kind, self.settings = kind, settings
 
 
+class ComputeStatus(str):
+    """A target's status: its provisioning state, which v1 code prints or serializes."""
+
+    @property
+    def provisioning_state(self) -> str:
+        return str(self)
+
+    def serialize(self) -> dict[str, Any]:
+        return {"provisioningState": str(self), "currentNodeCount": 1, "targetNodeCount": 1,
+                "nodeStateCounts": {"idleNodeCount": 1}}
+
+
 class ComputeTarget(MissingNames):
     """A named compute target of the workspace. Looking one up that was never created (nor
     mapped in compute_targets.json) raises ComputeTargetException, as v1 does, so the
@@ -77,8 +89,8 @@ class ComputeTarget(MissingNames):
         if show_output:
             print(f"{self.name}: local, ready (Succeeded)")
 
-    def get_status(self) -> str:
-        return self.provisioning_state
+    def get_status(self) -> "ComputeStatus":
+        return ComputeStatus(self.provisioning_state)
 
     def get(self) -> dict[str, Any]:
         return {"name": self.name, "provisioningState": self.provisioning_state}

@@ -53,7 +53,7 @@ class Experiment(MissingNames):
         """This experiment's runs, newest first."""
         from ..pipeline.core.run import PipelineRun
 
-        return [PipelineRun(r, self) for r in reversed(LocalRun.list(self.workspace))
+        return [PipelineRun(r, experiment=self) for r in reversed(LocalRun.list(self.workspace))
                 if r.experiment_name == self.name]
 
     @staticmethod

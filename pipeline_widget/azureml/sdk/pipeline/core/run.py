@@ -62,7 +62,93 @@ class StepRun(MissingNames):
         if name not in self._record.outputs:
             raise PipelineError(f"step {self.name!r} has no output {name!r}; its outputs: "
                                 f"{sorted(self._record.outputs)}")
-        return PortDataReference(name, self._record.outputs[name])
+        return PortDataReference(name, self._path(self._record.outputs[name]))
+
+    def get_outputs(self) -> dict[str, PortDataReference]:
+        return {name: self.get_output_data(name) for name in self._record.outputs}
+
+    get_output = get_output_data
+
+    def _path(self, stored: str) -> str:
+        """A path of the record, as it is on this machine (records keep them relative)."""
+        return str(self.parent.workspace.absolute(stored))
+
+    def _log(self, which: str) -> str:
+        stored = getattr(self._record, which, None)
+        try:
+            return Path(self._path(stored)).read_text(errors="replace") if stored else ""
+        except OSError:
+            return ""
+
+    def get_stdout_log(self) -> str:
+        return self._log("stdout")
+
+    def get_stderr_log(self) -> str:
+        return self._log("stderr")
+
+    def get_job_log(self) -> str:
+        """What the step printed, then what it wrote to stderr."""
+        return self.get_stdout_log() + self.get_stderr_log()
+
+    def get_details_with_logs(self) -> dict[str, Any]:
+        return {**self.get_details(), "logFiles": {"stdout": self.get_stdout_log(),
+                                                   "stderr": self.get_stderr_log()}}
+
+    def _file_roots(self) -> list[Path]:
+        """Where the step run's files are: its snapshot (./outputs, ./logs) and uploads."""
+        folder = self._record.record_dir
+        if not folder:
+            return []
+        base = Path(self._path(folder))
+        return [base / "snapshot", base / "artifacts"]
+
+    def get_file_names(self) -> list[str]:
+        names: set[str] = set()
+        for root in self._file_roots():
+            for sub in (("outputs", "logs") if root.name == "snapshot" else ("",)):
+                found = root / sub
+                if found.is_dir():
+                    names.update(p.relative_to(root).as_posix() for p in found.rglob("*")
+                                 if p.is_file())
+        return sorted(names)
+
+    def _file(self, name: str) -> Path:
+        from .....core.containment import inside
+
+        for root in self._file_roots():
+            if root.is_dir():
+                candidate = inside(root, name, f"file name {name!r}")
+                if candidate.exists():
+                    return candidate
+        raise PipelineError(f"step run {self.id} has no file {name!r}; its files: "
+                            f"{self.get_file_names()}")
+
+    def download_file(self, name: str, output_file_path: str | None = None,
+                      _validate_checksum: bool = False) -> None:
+        source = self._file(name)
+        target = Path(output_file_path or source.name)
+        if target.is_dir():
+            target = target / source.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+    def download_files(self, prefix: str | None = None, output_directory: str | None = None,
+                       output_paths: Any = None, batch_size: int = 100,
+                       append_prefix: bool = True, timeout_seconds: Any = None) -> None:
+        for name in self.get_file_names():
+            if prefix is None or name.startswith(prefix):
+                self.download_file(name, str(Path(output_directory or ".") / name))
+
+    def register_model(self, model_name: str, model_path: str | None = None,
+                       tags: dict | None = None, properties: dict | None = None,
+                       description: str | None = None, **kwargs: Any) -> Any:
+        """Register a file or folder of this step run (./outputs, uploads) as a model."""
+        from ...core.model import Model
+
+        return Model.register(self.parent.workspace, str(self._file(model_path or "outputs")),
+                              model_name, tags=tags, properties=properties,
+                              description=description, _run_id=self.id,
+                              _pipeline_run_id=self.parent.id)
 
     def get_tags(self) -> dict[str, str]:
         return run_registry.tags(self.parent.workspace, self.id)
@@ -84,7 +170,15 @@ class StepRun(MissingNames):
 class PipelineRun(MissingNames):
     """A pipeline run, live in this process or read from its record."""
 
-    def __init__(self, run: LocalRun, experiment: Any = None) -> None:
+    def __init__(self, run: Any, run_id: str | None = None, experiment: Any = None,
+                 **kwargs: Any) -> None:
+        """A local run's handle; or, as in v1, PipelineRun(experiment, run_id): that run of
+        the experiment's workspace."""
+        if run_id is not None or not isinstance(run, LocalRun):
+            if run_id is None or not hasattr(run, "workspace"):
+                raise PipelineError("PipelineRun(experiment, run_id) needs the experiment and "
+                                    "the run's id (see `pipeline-widget runs`)")
+            experiment, run = run, LocalRun.get(run.workspace, run_id)
         self.local = run
         self.workspace = run.workspace
         if experiment is None:
@@ -98,6 +192,9 @@ class PipelineRun(MissingNames):
     @staticmethod
     def get(workspace: Any, run_id: str) -> "PipelineRun":
         return PipelineRun(LocalRun.get(workspace, run_id))
+
+    def get_file_names(self) -> list[str]:
+        return []
 
     def failure_summary(self) -> str:
         failed = [s for s in self.local.get_steps() if s.status == Status.FAILED]

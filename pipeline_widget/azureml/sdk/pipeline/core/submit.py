@@ -45,7 +45,7 @@ def start(workspace: Any, local: Any, extras: dict[str, Any], experiment: Any,
         continue_on_step_failure=continue_on_step_failure, executor=executor)
     if tags:
         run_registry.set_tags(workspace, run.id, tags)
-    facade = PipelineRun(run, experiment)
+    facade = PipelineRun(run, experiment=experiment)
     _register_on_complete(workspace, run, extras.get("register_on_complete", []))
     submitted.watch(facade, lambda: _cancel_if_asked(workspace, facade))
     return submitted.track(facade)

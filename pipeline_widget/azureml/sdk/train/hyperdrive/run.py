@@ -72,8 +72,9 @@ class HyperDriveStepRun(MissingNames):
         self.step_run = step_run
         record = getattr(step_run, "_record", None)
         folder = getattr(record, "record_dir", None) or _folder_of(record)
-        self._summary = _read(Path(folder) / SUMMARY) if folder else None
         self.workspace = step_run.parent.workspace
+        self._summary = _read(Path(self.workspace.absolute(folder)) / SUMMARY) if folder \
+            else None
         self.id = step_run.id
 
     def _trials(self) -> list[dict[str, Any]]:
