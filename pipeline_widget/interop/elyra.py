@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import uuid
 from pathlib import Path
 from typing import Any
@@ -205,7 +206,7 @@ def read(path: Path, workspace: Workspace, out_dir: Path) -> Imported:
             steps[i] = PythonScriptStep(script_name=source.name, source_directory=source.parent,
                                         **common)   # type: ignore[arg-type]
         else:
-            steps[i] = CommandStep(command=f"Rscript {_quoted(source.name)}",
+            steps[i] = CommandStep(command=f"Rscript {shlex.quote(source.name)}",
                                    source_directory=source.parent,
                                    **common)   # type: ignore[arg-type]
         kept = {k: params[k] for k in IGNORED_LOCALLY if params.get(k) not in (None, [], {}, "")}
@@ -247,12 +248,6 @@ def _merged(params: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
         elif merged.get(key) in (None, "", [], {}):
             merged[key] = value
     return merged
-
-
-def _quoted(name: str) -> str:
-    import shlex
-
-    return shlex.quote(name)
 
 
 def _parents(node: dict[str, Any], by_id: dict[str, Any], file: str, name: str) -> list[str]:

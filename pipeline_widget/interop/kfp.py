@@ -14,6 +14,7 @@ PIPELINE_WIDGET_KFP_PYTHON), when this one lacks `kfp`.
 from __future__ import annotations
 
 import importlib.util
+import keyword
 import os
 import subprocess
 import sys
@@ -31,7 +32,13 @@ TYPES = {bool: "bool", int: "int", float: "float", str: "str", list: "list", dic
 DEFAULT_IMAGE = "python:3.11"
 
 
+RUN_ARGUMENT = "pipeline_widget_run_id"   # each component's argument: the KFP job's id
+
+
 def _type(name: str, value: Any) -> str:
+    if keyword.iskeyword(name) or name == RUN_ARGUMENT:
+        raise PipelineError(f"pipeline parameter {name!r} cannot be a Kubeflow pipeline input "
+                            f"(a Python keyword or a name the export uses); rename it")
     kind = TYPES.get(type(value))
     if kind is None:
         raise PipelineError(f"pipeline parameter {name!r} has the default {value!r}; Kubeflow "
@@ -61,7 +68,7 @@ def dsl_source(pipeline: PipelineModel, options: dict[str, Any]) -> str:
     ]
     for n in order:
         used = list(params)   # the steps of one joined run share every parameter's value
-        signature = ", ".join(["run_id: str", *(f"{u}: {_type(u, params[u].default_value)}"
+        signature = ", ".join([f"{RUN_ARGUMENT}: str", *(f"{u}: {_type(u, params[u].default_value)}"
                                                 for u in used)])
         argv = [*command, "--workspace", workspace, "run", file, "--only", n]
         lines += [
@@ -72,7 +79,7 @@ def dsl_source(pipeline: PipelineModel, options: dict[str, Any]) -> str:
             "    import re",
             "    import subprocess",
             "",
-            "    join = 'kfp-' + re.sub(r'[^A-Za-z0-9_.-]', '-', run_id)",
+            f"    join = 'kfp-' + re.sub(r'[^A-Za-z0-9_.-]', '-', {RUN_ARGUMENT})",
             f"    argv = {argv!r} + ['--join', join]",
             *(f"    argv += ['--param', {u + '='!r} + json.dumps({u})]" for u in used),
             "    subprocess.run(argv, check=True)",
@@ -88,7 +95,7 @@ def dsl_source(pipeline: PipelineModel, options: dict[str, Any]) -> str:
     for n in order:
         step = pipeline.step(n)
         used = list(params)
-        args = ", ".join(["run_id=dsl.PIPELINE_JOB_ID_PLACEHOLDER", *(f"{u}={u}" for u in used)])
+        args = ", ".join([f"{RUN_ARGUMENT}=dsl.PIPELINE_JOB_ID_PLACEHOLDER", *(f"{u}={u}" for u in used)])
         lines.append(f"    {tasks[n]} = {functions[n]}({args})")
         lines.append(f"    {tasks[n]}.set_display_name({n!r})")
         lines.append(f"    {tasks[n]}.set_caching_options(False)")

@@ -137,3 +137,12 @@ def test_export_of_a_pipeline_never_saved_is_refused(tmp_path):
     pipeline = Pipeline(workspace=Workspace(tmp_path), steps=[])
     with pytest.raises(PipelineError, match="save it first"):
         dag_source(pipeline, {})
+
+
+def test_kfp_export_refuses_a_parameter_kubeflow_cannot_take(seed, cli, tmp_path):
+    data = json.loads(seed.read_text())
+    data["parameters"]["pipeline_widget_run_id"] = "x"
+    seed.write_text(json.dumps(data))
+    code, _, err = cli("--workspace", seed.parent.parent, "export", seed, "--to", "kfp",
+                       tmp_path / "p.yaml", "--kfp-python", tool_env("kfp") / "python")
+    assert code == 2 and "'pipeline_widget_run_id' cannot be a Kubeflow pipeline input" in err
