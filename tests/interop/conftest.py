@@ -30,7 +30,8 @@ TOOLS = {
     "elyra": (["elyra==4.*", "papermill", "ipykernel"], "elyra-pipeline"),
     "ploomber": (["ploomber", "ipykernel"], "ploomber"),
 }
-INSTALL_TIMEOUT = 1200
+INSTALL_TIMEOUT = 600   # seconds; pip's own network timeout is short (offline fails fast)
+_failed: dict[str, str] = {}   # tool -> why it could not be installed (tried once a session)
 
 
 def record_time(name: str, what: str, seconds: float) -> None:
@@ -46,6 +47,8 @@ def tool_env(name: str) -> Path:
     """The bin/ folder of the tool's own environment, built on first use (skipped with the
     reason when it cannot be installed here)."""
     requirements, program = TOOLS[name]
+    if name in _failed:
+        pytest.skip(_failed[name])
     EXTRAS.mkdir(exist_ok=True)
     (EXTRAS / ".gitignore").write_text("*\n")
     folder = EXTRAS / name
@@ -61,15 +64,18 @@ def tool_env(name: str) -> Path:
             subprocess.run([base, "-m", "venv", str(folder)], check=True, capture_output=True,
                            timeout=120)
             done = subprocess.run([str(folder / "bin" / "pip"), "install", "-q",
-                                   "--disable-pip-version-check", *requirements],
+                                   "--disable-pip-version-check", "--timeout", "30",
+                                   "--retries", "2", *requirements],
                                   capture_output=True, text=True, timeout=INSTALL_TIMEOUT)
         except (subprocess.SubprocessError, OSError) as err:
             shutil.rmtree(folder, ignore_errors=True)
-            pytest.skip(f"{name} cannot be installed in an environment of its own here: {err}")
+            _failed[name] = f"{name} cannot be installed in an environment of its own here: {err}"
+            pytest.skip(_failed[name])
         if done.returncode != 0:
             shutil.rmtree(folder, ignore_errors=True)
             tail = " / ".join(done.stderr.strip().splitlines()[-3:])
-            pytest.skip(f"pip could not install {' '.join(requirements)} here: {tail}")
+            _failed[name] = f"pip could not install {' '.join(requirements)} here: {tail}"
+            pytest.skip(_failed[name])
         stamp.write_text(json.dumps(requirements))
         record_time(name, "build_s", time.monotonic() - started)
         return folder / "bin"
