@@ -8,6 +8,7 @@ import runpy
 import sys
 import traceback
 from pathlib import Path
+from typing import Any, Callable
 
 from ..core.errors import PipelineError
 from ..run.step.azureml_imports import install
@@ -19,20 +20,46 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 def run_script(script: str, args: list[str], export_to: str | None = None) -> int:
     """Run `script` as `python script args` would, in this process; with `export_to`,
     save the pipeline it builds there instead of running it. Returns an exit code."""
-    from .sdk.exceptions import ActivityFailedException
-
     path = Path(script)
     if not path.is_file():
         raise PipelineError(f"script {script} not found; give the path of a Python file")
+    return _run(str(path), str(path.absolute().parent), args, export_to,
+                lambda: runpy.run_path(str(path), run_name="__main__"))
+
+
+def run_module(module: str, args: list[str], export_to: str | None = None) -> int:
+    """Run `module` as `python -m module args` would (the current folder first on
+    sys.path: MLOps templates run their build and run scripts so)."""
+    import importlib.util
+
+    sys.path.insert(0, os.getcwd())
+    try:
+        found = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        found = None
+    finally:
+        sys.path.remove(os.getcwd())
+    if found is None:
+        raise PipelineError(f"module {module} not found from {os.getcwd()}; run the command in "
+                            f"the folder that holds its package, or give a script's path")
+    return _run(module, os.getcwd(), args, export_to,
+                lambda: runpy.run_module(module, run_name="__main__", alter_sys=True))
+
+
+def _run(name: str, first_path: str, args: list[str], export_to: str | None,
+         run: Callable[[], Any]) -> int:
+    from .sdk.exceptions import ActivityFailedException
+
+    script = name
     install()
     if export_to:
         export.start(export_to)
     saved_argv, saved_path = sys.argv[:], sys.path[:]
-    sys.argv = [str(path), *args]
-    sys.path.insert(0, str(path.absolute().parent))
+    sys.argv = [name, *args]
+    sys.path.insert(0, first_path)
     status = EXIT_OK
     try:
-        runpy.run_path(str(path), run_name="__main__")
+        run()
         if export_to:
             done = export.finish()
             if done is None:

@@ -101,7 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("azureml", help="run an Azure ML SDK v1 script or notebook here, its "
                        "azureml imports served locally (--export FILE: save a script's pipeline "
                        "instead)")
-    p.add_argument("script", help="a .py script or a .ipynb notebook")
+    p.add_argument("script", nargs="?", help="a .py script or a .ipynb notebook")
+    p.add_argument("-m", dest="module", nargs=argparse.REMAINDER, default=None,
+                   metavar="MODULE ARGS", help="run a module of the current folder instead, "
+                   "with its arguments, as python -m does")
     p.add_argument("args", nargs=argparse.REMAINDER,
                    help="the script's own arguments; --export FILE.pipeline.json among them "
                         "saves the pipeline the script builds, without running it")

@@ -25,19 +25,34 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("kind", nargs="?", choices=REGISTRIES, default=None)
 
 
+def _export_option(rest: list[str]) -> tuple[list[str], str | None]:
+    """The script's arguments without `--export FILE`, and FILE (None when not given)."""
+    if "--export" not in rest:
+        return rest, None
+    at = rest.index("--export")
+    if at + 1 >= len(rest):
+        raise PipelineError("--export needs a file name, e.g. --export my.pipeline.json")
+    return rest[:at] + rest[at + 2:], rest[at + 1]
+
+
 def cmd_azureml(args: argparse.Namespace, ws: Workspace, out: Any) -> int:
     from ..azureml.script import run_file
     from ..azureml.sdk.core.workspace import FOLDER_ENV
 
-    rest, export_to = list(args.args), None
-    if "--export" in rest:
-        at = rest.index("--export")
-        if at + 1 >= len(rest):
-            raise PipelineError("--export needs a file name, e.g. --export my.pipeline.json")
-        export_to = rest[at + 1]
-        del rest[at:at + 2]
+    rest, export_to = _export_option(list(args.args))
     if getattr(args, "workspace", None):   # given: every v1 Workspace is this one
         os.environ[FOLDER_ENV] = str(ws.path)
+    if args.module is not None:
+        from ..azureml.script import run_module
+
+        if not args.module:
+            raise PipelineError("-m needs a module, e.g. -m ml_service.pipelines.build")
+        rest, export_to = _export_option(list(args.module[1:]))
+        return run_module(args.module[0], rest, export_to)
+    if not args.script:
+        raise PipelineError("give a script or notebook to run (pipeline-widget azureml "
+                            "build.py), or a module with -m (pipeline-widget azureml -m "
+                            "ml_service.pipelines.build)")
     return run_file(args.script, rest, export_to)
 
 

@@ -80,6 +80,10 @@ def test_bad_input_and_missing_apis_exit_2_with_a_message(tmp_path):
     project = _project(tmp_path)
     missing = azureml_cli(project, "nowhere.py")
     assert missing.returncode == 2 and "script nowhere.py not found" in missing.stderr
+    no_module = azureml_cli(project, "-m", "ml_service.nowhere", "--x", "1")
+    assert no_module.returncode == 2 and "module ml_service.nowhere not found" in no_module.stderr
+    nothing = azureml_cli(project)
+    assert nothing.returncode == 2 and "give a script or notebook to run" in nothing.stderr
     (project / "automl.py").write_text("from azureml.train.automl import AutoMLConfig\n")
     res = azureml_cli(project, "automl.py")
     assert res.returncode == 2, res.stderr

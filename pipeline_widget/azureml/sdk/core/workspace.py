@@ -12,7 +12,7 @@ from ....core.workspace import find_project
 from ...ignored import ignore
 from ...missing import MissingNames, module_getattr, no_local_version
 from ...registries import table
-from .compute import ComputeTarget, executors
+from .compute import AmlCompute, ComputeTarget, executors
 from .datastore import Datastore
 
 CONFIG_NAMES = ("config.json", os.path.join(".azureml", "config.json"))
@@ -131,7 +131,7 @@ class Workspace(MissingNames, LocalWorkspace):
     @property
     def compute_targets(self) -> dict[str, ComputeTarget]:
         """The compute targets created (or mapped in compute_targets.json), by name."""
-        return {n: ComputeTarget(self, n) for n in executors(self)}
+        return {n: AmlCompute(self, n) for n in executors(self)}
 
     @property
     def experiments(self) -> dict[str, Any]:

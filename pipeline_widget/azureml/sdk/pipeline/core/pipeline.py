@@ -152,6 +152,10 @@ class Pipeline(MissingNames):
                                            pipeline_parameters, tags, regenerate_outputs,
                                            continue_on_step_failure)
 
+    def _set_experiment_name(self, name: str | None = None) -> None:
+        """v1's private setter, which MLOps templates touch; the experiment is given at
+        submit here."""
+
     def export_and_stop(self) -> None:
         path = export.save(self)
         raise export.Exported(f"saved the pipeline to {path} (not run)")
