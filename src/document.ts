@@ -108,7 +108,12 @@ export class DesignerPanel extends Widget {
     this.node.addEventListener('keydown', this, true);
     this.node.addEventListener('pointerdown', this, true);
     this.node.addEventListener('pointerup', this, true);
-    for (const type of ['lm-dragenter', 'lm-dragover', 'lm-dragleave', 'lm-drop']) {
+    for (const type of [
+      'lm-dragenter',
+      'lm-dragover',
+      'lm-dragleave',
+      'lm-drop'
+    ]) {
       this.node.addEventListener(type, this);
     }
   }
@@ -117,7 +122,12 @@ export class DesignerPanel extends Widget {
     this.node.removeEventListener('keydown', this, true);
     this.node.removeEventListener('pointerdown', this, true);
     this.node.removeEventListener('pointerup', this, true);
-    for (const type of ['lm-dragenter', 'lm-dragover', 'lm-dragleave', 'lm-drop']) {
+    for (const type of [
+      'lm-dragenter',
+      'lm-dragover',
+      'lm-dragleave',
+      'lm-drop'
+    ]) {
       this.node.removeEventListener(type, this);
     }
     super.onBeforeDetach(msg);
@@ -137,7 +147,11 @@ export class DesignerPanel extends Widget {
       saveState: context.saveState,
       urlResolver: context.urlResolver,
       // the widgets' state is never saved into the pipeline file
-      model: { getMetadata: () => undefined, setMetadata: () => undefined, dirty: false }
+      model: {
+        getMetadata: () => undefined,
+        setMetadata: () => undefined,
+        dirty: false
+      }
     };
   }
 
@@ -157,7 +171,9 @@ export class DesignerPanel extends Widget {
   private async _show(): Promise<void> {
     const kernel = this._context.sessionContext.session?.kernel;
     if (!kernel) {
-      this._say('Choose a Python kernel (in the toolbar) to open the designer.');
+      this._say(
+        'Choose a Python kernel (in the toolbar) to open the designer.'
+      );
       return;
     }
     if (!this._context.isReady || this._shownIn === kernel.id) {
@@ -176,7 +192,9 @@ export class DesignerPanel extends Widget {
         this._context.sessionContext
       );
       if (reply && reply.content.status !== 'ok') {
-        this._say('The designer could not start in this kernel: see the error below.');
+        this._say(
+          'The designer could not start in this kernel: see the error below.'
+        );
       }
     } catch (err) {
       // the kernel went away (the tab closed, the kernel shut down) while it started
@@ -267,7 +285,10 @@ export class DesignerPanel extends Widget {
    */
   private _pointer(event: PointerEvent): void {
     const target = event.target as Element;
-    if (isTextEntry(target) || target.closest('button, select, input, textarea, a')) {
+    if (
+      isTextEntry(target) ||
+      target.closest('button, select, input, textarea, a')
+    ) {
       return;
     }
     const focus = () => {

@@ -14,7 +14,9 @@ export class DesignerFactory extends ABCWidgetFactory<
     this._open = options.open;
   }
 
-  protected createNewWidget(context: DocumentRegistry.Context): DesignerDocument {
+  protected createNewWidget(
+    context: DocumentRegistry.Context
+  ): DesignerDocument {
     const content = new DesignerPanel(context, this._rendermime, this._open);
     return new DesignerDocument({ content, context, reveal: context.ready });
   }

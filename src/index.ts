@@ -89,9 +89,15 @@ const plugin: JupyterFrontEndPlugin<void> = {
           { name: 'spacer', widget: Toolbar.createSpacerItem() },
           {
             name: 'kernelName',
-            widget: Toolbar.createKernelNameItem(session, sessionDialogs ?? undefined)
+            widget: Toolbar.createKernelNameItem(
+              session,
+              sessionDialogs ?? undefined
+            )
           },
-          { name: 'kernelStatus', widget: Toolbar.createKernelStatusItem(session) }
+          {
+            name: 'kernelStatus',
+            widget: Toolbar.createKernelStatusItem(session)
+          }
         ];
       }
     });
@@ -115,7 +121,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     app.commands.addCommand(CommandIDs.create, {
       label: args => (args['isPalette'] ? 'New Pipeline' : 'Pipeline'),
-      caption: 'Create a new pipeline (untitled.pipeline.json) and open it in the designer',
+      caption:
+        'Create a new pipeline (untitled.pipeline.json) and open it in the designer',
       icon: args => (args['isPalette'] ? undefined : pipelineIcon),
       execute: async args => {
         const cwd = (args['cwd'] as string) ?? browser?.model.path ?? '';

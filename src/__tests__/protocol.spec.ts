@@ -51,7 +51,9 @@ describe('openCode', () => {
   it('passes any text to Python as a string literal', () => {
     const text = '{"name": "a \\"quoted\\" \\\\ name"}\n';
     const code = openCode('p.pipeline.json', 'dir/p.pipeline.json', text);
-    expect(code).toContain('from pipeline_widget.widget.document import open_document');
+    expect(code).toContain(
+      'from pipeline_widget.widget.document import open_document'
+    );
     expect(code).toContain(pythonString(text));
     expect(JSON.parse(pythonString(text))).toBe(text);
   });
