@@ -11,7 +11,7 @@ import inspect
 import sys
 import time
 
-OPTIONAL = {"reuse": "benchmarks.reuse", "tracing": "benchmarks.tracing", "limits": "benchmarks.limits", "status": "benchmarks.status", "warm": "benchmarks.warm", "dask": "benchmarks.dask_shapes",
+OPTIONAL = {"reuse": "benchmarks.reuse", "tracing": "benchmarks.tracing", "environments": "benchmarks.environments", "limits": "benchmarks.limits", "status": "benchmarks.status", "warm": "benchmarks.warm", "dask": "benchmarks.dask_shapes",
             "browser": "benchmarks.browser_canvas"}
 
 

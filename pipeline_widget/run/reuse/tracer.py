@@ -15,8 +15,8 @@ library, installed packages and temporary folders are not listed one by one):
 - the top-level modules imported from outside the project, with the folder each came
   from, so the runner can name their distributions and versions.
 
-`finish` writes them to the trace file (read_trace reads it): a JSON line, then a line
-per file ("F path") and per folder ("D path"). A process that ends without it (killed,
+`finish` writes them to the trace file (read_trace reads it): a JSON line with the counts,
+then a line per file, then a line per folder. A process that ends without it (killed,
 `os._exit`) leaves no trace, and its result is not kept for reuse.
 """
 import json
@@ -281,15 +281,16 @@ def finish():
     _active = False
     try:
         files, dirs = _resolved()
+        files = [p for p in files if "\n" not in p]
+        dirs = [p for p in dirs if "\n" not in p]
         header = {"format": FORMAT, "env": sorted(_env), "modules": _modules(),
-                  "overflow": _overflow,
+                  "overflow": _overflow, "files": len(files), "dirs": len(dirs),
                   "python": {"executable": sys.executable, "prefix": sys.prefix,
                              "version": "%d.%d.%d" % sys.version_info[:3]}}
         tmp = f"{_config.out}.{os.getpid()}.tmp"
         with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as f:
-            f.write(json.dumps(header) + "\n")   # then one line per file, and per folder
-            f.write("".join([f"F {path}\n" for path in files if "\n" not in path]))
-            f.write("".join([f"D {path}\n" for path in dirs if "\n" not in path]))
+            # a JSON line, then the files, then the folders: one path a line
+            f.write("\n".join([json.dumps(header), *files, *dirs, ""]))
         os.replace(tmp, _config.out)
     except Exception:
         pass
@@ -320,10 +321,12 @@ def read_trace(path):
     """What finish() wrote: the header's fields, with "files" and "dirs" as lists."""
     with open(path, encoding="utf-8", errors="surrogateescape") as f:
         data = json.loads(f.readline())
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or not isinstance(data.get("files"), int) \
+                or not isinstance(data.get("dirs"), int):
             raise ValueError("not a trace")
-        data["files"], data["dirs"] = [], []
-        for line in f:
-            kind, _, name = line.rstrip("\n").partition(" ")
-            data["files" if kind == "F" else "dirs"].append(name)
+        lines = f.read().split("\n")
+    count = data["files"]
+    if len(lines) < count + data["dirs"]:
+        raise ValueError("a cut trace")
+    data["files"], data["dirs"] = lines[:count], lines[count:count + data["dirs"]]
     return data
