@@ -27,7 +27,7 @@ def add_parsers(sub: Any) -> None:
                    help="airflow DAG.py | kfp PIPELINE.yaml | elyra FILE.pipeline | ploomber "
                         "pipeline.yaml (a project imported from Ploomber)")
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
-    p.add_argument("--command", dest="runner_command", default=None,
+    p.add_argument("--command", dest="runner_command", default=None, metavar="COMMAND",
                    help="how the tasks start pipeline-widget where they run (default: this "
                         "Python, -m pipeline_widget)")
     p.add_argument("--dag-id", default=None, help="airflow: the DAG's id (default: from the "

@@ -8,11 +8,13 @@ run record, named after the DAG run.
 """
 from __future__ import annotations
 
+import re
 import shlex
 from pathlib import Path
 from typing import Any
 
 from ..core import atomic
+from ..core.errors import PipelineError
 from ..core.pipeline import PipelineModel
 from .registry import Exporter
 from .step_command import join_id, pipeline_file, program, py_identifier
@@ -44,7 +46,11 @@ def step_command(pipeline: PipelineModel, step: str, options: dict[str, Any]) ->
 
 
 def dag_id(pipeline: PipelineModel, options: dict[str, Any]) -> str:
-    return options.get("dag_id") or py_identifier(pipeline.name, set(), "pipeline")
+    given = options.get("dag_id")
+    if given is not None and not re.fullmatch(r"[A-Za-z0-9_.-]{1,250}", given):
+        raise PipelineError(f"--dag-id {given!r} is not a DAG id Airflow takes; use letters, "
+                            f"digits, '_', '.' and '-'")
+    return given or py_identifier(pipeline.name, set(), "pipeline")
 
 
 def dag_source(pipeline: PipelineModel, options: dict[str, Any]) -> str:

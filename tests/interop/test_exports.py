@@ -88,6 +88,9 @@ def test_exports_refuse_to_overwrite_and_name_unknown_targets(seed, cli, tmp_pat
     assert dag.read_text() == "# mine\n"
     assert cli("--workspace", seed.parent.parent, "export", seed, "--to", "airflow", dag,
                "--force")[0] == 0
+    code, _, err = cli("--workspace", seed.parent.parent, "export", seed, "--to", "airflow",
+                       tmp_path / "other.py", "--dag-id", "my dag!")
+    assert code == 2 and "'my dag!' is not a DAG id" in err
     code, _, err = cli("--workspace", seed.parent.parent, "export", seed, "--to", "luigi", dag)
     assert code == 2 and "no exporter for 'luigi'" in err and "airflow" in err
     code, _, err = cli("export", tmp_path / "missing.pipeline.json", "--to", "airflow",
