@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -95,7 +96,9 @@ def run_notebook(path: str, out: TextIO | None = None, err: TextIO | None = None
     from .sdk.widgets import HEADLESS_ENV
 
     env = {**os.environ, HEADLESS_ENV: "1"}   # RunDetails prints: nobody sees widgets here
-    with client.setup_kernel(cwd=str(source.absolute().parent), env=env):
+    # cell output arrives over the kernel's channels; its own stderr is start-up noise
+    with client.setup_kernel(cwd=str(source.absolute().parent), env=env,
+                             stderr=subprocess.DEVNULL):
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code" or cell is last:
                 continue

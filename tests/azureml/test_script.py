@@ -73,6 +73,7 @@ def test_a_notebook_that_never_waits_has_its_runs_finish_and_reports_failure(tmp
     (line,) = [x for x in res.stderr.splitlines() if x.startswith("run ")]
     assert ": Failed: broken: " in line and "ValueError: no good" in line
     assert "[RunDetails] step 'slow': Finished" in res.stdout
+    assert "IPKernelApp" not in res.stderr          # the kernel's start-up noise is not shown
     assert _statuses(project) == ["Failed", "Finished"]
 
 
