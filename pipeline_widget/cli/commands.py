@@ -81,6 +81,9 @@ def _wait(run, out) -> int:
             signal.signal(s, handler)
     status = run.get_status()
     steps = run.get_steps()
+    if run.record.unsaved:
+        print(f"error: {run.record.unsaved}; `pipeline-widget resume {run.id}` goes on from "
+              f"what the record on disk says", file=sys.stderr)
     reused = [s.name for s in steps if s.is_reused]
     ran = [s for s in steps if not s.is_reused and s.start_time is not None]
     took = run.record.duration or 0.0

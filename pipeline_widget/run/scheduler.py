@@ -8,6 +8,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from typing import Any
 
 from ..core.workspace import Workspace
+from . import diskspace
 from .cancel import CancelToken
 from .context import read_metrics
 from .events import EventBus, StatusEvent
@@ -41,10 +42,20 @@ class Scheduler:
         self.own = own
 
     def _save(self) -> None:
-        if self.own is not None:
-            continuation.save_joined(self.workspace, self.record, self.own)
-        else:
-            store.save(self.workspace, self.record)
+        """Write the record; a disk that cannot take it does not stop the run (the record on
+        disk stays the last whole one: writes are atomic), and the run says so at its end."""
+        try:
+            if self.own is not None:
+                continuation.save_joined(self.workspace, self.record, self.own)
+            else:
+                store.save(self.workspace, self.record)
+            self.record.unsaved = None
+        except OSError as err:
+            where = store.run_dir(self.workspace, self.record.run_id)
+            self.record.unsaved = (diskspace.message(where, "the run record")
+                                   if diskspace.no_space(err) else
+                                   f"the run record could not be written in {where}: "
+                                   f"{err.strerror or err}")
 
     # -- state changes: record, then event -----------------------------------------
     def _set(self, name: str, status: Status, save: bool = True, **values: Any) -> None:
@@ -89,7 +100,10 @@ class Scheduler:
                               error=StepError.of(err, f"the runner failed: {err}"))
         finally:
             self.executor.close()
-            self.cache.digests.save()
+            try:
+                self.cache.digests.save()
+            except OSError:   # a memo of digests: without it, files are read again next time
+                pass
             self._saver.close()
             self._saver = None
         statuses = set(self.status.values())
@@ -189,6 +203,25 @@ class Scheduler:
         threading.Thread(target=submit, name=f"retry-{step.slug}", daemon=True).start()
         return later
 
+    def _store_result(self, step: StepPlan, fingerprint: str, outcome: StepOutcome,
+                      metrics: list, reads: dict) -> list[str]:
+        """Keep a finished step's result for reuse; a disk that cannot take the entry only
+        costs the reuse (the run goes on), and the record says so."""
+        try:
+            self.cache.store(fingerprint, {
+                "fingerprint": fingerprint, "run_id": step.run_id,
+                "step_run_id": step.step_run_id, "outputs": step.outputs,
+                "manifests": step.manifests,
+                "manifest_digests": {n: v["manifest"] for n, v in step.lineage.items()},
+                "notebook": outcome.notebook, "stdout": outcome.stdout,
+                "stderr": outcome.stderr, "metrics": [m.to_dict() for m in metrics],
+                "finished": outcome.end_time, "components": step.components,
+                "reads": reads,
+            }, self.plan.pipeline_name, step.slug)
+        except OSError as err:
+            return [f"its result is not kept for reuse: {err.strerror or err}"]
+        return []
+
     def _on_running(self, name: str):
         def on_running() -> None:
             if not self.cancel.is_set():
@@ -218,6 +251,13 @@ class Scheduler:
             else outcome.status
         notes = [*step.notes, *outcome.notes]  # the plan's notes stay
         results.hint_for_permission_error(step, outcome.error)
+        if status == Status.FAILED and diskspace.full(step.record_dir):
+            # what failed is most likely the disk: say so, and free what the step wrote
+            # (a failed step's outputs are never kept), so the run can record its end
+            results.clear_attempt(step)
+            outcome.error = StepError("NoSpaceLeft", diskspace.message(
+                step.record_dir, f"step {step.name!r}'s outputs or logs"),
+                traceback=outcome.error.traceback if outcome.error else "")
         if status == Status.FINISHED:
             outcome.error = results.written_inputs(self.plan, step)
             if outcome.error is not None:
@@ -234,16 +274,7 @@ class Scheduler:
             if unkept and step.allow_reuse:
                 notes.append(unkept)
             if not changed and reads is not None and step.allow_reuse:
-                self.cache.store(fingerprint, {
-                    "fingerprint": fingerprint, "run_id": step.run_id,
-                    "step_run_id": step.step_run_id, "outputs": step.outputs,
-                    "manifests": step.manifests,
-                    "manifest_digests": {n: v["manifest"] for n, v in step.lineage.items()},
-                    "notebook": outcome.notebook, "stdout": outcome.stdout,
-                    "stderr": outcome.stderr, "metrics": [m.to_dict() for m in metrics],
-                    "finished": outcome.end_time, "components": step.components,
-                    "reads": reads,
-                }, self.plan.pipeline_name, step.slug)
+                notes += self._store_result(step, fingerprint, outcome, metrics, reads)
         values: dict[str, Any] = {
             "start_time": outcome.start_time, "end_time": outcome.end_time,
             "error": outcome.error, "notebook": outcome.notebook, "stdout": outcome.stdout,

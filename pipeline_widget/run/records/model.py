@@ -301,6 +301,7 @@ class RunRecord:
     resumed: list[dict] = field(default_factory=list)   # each resume: when, kept, run again
     interrupted: bool = False   # the runner stopped before the run ended (not stored)
     damaged: str | None = None  # why its run.json could not be read (not stored)
+    unsaved: str | None = None  # why this process could not write it (not stored)
 
     def __post_init__(self) -> None:
         self.status = _status(self.status)
@@ -318,7 +319,7 @@ class RunRecord:
         paths = PathCodec(project)
         d: dict[str, Any] = {}
         for f in fields(self):
-            if f.name in ("interrupted", "damaged"):
+            if f.name in ("interrupted", "damaged", "unsaved"):
                 continue
             value = getattr(self, f.name)
             if f.name == "status":
@@ -333,7 +334,7 @@ class RunRecord:
     @staticmethod
     def from_dict(d: dict, project: Path) -> "RunRecord":
         paths = PathCodec(project)
-        known = {f.name for f in fields(RunRecord)} - {"interrupted", "damaged"}
+        known = {f.name for f in fields(RunRecord)} - {"interrupted", "damaged", "unsaved"}
         values = {k: v for k, v in d.items() if k in known}
         _check_types(RunRecord, {k: v for k, v in values.items() if k not in _LENIENT})
         values["status"] = _status(values.get("status"))

@@ -231,8 +231,8 @@ class BackgroundSaver:
                         text = record_text(self._workspace, self._record)
                     atomic.write_text(run_dir(self._workspace, self._record.run_id) / MANIFEST,
                                       text)
-            except Exception:  # the final, synchronous save reports a lasting problem
-                logging.getLogger(__name__).exception("could not save run record")
+            except Exception as err:  # the final, synchronous save reports a lasting problem
+                logging.getLogger(__name__).debug("could not save run record: %s", err)
             with self._cond:
                 self._cond.wait_for(lambda: self._closed, timeout=self._interval)
 
