@@ -268,3 +268,25 @@ def test_a_dependency_given_with_dots_is_named_by_its_plain_path(ws, scripts):
     run(pipeline([]))
     again = run(pipeline([scripts / "steps" / ".." / "conf" / "*.toml"]))["s"]
     assert "conf/a.toml is new to the step" in again.why_not_reused
+
+
+def test_sealing_an_output_never_follows_a_link_out_of_it(ws, project, tmp_path):
+    """An output holding a link to a file elsewhere (here: outside the project) leaves that
+    file as it was: recorded as a link, never made read-only, never digested."""
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("not the step's")
+    os.chmod(outside, 0o644)
+    write_script(project / "link.py", "import os, sys\n"
+                 f"os.symlink({str(outside)!r}, os.path.join(sys.argv[1], 'link'))\n"
+                 "open(os.path.join(sys.argv[1], 'own.txt'), 'w').write('own')\n")
+    out = PipelineData("out")
+    step = PythonScriptStep(name="link", script_name="link.py", source_directory=project,
+                            outputs=[out], arguments=[out])
+    first = run(Pipeline(ws, [step], name="link"))["link"]
+    assert stat.S_IMODE(os.stat(outside).st_mode) == 0o644          # untouched
+    own = Path(first.outputs["out"]) / "own.txt"
+    assert not os.stat(own).st_mode & stat.S_IWUSR                  # its own file is sealed
+    again = run(Pipeline(ws, [step], name="link"))["link"]
+    assert again.is_reused
+    outside.write_text("changed elsewhere, not by the step")
+    assert run(Pipeline(ws, [step], name="link"))["link"].is_reused   # a link, not its target
