@@ -15,16 +15,17 @@ import ipywidgets as w
 from ..core import PipelineError, Workspace, editing
 from ..core.validation import Problem
 from ..run import Pipeline, WarmKernels
-from . import edits, warm_share
+from . import edits, removal, warm_share
 from .canvas import PipelineCanvas
-from .controls import button
-from .elements import is_data_node, links_drawn
+from .elements import is_data_node
+from .file_row import FileRow
 from .links import LinkTool
-from .problems_view import problems_html
+from .problems_view import problems_html, validation_message
 from .properties import PropertiesPanel
 from .runs_panel import RunsPanel
-from .step_palette import StepPalette
+from .step_palette import StepPalette, guess_steps_dir
 from .styles import legend_html
+from .toolbar import EditToolbar
 
 
 class PipelineDesigner(w.VBox):
@@ -52,15 +53,13 @@ class PipelineDesigner(w.VBox):
             pipeline.workspace = workspace
         self._pipeline = pipeline
         self.history = edits.EditHistory(pipeline)
-        self.steps_dir = Path(steps_dir).absolute() if steps_dir else _guess_steps_dir(pipeline)
+        self.steps_dir = Path(steps_dir).absolute() if steps_dir else guess_steps_dir(pipeline)
         self.problems: list[Problem] = []
         self.stale: dict[str, str] = {}   # step -> why the next run would run it
         self.selected: tuple[str, str] | None = None   # ("node", step) or ("edge", edge id)
         self._message = ""
         self.message_is_error = False
         self._change_handlers: list[Callable[[], None]] = []
-        # Set by a document (the JupyterLab tab that holds this designer): Save saves it.
-        self.save_handler: Callable[[], None] | None = None
 
         self.canvas = PipelineCanvas()
         self.canvas.on_pick(self._picked)
@@ -96,55 +95,35 @@ class PipelineDesigner(w.VBox):
         self.links = LinkTool(lambda: self._pipeline, self.canvas, self.edit, self.say,
                               lambda: self.selected)
         self.connect_button, self.data_name = self.links.button, self.links.data_name
-        self.remove_button = button("Remove", "pw-remove", self.remove_selected,
-                                          icon="trash")
-        self.undo_button = button("Undo", "pw-undo", self.undo, icon="undo")
-        self.validate_button = button("Validate", "pw-validate", self.validate,
-                                            icon="check")
-        self.relayout_button = button("Layout", "pw-relayout", self.relayout,
-                                            icon="sitemap")
-        self.clear_button = button("Clear", "pw-clear", self.clear, icon="eraser")
-        self.data_nodes_toggle = w.ToggleButton(
-            description="Data as nodes", icon="database", value=self.canvas.data_nodes,
-            tooltip="draw each PipelineData and dataset as a node of its own")
-        self.data_nodes_toggle.add_class("pw-data-nodes")
-        self.data_nodes_toggle.observe(lambda c: self.show_data_nodes(c["new"]), "value")
-        self.refresh_button = button("Refresh", "pw-refresh", self.refresh_status,
-                                           icon="refresh")
+        self.toolbar = EditToolbar(self.links, self.remove_selected, self.undo, self.redo,
+                                   self.validate, self.refresh_status, self.relayout, self.clear,
+                                   self.canvas.data_nodes, self.show_data_nodes)
+        for name in ("remove_button", "undo_button", "redo_button", "validate_button",
+                     "refresh_button", "relayout_button", "clear_button", "data_nodes_toggle"):
+            setattr(self, name, getattr(self.toolbar, name))
         self.problem_list = w.HTML()
         self.problem_list.add_class("pw-problems")
-        self.path = w.Text(description="file", layout=w.Layout(width="360px"),
-                           continuous_update=False,
-                           value=str(self._default_path()))
-        self.path.add_class("pw-path")
-        self.save_button = button("Save", "pw-save", self.save_clicked, icon="save")
-        self.load_button = button("Load", "pw-load", self.load_clicked, icon="folder-open")
+        self.file_row = FileRow(lambda: self._pipeline, self.save, self.open_file, self.say)
+        self.path = self.file_row.path
+        self.save_button, self.load_button = self.file_row.save_button, self.file_row.load_button
         self.legend = w.HTML(legend_html())
         self.legend.add_class("pw-legend")
         side = w.VBox([self.properties, w.HTML("<b>step details</b>"), self.runs_panel.details],
                       layout=w.Layout(width="40%", min_width="300px", overflow="auto"))
         self.children = [
             self.palette,
-            w.HBox([self.connect_button, self.data_name, self.remove_button, self.undo_button,
-                    self.validate_button, self.refresh_button, self.relayout_button,
-                    self.data_nodes_toggle, self.clear_button],
-                   layout=w.Layout(flex_flow="row wrap")),
+            self.toolbar,
             self.message_line,
             w.HBox([w.Box([self.canvas], layout=w.Layout(width="60%")), side]),
             self.legend,
             self.problem_list,
             self.runs_panel,
-            w.HBox([self.path, self.save_button, self.load_button]),
+            self.file_row,
         ]
 
     def refresh_sources(self) -> None:
         """Offer the notebooks and scripts now in steps_dir."""
         self.palette.refresh()
-
-    def _default_path(self) -> Path:
-        if self._pipeline.path is not None:
-            return _relative(self._pipeline.path)
-        return Path(f"{self._pipeline.name}.pipeline.json")
 
     # -- the model ---------------------------------------------------------------------------
     @property
@@ -200,6 +179,7 @@ class PipelineDesigner(w.VBox):
             self.select(None)
         self.properties.refresh()
         self.palette.refresh()
+        self.file_row.refresh()
         self.canvas.forget_click()   # an edit between two clicks makes them no double-click
         for handler in list(self._change_handlers):
             handler()
@@ -278,15 +258,7 @@ class PipelineDesigner(w.VBox):
             self.runs_panel.show_step(eid)
             return
         self.runs_panel.show_nothing()
-        data = self.canvas.element_data(kind, eid)
-        links = links_drawn(data)
-        if links:
-            self.properties.show_link(*links[0])
-        elif data.get("consumer") or data.get("producer"):
-            # a dataset, or an output no step reads: edited in its step's panel
-            self.properties.show_step(data.get("consumer") or data["producer"])
-        else:
-            self.properties.show_nothing()
+        self.properties.show_drawn(self.canvas.element_data(kind, eid))
 
     # -- toolbar actions -----------------------------------------------------------------------
     def add_step(self, source: str | os.PathLike | None = None, name: str | None = None) -> bool:
@@ -308,37 +280,12 @@ class PipelineDesigner(w.VBox):
 
     def remove_selected(self) -> bool:
         """Remove the selected step (with its links) or the selected link."""
-        if not self.selected:
-            self.say("click a step or a link to remove first", error=True)
+        removed = removal.remove(self._pipeline, self.canvas, self.selected, self.edit, self.say)
+        if removed is None:
             return False
-        kind, eid = self.selected
-        if kind == "node" and not is_data_node(eid):
-            readers = [s.name for s in self._pipeline.steps
-                       if any(i.producers == [self._pipeline.step(eid)]
-                              for i in s.input_data)]
-            ok = self.edit(f"remove step {eid!r}", lambda: editing.remove_step(self._pipeline, eid))
-            what = f"step {eid!r}" + (
-                f"; {', '.join(map(repr, readers))} now read data that no step writes: link a "
-                f"step that writes it, or drop it in the step's panel" if readers else "")
-        else:
-            links = links_drawn(self.canvas.element_data(kind, eid))
-            if not links:
-                self.say("this is no link between steps: remove a dataset input or an output "
-                         "in its step's panel, or remove the step", error=True)
-                return False
-            name = links[0][2]
-
-            def remove_links() -> None:
-                for producer, consumer, data in links:
-                    editing.remove_link(self._pipeline, producer, consumer, data)
-
-            ok = self.edit(f"remove link {name!r}", remove_links)
-            what = (f"link {name!r} from {links[0][0]!r} to "
-                    f"{', '.join(repr(c) for _, c, _ in links)}")
-        if ok:
-            self.select(None)
-            self.say(f"removed {what}")
-        return ok
+        self.select(None)
+        self.say(f"removed {removed}")
+        return True
 
     def undo(self) -> bool:
         if not self.history.can_undo:
@@ -374,11 +321,7 @@ class PipelineDesigner(w.VBox):
 
     def validate(self) -> list[Problem]:
         self.refresh()
-        errors = [p for p in self.problems if not p.warning]
-        warned = len(self.problems) - len(errors)
-        self.say(f"{len(errors)} problem(s): see the list below the canvas" if errors else
-                 f"the pipeline is valid, with {warned} warning(s) below the canvas" if warned
-                 else "the pipeline is valid", error=bool(errors))
+        self.say(*validation_message(self.problems))
         return self.problems
 
     def relayout(self) -> None:
@@ -389,20 +332,21 @@ class PipelineDesigner(w.VBox):
         self.say(f"saved {saved}")
         return saved
 
+    @property
+    def save_handler(self) -> Callable[[], None] | None:
+        """Set by a document (the JupyterLab tab that holds this designer): Save saves it."""
+        return self.file_row.save_handler
+
+    @save_handler.setter
+    def save_handler(self, handler: Callable[[], None] | None) -> None:
+        self.file_row.save_handler = handler
+        self.file_row.refresh()
+
     def save_clicked(self) -> None:
-        if self.save_handler is not None:
-            self.save_handler()
-            return
-        try:
-            self.save(self.path.value.strip() or self._default_path())
-        except (PipelineError, OSError) as err:
-            self.say(f"could not save: {err}", error=True)
+        self.file_row.save_clicked()
 
     def load_clicked(self) -> None:
-        try:
-            self.open_file(self.path.value.strip())
-        except (PipelineError, OSError) as err:
-            self.say(str(err), error=True)
+        self.file_row.load_clicked()
 
     def open_file(self, path: str | os.PathLike) -> Pipeline:
         """Replace the pipeline by the one in `path` (in this designer's workspace)."""
@@ -451,19 +395,3 @@ class PipelineDesigner(w.VBox):
     def statuses(self) -> dict[str, str]:
         return self.canvas.statuses
 
-
-def _guess_steps_dir(pipeline: Pipeline) -> Path:
-    """The first step's folder; else a `steps/` folder here or at the project's root."""
-    for step in pipeline.steps:
-        return step.source.parent
-    for folder in (Path("steps").absolute(), pipeline.workspace.path / "steps"):
-        if folder.is_dir():
-            return folder
-    return Path.cwd()
-
-
-def _relative(path: Path) -> Path:
-    try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
-        return path

@@ -20,3 +20,12 @@ def problems_html(problems: list[Problem]) -> str:
             parts.append(f"<div style='color:{colour}'><b>{len(found)} {what}</b>"
                          f"<ul style='margin:2px 0'>{items}</ul></div>")
     return "".join(parts)
+
+
+def validation_message(problems: list[Problem]) -> tuple[str, bool]:
+    """What Validate says, and whether it is an error."""
+    errors = [p for p in problems if not p.warning]
+    warned = len(problems) - len(errors)
+    return (f"{len(errors)} problem(s): see the list below the canvas" if errors else
+            f"the pipeline is valid, with {warned} warning(s) below the canvas" if warned
+            else "the pipeline is valid"), bool(errors)

@@ -11,7 +11,7 @@ import ipywidgets as w
 
 from ..core import PipelineError, PipelineParameter, editing
 from ..run import Pipeline, notebook_parameters
-from .elements import edge_id
+from .elements import edge_id, links_drawn
 from .parameters import parse, show
 from .step_data import StepData
 
@@ -55,6 +55,17 @@ class PropertiesPanel(w.VBox):
         self.show_nothing()
 
     # -- what is shown ------------------------------------------------------------------
+    def show_drawn(self, data: dict) -> None:
+        """A drawn link or data node (its data): the link's panel; a dataset, or an output no
+        step reads, is edited in its step's panel."""
+        links = links_drawn(data)
+        if links:
+            self.show_link(*links[0])
+        elif data.get("consumer") or data.get("producer"):
+            self.show_step(data.get("consumer") or data["producer"])
+        else:
+            self.show_nothing()
+
     def show_nothing(self) -> None:
         self.step_name, self.link, self._shown = None, None, None
         self.children = [w.HTML("<i>Click a step or a link to see and edit it.</i>")]

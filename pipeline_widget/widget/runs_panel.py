@@ -8,7 +8,6 @@ from __future__ import annotations
 import html
 import threading
 import time
-from functools import partial
 from typing import Any, Callable, Sequence
 
 import ipywidgets as w
@@ -18,29 +17,18 @@ from ..core.names import check_experiment_name, experiment_name_for
 from ..core.parameter_types import type_of
 from ..core.steps.base import DEFAULT_KERNEL
 from ..run import Pipeline, PipelineRun, rerun
-from ..run.compare import columns, summaries
 from ..run.events import StatusEvent
 from ..run.status import Status
 from .canvas import PipelineCanvas
-from .compare_view import plot_svg, table_html
+from .compare_panel import ComparePanel
 from .controls import button
 from .details import StepDetails, step_html
 from .parameters import parse, show
+from .part_runs import PartRunButtons
 from .timeline_view import gantt_svg
 from .warm_share import WarmLease
 
 NO_RUN = "(no run chosen)"
-# The part-run buttons: without a selection, and naming the selected step.
-PART_BUTTONS = (("Run this step", "pw-run-only", "only"),
-                ("Run from here", "pw-run-from", "from_steps"),
-                ("Run up to here", "pw-run-to", "to_steps"))
-PART_LABELS = {"only": "Run '{}' only", "from_steps": "Run from '{}'",
-               "to_steps": "Run up to '{}'"}
-
-
-def _short(name: str, width: int = 24) -> str:
-    return name if len(name) <= width else name[:width - 1] + "\u2026"
-
 
 class RunsPanel(w.VBox):
     """Experiment name, pipeline parameter form, Run/Cancel, the runs list, Re-run and the
@@ -66,19 +54,12 @@ class RunsPanel(w.VBox):
                                layout=w.Layout(width="420px"))
         self.runs.add_class("pw-runs")
         self.runs.observe(self._chosen, "value")
-        self.part_buttons = {}
-        for label, hook, option in PART_BUTTONS:
-            self.part_buttons[option] = button(label, hook, partial(self.run_part, option),
-                                               icon="play-circle", disabled=True)
+        self.parts = PartRunButtons(self.run_part)
+        self.part_buttons = self.parts.buttons
         self.rerun_button = button("Re-run", "pw-rerun", self.rerun, icon="repeat")
-        self.compare = w.HTML()
-        self.compare.add_class("pw-compare")
-        self.metric = w.Dropdown(description="plot", options=[], layout=w.Layout(width="300px"))
-        self.metric.add_class("pw-metric")
-        self.metric.observe(lambda _: self._plot(), "value")
-        self.plot = w.HTML()
-        self.plot.add_class("pw-plot")
-        self._summaries: list = []
+        self.comparison = ComparePanel()
+        self.compare, self.metric = self.comparison.table, self.comparison.metric
+        self.plot = self.comparison.plot
         self.details = StepDetails("<i>Run the pipeline, then click a step to see what it did.</i>")
         self.timeline = w.HTML()
         self.timeline.add_class("pw-timeline")
@@ -92,12 +73,11 @@ class RunsPanel(w.VBox):
         self._lock = threading.RLock()
         self.warm_up()
         self.children = [w.HBox([self.experiment, self.run_button, self.cancel_button]),
-                         w.HBox(list(self.part_buttons.values())),
+                         self.parts,
                          self.params_box,
                          w.HBox([self.runs, self.rerun_button]),
                          self.timeline,
-                         w.Accordion([w.VBox([self.compare, self.metric, self.plot])],
-                                     titles=("compare runs",), selected_index=None)]
+                         self.comparison]
         self.refresh()
 
     # -- warm kernels ---------------------------------------------------------------------
@@ -169,7 +149,7 @@ class RunsPanel(w.VBox):
             found = []
         options = [(NO_RUN, "")] + [(f"{r.id} ({r.record.status})", r.id)
                                    for r in reversed(found)]
-        self._show_comparison(pipeline)
+        self.comparison.show(pipeline)
         current = self.runs.value
         self._quiet = True
         try:
@@ -178,25 +158,6 @@ class RunsPanel(w.VBox):
             self.runs.value = current if current in {v for _, v in options} else ""
         finally:
             self._quiet = False
-
-    def _show_comparison(self, pipeline: Pipeline) -> None:
-        """The runs of this pipeline side by side, and the chosen metric across them."""
-        try:
-            self._summaries = summaries(pipeline.workspace, pipeline.name)
-        except (OSError, PipelineError):
-            self._summaries = []
-        self.compare.value = table_html(self._summaries)
-        metrics = columns(self._summaries)[1]
-        if tuple(self.metric.options) != tuple(metrics):
-            current = self.metric.value
-            self.metric.options = metrics
-            if metrics:
-                self.metric.value = current if current in metrics else metrics[-1]
-        self._plot()
-
-    def _plot(self) -> None:
-        self.plot.value = plot_svg(self._summaries, self.metric.value or "") \
-            if self.metric.options else ""
 
     # -- running ----------------------------------------------------------------------------
     def run_part(self, option: str) -> PipelineRun | None:
@@ -388,13 +349,7 @@ class RunsPanel(w.VBox):
         self.details.value = "<i>Click a step to see what it did, or what the next run would do.</i>"
 
     def _name_parts(self, name: str | None) -> None:
-        """The part-run buttons say which step they run ("Run 'train' only")."""
-        running = self.live is not None and self.live.is_live
-        for (label, _, option), part in zip(PART_BUTTONS, self.part_buttons.values()):
-            part.disabled = name is None or running
-            part.description = label if name is None else PART_LABELS[option].format(
-                _short(name))
-            part.tooltip = "" if name is None else PART_LABELS[option].format(name)
+        self.parts.name(name, running=self.live is not None and self.live.is_live)
 
     def _next_run(self, name: str) -> str:
         """What the next run would do with step `name`, after "the next run"."""

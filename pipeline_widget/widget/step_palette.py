@@ -113,3 +113,13 @@ class StepPalette(w.VBox):
         while name in taken:
             name, n = f"{base} {n}", n + 1
         return name
+
+
+def guess_steps_dir(pipeline: Pipeline) -> Path:
+    """The first step's folder; else a `steps/` folder here or at the project's root."""
+    for step in pipeline.steps:
+        return step.source.parent
+    for folder in (Path("steps").absolute(), pipeline.workspace.path / "steps"):
+        if folder.is_dir():
+            return folder
+    return Path.cwd()
