@@ -269,3 +269,23 @@ def test_an_installed_package_upgrade_runs_the_step_again(ws, project, wheel_fac
     changes_rerun(lambda: script_pipeline(ws, project, "s.py", "import os, sys, obsdist\n"
                                           "out = sys.argv[1]\nvalue = obsdist.VERSION\n" + WRITE),
                   lambda: install("1.1"), "obsdist 1.0 -> 1.1", "1.0", "1.1")
+
+
+def test_a_step_reading_a_flood_of_project_files_is_capped_with_a_note(ws, project):
+    """Beyond KEPT_FILES project files read, a read set is not kept (it could not be checked
+    cheaply): the result is used by the run, not stored for reuse, and the record says why.
+    Files read under a dataset the step declares are not counted."""
+    from pipeline_widget.run.reuse.reads import KEPT_FILES
+
+    folder = project / "many"
+    folder.mkdir()
+    for i in range(KEPT_FILES + 10):
+        (folder / f"f{i}.txt").write_text("x")
+    body = ("import os, sys\nout = sys.argv[1]\n"
+            "value = sum(len(open(os.path.join('../many', n)).read()) "
+            "for n in os.listdir('../many'))\n" + WRITE)
+    first = run(script_pipeline(ws, project, "s.py", body))["use"]
+    assert value(first) == str(KEPT_FILES + 10)
+    assert any(f"more than {KEPT_FILES:,} files" in n for n in first.notes)
+    again = run(script_pipeline(ws, project, "s.py", body))["use"]
+    assert not again.is_reused
