@@ -54,6 +54,10 @@ class PipelineCanvas(CytoscapeWidget):
         self.on("node", "click", lambda payload: self._picked("node", payload))
         self.on("edge", "click", lambda payload: self._picked("edge", payload))
         self._open_handlers: list[Callable[[str], None]] = []
+        self._drag_handlers: list[Callable[[str, str], None]] = []
+        self._pressed: str | None = None   # the node the mouse button went down on
+        self.on("node", "mousedown", self._mouse_down)
+        self.on("node", "mouseup", self._mouse_up)
         self._last_click: tuple[str, float] = ("", 0.0)   # ipycytoscape passes no dblclick
 
     # -- input ----------------------------------------------------------------------
@@ -72,6 +76,23 @@ class PipelineCanvas(CytoscapeWidget):
             handler(kind, element_id)
         if kind == "node" and not elements.is_data_node(element_id):
             self._maybe_opened(element_id)
+
+    def on_drag(self, handler: Callable[[str, str], None]) -> None:
+        """`handler(source, target)` receives a drag from one node released on another
+        (cytoscape reports the release on the node under the pointer, not the dragged one)."""
+        self._drag_handlers.append(handler)
+
+    def _mouse_down(self, payload: dict) -> None:
+        self._pressed = (payload or {}).get("data", {}).get("id")
+
+    def _mouse_up(self, payload: dict) -> None:
+        source, self._pressed = self._pressed, None
+        target = (payload or {}).get("data", {}).get("id")
+        if source is None or target is None or source == target:
+            return
+        for handler in list(self._drag_handlers):
+            handler(source, target)
+        self.relayout()   # the dragged node goes back to its place
 
     def forget_click(self) -> None:
         """Something happened since the last click: the next click starts afresh."""

@@ -95,6 +95,7 @@ class PipelineDesigner(w.VBox):
         self.links = LinkTool(lambda: self._pipeline, self.canvas, self.edit, self.say,
                               lambda: self.selected)
         self.connect_button, self.data_name = self.links.button, self.links.data_name
+        self.canvas.on_drag(self.links.dragged)
         self.toolbar = EditToolbar(self.links, self.remove_selected, self.undo, self.redo,
                                    self.validate, self.refresh_status, self.relayout, self.clear,
                                    self.canvas.data_nodes, self.show_data_nodes)

@@ -41,6 +41,8 @@ class FileRow(w.HBox):
     def refresh(self) -> None:
         """Offer "Open as document" for a pipeline saved in a file (not inside a document)."""
         path = self._pipeline().path
+        in_document = "none" if self.save_handler is not None else None
+        self.path.layout.display = self.load_button.layout.display = in_document   # the tab's
         self.open_document.value = "" if path is None or self.save_handler is not None else (
             f"<span style='margin-left:8px'>"
             f"{open_link(path, 'Open as document')}</span>")

@@ -90,6 +90,23 @@ class LinkTool:
             self._quiet = False
         self._by_person = False
 
+    def dragged(self, source: str, target: str) -> bool:
+        """A node dragged onto another: link them, the data name guessed as Connect guesses
+        it once both ends are known (from a data node: one more reader of that data)."""
+        self.cancel()
+        if is_data_node(target):
+            self._say("drop it on the step that reads the data: a link ends on a step",
+                      error=True)
+            return False
+        if is_data_node(source):
+            data = self._canvas.node(source).data
+            if not data.get("producer"):
+                self._say("no step writes this data yet: drag from the step that writes it",
+                          error=True)
+                return False
+            return self.connect(str(data["producer"]), target, str(data["data"]))
+        return self.connect(source, target, edits.link_name(self._pipeline(), source, target))
+
     def connect(self, producer: str, consumer: str, data_name: str | None = None) -> bool:
         """Link two steps by a PipelineData (the producer's own if it has one by that name)."""
         data_name = data_name or edits.default_data_name(self._pipeline(), producer)

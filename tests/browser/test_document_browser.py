@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from .canvas import click_node, node_ids, node_point
+from .canvas import click_node, cy_eval, fit_canvas, node_ids, node_point
 from .document import (
     CANVAS,
     DOC,
@@ -26,6 +26,7 @@ from .document import (
     wait_message,
     wait_selected,
 )
+from .lab import CY_JS
 
 pytestmark = pytest.mark.browser
 
@@ -189,3 +190,25 @@ def test_a_notebook_dragged_from_the_file_browser_onto_the_canvas_becomes_a_step
     assert page.locator(".lm-DockPanel-tabBar").count() == 1
     assert current_tab(page).inner_text().strip() == "dropped.pipeline.json"
     wait_dirty(page, True)
+
+
+def test_dragging_a_step_onto_another_links_them(page, lab, fresh_root):
+    copy_seed(lab, "linked")
+    open_folder(page, lab, "examples")
+    file_item(page, "linked.pipeline.json").dblclick()
+    wait_designer(page, nodes=2)
+    page.locator(f"{DOC} .pw-add-after input").uncheck()   # added alone, not after a step
+    page.locator(f"{DOC} .pw-add-source", has_text="evaluate_model.ipynb").click()
+    wait_designer(page, nodes=3)
+    assert cy_eval(page, "return cy.edges().length;", canvas=CANVAS) == 1
+    fit_canvas(page, CANVAS)
+    ax, ay = node_point(page, "train model", CANVAS)
+    bx, by = node_point(page, "evaluate model", CANVAS)
+    page.mouse.move(ax, ay)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(ax + (bx - ax) * i / 10, ay + (by - ay) * i / 10)
+    page.mouse.up()
+    wait_message(page, "'evaluate model' now reads PipelineData 'model' written by 'train model'")
+    page.wait_for_function(f"""() => {{ {CY_JS} return cyIn('{CANVAS}').edges().length === 2; }}""")
+    wait_document_text(page, '"model"')

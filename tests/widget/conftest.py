@@ -25,6 +25,15 @@ def click(designer: PipelineDesigner, name: str) -> None:
         {"widget": "node", "event": "click", "data": element_json("node", dict(node.data))}, [])
 
 
+def drag(designer: PipelineDesigner, source: str, target: str) -> None:
+    """A node pressed and dragged onto another, as the browser reports it (the button comes up
+    over the node under the pointer)."""
+    for event, name in (("mousedown", source), ("mouseup", target)):
+        node = designer.canvas.node(name)
+        designer.canvas._handle_custom_msg(
+            {"widget": "node", "event": event, "data": element_json("node", dict(node.data))}, [])
+
+
 def click_edge(designer: PipelineDesigner, producer: str, consumer: str, data: str) -> None:
     edge = next(e for e in designer.canvas._edges.values()
                 if (e.data["source"], e.data["target"], e.data["data"]) == (producer, consumer, data))

@@ -136,3 +136,63 @@ def test_a_new_pipeline_offers_the_steps_folder_above_its_file(seed_copy, sent):
     path = seed_copy.parent / "new.pipeline.json"
     doc = open_doc(path, "examples/new.pipeline.json", sent, text="")
     assert doc.designer.steps_dir == seed_copy.parent.parent / "steps"
+
+
+def test_the_in_notebook_designer_offers_open_as_document_once_saved(ws, steps_dir, project,
+                                                                      monkeypatch):
+    from pipeline_widget import PipelineDesigner
+
+    from .conftest import add_step
+
+    monkeypatch.chdir(project)
+    designer = PipelineDesigner(workspace=ws, steps_dir=steps_dir, warm_kernels=0)
+    assert designer.file_row.open_document.value == ""   # nothing in a file yet
+    add_step(designer, "source.ipynb", "make")
+    designer.path.value = "made.pipeline.json"
+    designer.save_button.click()
+    link = designer.file_row.open_document.value
+    assert "Open as document" in link and "href='made.pipeline.json'" in link
+    designer.redo_button.click()
+    assert designer.message == "there is nothing to redo"
+
+
+def test_a_document_offers_no_open_as_document_link(seed_copy, sent):
+    doc = open_doc(seed_copy, "examples/seed.pipeline.json", sent)
+    assert doc.designer.file_row.open_document.value == ""
+
+
+def test_dragging_a_step_onto_another_links_them(ws, steps_dir, sent):
+    from pipeline_widget import PipelineDesigner
+
+    from .conftest import add_step, drag
+
+    designer = PipelineDesigner(workspace=ws, steps_dir=steps_dir, warm_kernels=0)
+    add_step(designer, "source.ipynb", "make")
+    add_step(designer, "sink.ipynb", "use")
+    drag(designer, "make", "use")
+    assert designer.canvas.edge_list == [("make", "use", "out")]   # the name Connect guesses
+    assert designer.message == "'use' now reads PipelineData 'out' written by 'make'"
+    drag(designer, "use", "use")   # pressed and released on one node: a click, no link
+    assert designer.canvas.edge_list == [("make", "use", "out")]
+    drag(designer, "use", "make")   # a cycle: refused, nothing changed
+    assert designer.message_is_error and designer.canvas.edge_list == [("make", "use", "out")]
+
+
+def test_dragging_from_a_data_node_adds_a_reader(ws, steps_dir):
+    from pipeline_widget import PipelineDesigner
+
+    from .conftest import add_step, drag
+
+    designer = PipelineDesigner(workspace=ws, steps_dir=steps_dir, warm_kernels=0)
+    add_step(designer, "source.ipynb", "make")
+    add_step(designer, "sink.ipynb", "one")
+    add_step(designer, "sink.ipynb", "two")
+    drag(designer, "make", "one")
+    designer.show_data_nodes(True)
+    data_node = next(n for n in designer.canvas.node_ids if n not in ("make", "one", "two"))
+    drag(designer, data_node, "two")
+    assert ("make", "two", "out") in [(p, c, d) for p, c, d in
+                                     ((s.name, t.name, d.name) for t in designer.pipeline.steps
+                                      for d in t.input_data for s in d.producers)]
+    drag(designer, "two", data_node)
+    assert designer.message_is_error and "a link ends on a step" in designer.message
