@@ -174,3 +174,20 @@ def test_connection_files_of_a_killed_owner_go_with_the_next_pool(tmp_path):
 
     KernelPool(1, connection_dir=folder)
     assert not list(folder.glob("kernel-*.json"))       # ...the next pool does
+
+
+def test_a_path_entry_that_is_also_the_start_folder_stays(ws, project, monkeypatch, tmp_path):
+    """An entry the interpreter had before it started (a .pth's, PYTHONPATH's) that happens
+    to be the folder the kernel started in is kept: only the start folder's own goes."""
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "shared_here.py").write_text("VALUE = 'found'\n")
+    monkeypatch.setenv("PYTHONPATH", str(lib))
+    monkeypatch.chdir(lib)   # the runner, and so the kernel, start in that same folder
+    nb = write_notebook(project / "uses.ipynb", "out = None",
+                        "import os, shared_here\n"
+                        "open(os.path.join(out, 'v.txt'), 'w').write(shared_here.VALUE)")
+    run = Pipeline(ws, [NotebookStep("uses", nb, outputs=[PipelineData("out")])],
+                   name="p").submit("p")
+    assert run.wait_for_completion(show_output=False) == "Finished", run.get_steps()
+    assert (Path(run.get_step("uses").outputs["out"]) / "v.txt").read_text() == "found"

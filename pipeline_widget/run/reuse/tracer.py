@@ -32,6 +32,7 @@ CAP = 500_000        # names kept in memory, at most: beyond, the read set is ma
 FORMAT = 1
 
 _START_CWD = os.getcwd()
+_START_PATH = list(sys.path)   # before the interpreter adds the folder it was started in
 _READ_ONLY_FLAGS = os.O_ACCMODE
 
 # The hook runs for every audit event of the process: it only collects raw names (as the
@@ -168,37 +169,54 @@ def _absolute(name, folder):
     return path
 
 
+def _plain(names):
+    """Whether every name is text, relative and normal (no `.`, `..` or `//` part), checked
+    at once on the names joined: the common case of a step reading a folder's files."""
+    try:
+        joined = "\n".join(names)
+    except TypeError:
+        return False
+    return not (joined[:1] in ("/", ".") or "/." in joined or "//" in joined
+                or "\n/" in joined or "\n." in joined)
+
+
 def _resolved():
-    """(files, folders) of the project the step read, from the raw names collected (one
-    tight loop: a step may have opened a great many)."""
+    """(files, folders) of the project the step read, from the raw names collected. A step
+    may have opened a great many: a verdict is made once per folder, and names given
+    plainly relative to the working folder are handled in bulk."""
     keep = _Filter()
-    verdicts, normpath, sep = keep.folders, os.path.normpath, os.sep
-    files, dirs = set(), set()
+    sep = os.sep
+
+    def verdict(prefix):
+        found = keep.folders.get(prefix, 0)
+        if found == 0:
+            found = keep.folders[prefix] = keep._folder(prefix + sep)
+        return found
+
+    files: list = []   # a path may come twice (two working folders): the reader dedupes
+    dirs: list = []
     for folder, opened, listed in _by_folder:
         base = folder + sep
         for found, names in ((files, opened), (dirs, listed)):
-            for name in names:
-                if name.__class__ is str:
-                    path = name if name[:1] == sep else base + name
-                    if "/." in path or "//" in path:
-                        path = normpath(path)
-                else:
-                    path = _absolute(name, folder)
-                    if path is None:
-                        continue
-                head = path.rpartition(sep)[0]
-                verdict = verdicts.get(head, 0)
-                if verdict == 0:
-                    verdict = verdicts[head] = keep._folder(head + sep)
-                if verdict:
-                    found.add(path)
-                elif verdict is None and (path := keep(path)):
-                    found.add(path)
+            if names and _plain(names):
+                heads = {n.rpartition(sep)[0] for n in names}
+                verdicts = {h: verdict(base + h if h else folder) for h in heads}
+                if all(v is True for v in verdicts.values()):
+                    found.extend([base + n for n in names])
+                    continue
+                rest = [n for n in names if verdicts[n.rpartition(sep)[0]] is not False]
+            else:
+                rest = list(names)
+            for name in rest:
+                path = _absolute(name, folder)
+                path = path and keep(path)
+                if path:
+                    found.append(path)
     for name in _executed:
         if name.__class__ is str and name and not name.startswith("<"):
             path = keep(os.path.abspath(name))
             if path:
-                files.add(path)
+                files.append(path)
     return files, dirs
 
 
@@ -273,6 +291,13 @@ def _modules():
     return found
 
 
+def _one_line(paths):
+    """The paths that fit on a line of the trace (a name holding a newline cannot)."""
+    if "\n".join(paths).count("\n") == max(len(paths) - 1, 0):
+        return paths
+    return [p for p in paths if "\n" not in p]
+
+
 def finish():
     """Stop recording and write what was read to the trace file, atomically."""
     global _active
@@ -281,8 +306,7 @@ def finish():
     _active = False
     try:
         files, dirs = _resolved()
-        files = [p for p in files if "\n" not in p]
-        dirs = [p for p in dirs if "\n" not in p]
+        files, dirs = _one_line(files), _one_line(dirs)
         header = {"format": FORMAT, "env": sorted(_env), "modules": _modules(),
                   "overflow": _overflow, "files": len(files), "dirs": len(dirs),
                   "python": {"executable": sys.executable, "prefix": sys.prefix,
@@ -305,7 +329,15 @@ def prepare_kernel(cwd, env, trace, roots, skip, unset=()):
     for name in unset:   # gone from the runner's environment since the kernel started
         os.environ.pop(name, None)
     start_dir = os.path.abspath(_START_CWD)
-    sys.path[:] = [p for p in sys.path if not p or os.path.abspath(p) != start_dir]
+    keep = sum(1 for p in _START_PATH if p and os.path.abspath(p) == start_dir)
+    cleaned = []
+    for p in sys.path:   # the start folder's entry goes; one that was there before stays
+        if p and os.path.abspath(p) == start_dir:
+            if keep <= 0:
+                continue
+            keep -= 1
+        cleaned.append(p)
+    sys.path[:] = cleaned
     sys.path.insert(0, cwd)
     try:
         shell = sys.modules["IPython"].get_ipython()
