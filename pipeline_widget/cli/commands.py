@@ -303,19 +303,6 @@ def cmd_rerun(args, ws: Workspace, out) -> int:
 
 
 
-def cmd_azureml(args, ws: Workspace, out) -> int:
-    from ..azureml.script import run_script
-
-    rest, export_to = list(args.args), None
-    if "--export" in rest:
-        at = rest.index("--export")
-        if at + 1 >= len(rest):
-            raise PipelineError("--export needs a file name, e.g. --export my.pipeline.json")
-        export_to = rest[at + 1]
-        del rest[at:at + 2]
-    return run_script(args.script, rest, export_to)
-
-
 def cmd_status(args, ws: Workspace, out) -> int:
     from ..run import Pipeline
 
