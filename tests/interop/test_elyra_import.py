@@ -155,3 +155,30 @@ def test_import_refuses_a_missing_file_and_an_unknown_format(tmp_path):
     (tmp_path / "x.txt").write_text("hello")
     with pytest.raises(PipelineError, match="none of the formats"):
         import_file(tmp_path / "x.txt")
+
+
+def test_an_r_node_becomes_a_command_step_and_goes_back_as_an_r_node(copy_project):
+    from pipeline_widget.interop import export_file
+
+    project = copy_project("elyra")
+    (project / "plot.r").write_text("write('plotted', 'plot.txt')\n")
+
+    def add_r(doc):
+        nodes = doc["pipelines"][0]["nodes"]
+        r = json.loads(json.dumps(nodes[3]))
+        r.update(id="n-plot", op="execute-r-node")
+        r["app_data"].update(label="Plot")
+        r["app_data"]["component_parameters"].update(filename="plot.r", outputs=[],
+                                                     dependencies=["*.csv"])
+        nodes.append(r)
+    _edit(project, add_r)
+    out, _ = import_file(project / "weather.pipeline", workspace=Workspace(project))
+    step = Pipeline.load(out, workspace=Workspace(project)).step("Plot")
+    assert step.kind == "command" and step.command == "Rscript plot.r"
+    assert step.dependencies == [str(project / "*.csv")]
+    export_file(out, "elyra", project / "back.pipeline", workspace=Workspace(project))
+    nodes = {n["id"]: n for n in json.loads((project / "back.pipeline").read_text())[
+        "pipelines"][0]["nodes"]}
+    params = nodes["n-plot"]["app_data"]["component_parameters"]
+    assert nodes["n-plot"]["op"] == "execute-r-node"
+    assert params["filename"] == "plot.r" and params["dependencies"] == ["*.csv"]
