@@ -30,6 +30,7 @@ from .step_command import pipeline_file, program, py_identifier
 KFP_PYTHON = "PIPELINE_WIDGET_KFP_PYTHON"
 TYPES = {bool: "bool", int: "int", float: "float", str: "str", list: "list", dict: "dict"}
 DEFAULT_IMAGE = "python:3.11"
+COMPILE_TIMEOUT = 300   # seconds
 
 
 RUN_ARGUMENT = "pipeline_widget_run_id"   # each component's argument: the KFP job's id
@@ -133,8 +134,16 @@ def write(pipeline: PipelineModel, out: Path, extras: dict[str, Any],
         program_file = Path(tmp) / "pipeline_dsl.py"
         program_file.write_text(source, encoding="utf-8")
         compiled = Path(tmp) / "pipeline.yaml"
-        done = subprocess.run([python, str(program_file), str(compiled)], capture_output=True,
-                              text=True, cwd=tmp)
+        try:
+            done = subprocess.run([python, str(program_file), str(compiled)],
+                                  capture_output=True, text=True, cwd=tmp,
+                                  timeout=COMPILE_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise PipelineError(f"the kfp SDK ({python}) did not compile the pipeline within "
+                                f"{COMPILE_TIMEOUT} s; check that environment") from None
+        except OSError as err:
+            raise PipelineError(f"cannot run {python} to compile the pipeline ({err}); give "
+                                f"--kfp-python the python of an environment with kfp") from None
         if done.returncode != 0 or not compiled.is_file():
             tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
             raise PipelineError("the kfp SDK could not compile the pipeline: " + " / ".join(tail))
