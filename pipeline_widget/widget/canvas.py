@@ -36,6 +36,9 @@ class PipelineCanvas(CytoscapeWidget):
         self.max_zoom = 1.6    # a small pipeline fits without giant labels
         self.min_zoom = 0.05
         self.box_selection_enabled = False
+        # In a notebook the wheel scrolls the page (Layout fits the graph again); a document,
+        # whose canvas is its tab, turns wheel zoom back on.
+        self.user_zooming_enabled = False
         self.cytoscape_style = stylesheet()
         self.cytoscape_layout = dict(LAYOUT)
         self.layout.height = "440px"

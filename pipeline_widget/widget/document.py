@@ -82,6 +82,7 @@ class DesignerDocument:
             designer_options.setdefault("steps_dir", self.steps_folder())
         self.designer = PipelineDesigner(pipeline=pipeline, **designer_options)
         self.designer.add_class("pw-document")
+        self.designer.canvas.user_zooming_enabled = True
         self.designer.save_handler = lambda: self._send({"save": True})
         self.designer.on_change(self._changed)
         self.designer.canvas.on_open(self.open_step)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from .canvas import click_node, cy_eval, fit_canvas, node_ids, node_point
+from .canvas import click_node, cy_eval, fit_canvas, node_ids, node_point, scroll_into_view, wait_canvas
 from .document import (
     CANVAS,
     DOC,
@@ -26,7 +26,7 @@ from .document import (
     wait_message,
     wait_selected,
 )
-from .lab import CY_JS
+from .lab import CY_JS, run_all_cells
 
 pytestmark = pytest.mark.browser
 
@@ -212,3 +212,21 @@ def test_dragging_a_step_onto_another_links_them(page, lab, fresh_root):
     wait_message(page, "'evaluate model' now reads PipelineData 'model' written by 'train model'")
     page.wait_for_function(f"""() => {{ {CY_JS} return cyIn('{CANVAS}').edges().length === 2; }}""")
     wait_document_text(page, '"model"')
+
+
+def test_the_wheel_over_a_notebooks_canvas_scrolls_the_notebook(open_nb, fresh_root):
+    page = open_nb("notebooks/Designer.ipynb")
+    run_all_cells(page)
+    wait_canvas(page, nodes=2)
+    scroll_into_view(page)
+    zoom = cy_eval(page, "return cy.zoom();")
+    scroller = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"
+    before = page.evaluate(f"() => document.querySelector('{scroller}').scrollTop")
+    box = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .pw-canvas").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(600)   # the page is still (cytoscape lets a wheel that goes on
+    page.mouse.wheel(0, 150)     # scrolling the page through; this one starts over the graph)
+    page.wait_for_timeout(300)
+    after = page.evaluate(f"() => document.querySelector('{scroller}').scrollTop")
+    assert after > before   # the page scrolled...
+    assert cy_eval(page, "return cy.zoom();") == zoom   # ...and the graph kept its size

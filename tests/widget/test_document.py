@@ -196,3 +196,13 @@ def test_dragging_from_a_data_node_adds_a_reader(ws, steps_dir):
                                       for d in t.input_data for s in d.producers)]
     drag(designer, "two", data_node)
     assert designer.message_is_error and "a link ends on a step" in designer.message
+
+
+def test_the_wheel_zooms_a_documents_canvas_and_scrolls_a_notebook(seed_copy, sent):
+    from pipeline_widget import PipelineDesigner
+
+    doc = open_doc(seed_copy, "examples/seed.pipeline.json", sent)
+    assert doc.designer.canvas.user_zooming_enabled
+    in_notebook = PipelineDesigner.load(seed_copy)
+    assert not in_notebook.canvas.user_zooming_enabled
+    in_notebook.close()
