@@ -83,6 +83,8 @@ class DesignerDocument:
         self.designer = PipelineDesigner(pipeline=pipeline, **designer_options)
         self.designer.add_class("pw-document")
         self.designer.canvas.user_zooming_enabled = True
+        # the canvas takes the tab's height, less the rows above it (never below 440 px)
+        self.designer.canvas.layout.height = "max(440px, calc(100vh - 330px))"
         self.designer.save_handler = lambda: self._send({"save": True})
         self.designer.on_change(self._changed)
         self.designer.canvas.on_open(self.open_step)
