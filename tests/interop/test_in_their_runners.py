@@ -3,7 +3,7 @@
 
 - the exported seed and a fan-out run as an Airflow DAG (`airflow dags test`, SQLite) and
   as a Kubeflow pipeline (`kfp.local`, subprocess runner), with the outputs of
-  `pipeline-widget run`, in one joined run record;
+  `pipeline-widget run`, in one joined run record that a local run then reuses;
 - Elyra's local runtime and `ploomber build` give the outputs the imports give here, and
   Elyra runs the file the export writes back.
 """
@@ -57,6 +57,13 @@ def _one_joined_run(root: Path, prefix: str) -> dict:
     return runs[0]
 
 
+def _reused_here(cli, root: Path, file: Path, params: dict, steps: int) -> None:
+    """What the scheduler's tasks made is this project's: a local run reuses all of it."""
+    code, out, err = cli("--workspace", root, "run", file,
+                         *[a for k, v in params.items() for a in ("--param", f"{k}={v}")])
+    assert code == 0 and f"(0 ran, {steps} reused)" in out, out + err
+
+
 @pytest.mark.parametrize("name", ["seed", "fanout"])
 def test_exported_dag_runs_in_airflow_with_the_outputs_of_a_local_run(tmp_path, cli, name):
     bin_ = tool_env("airflow")
@@ -85,6 +92,7 @@ def test_exported_dag_runs_in_airflow_with_the_outputs_of_a_local_run(tmp_path, 
     assert {s["status"] for s in run["steps"].values()} == {"Finished"}
     assert run["parameters"] == params
     assert outputs(root) == expected
+    _reused_here(cli, root, file, params, len(run["steps"]))
 
 
 @pytest.mark.parametrize("name", ["seed", "fanout"])
@@ -117,6 +125,7 @@ def test_exported_pipeline_runs_in_kfp_local_with_the_outputs_of_a_local_run(tmp
     assert {s["status"] for s in run["steps"].values()} == {"Finished"}
     assert run["parameters"] == params
     assert outputs(root) == expected
+    _reused_here(cli, root, file, params, len(run["steps"]))
 
 
 def test_elyra_runs_the_fixture_and_the_exported_file_with_the_outputs_of_the_import(
