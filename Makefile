@@ -40,7 +40,7 @@ test: lint
 
 ## open JupyterLab on the designer notebook
 lab: $(STAMP)
-	JUPYTER_APP_LAUNCHER_PATH=launcher $(BIN)/jupyter lab notebooks/Designer.ipynb
+	$(BIN)/jupyter lab notebooks/Designer.ipynb
 
 ## speed and memory benchmarks, as ratios against a plain papermill loop
 bench: $(STAMP)

@@ -20,6 +20,13 @@ import {
   stepSources
 } from './protocol';
 
+/** How many times a document starts a kernel again when its session is shut down under it. */
+const MAX_RESTARTS = 2;
+
+/** The widget views' MIME type, and how long a new widget manager may take to be ready. */
+const WIDGET_VIEW_MIMETYPE = 'application/vnd.jupyter.widget-view+json';
+const WIDGETS_WAIT_MS = 10000;
+
 /** How long the document waits after a change made elsewhere before showing it. */
 const SHOW_DELAY_MS = 300;
 
@@ -53,11 +60,6 @@ export class DesignerPanel extends Widget {
     layout.addWidget(this._status);
     layout.addWidget(this._outputs);
     this.layout = layout;
-    this._widgets = registerWidgetManager(
-      this._widgetContext(),
-      this._rendermime,
-      [][Symbol.iterator]()
-    );
     _context.model.contentChanged.connect(this._modelChanged, this);
     _context.sessionContext.kernelChanged.connect(this._kernelChanged, this);
     _context.fileChanged.connect(this._fileSaved, this);
@@ -75,7 +77,7 @@ export class DesignerPanel extends Widget {
     }
     clearTimeout(this._showTimer);
     this._comm = null;
-    this._widgets.dispose();
+    this._widgets?.dispose();
     Signal.clearData(this);
     super.dispose();
   }
@@ -181,6 +183,7 @@ export class DesignerPanel extends Widget {
     }
     this._shownIn = kernel.id;
     this._listen(kernel);
+    await this._widgetsFor(kernel);
     this._say('');
     const path = this._context.path;
     const code = openCode(baseName(path), path, this._context.model.toString());
@@ -197,10 +200,48 @@ export class DesignerPanel extends Widget {
         );
       }
     } catch (err) {
-      // the kernel went away (the tab closed, the kernel shut down) while it started
+      // the kernel went away while it started: the tab closed, or the session of a tab of
+      // the same file closed just before was shut down under this one; start another
       if (!this.isDisposed && this._shownIn === kernel.id) {
-        this._say(`The designer stopped: ${err}`);
+        this._say('The kernel stopped; starting another\u2026');
+        await this._restart(kernel.name);
       }
+    }
+  }
+
+  /**
+   * A widget manager of this kernel's own, ready before the designer is displayed: a kernel
+   * that replaced another (chosen in the toolbar, or started again) gets a fresh one.
+   */
+  private async _widgetsFor(kernel: Kernel.IKernelConnection): Promise<void> {
+    this._widgets?.dispose();
+    // the old manager's renderer goes now, so the wait below sees the new one's
+    this._rendermime.removeMimeType(WIDGET_VIEW_MIMETYPE);
+    this._widgets = registerWidgetManager(
+      this._widgetContext(),
+      this._rendermime,
+      [][Symbol.iterator]()
+    );
+    for (let waited = 0; waited < WIDGETS_WAIT_MS; waited += 20) {
+      if (this._rendermime.getFactory(WIDGET_VIEW_MIMETYPE)) {
+        return;
+      }
+      await new Promise(resolve => window.setTimeout(resolve, 20));
+    }
+  }
+
+  /** Start a kernel of this name for the document again (its session was shut down). */
+  private async _restart(name: string): Promise<void> {
+    if (this._restarts++ >= MAX_RESTARTS) {
+      this._say(
+        'The kernel keeps stopping: choose a kernel in the toolbar to try again.'
+      );
+      return;
+    }
+    try {
+      await this._context.sessionContext.changeKernel({ name });
+    } catch (err) {
+      this._say(`The designer could not start a kernel: ${err}`);
     }
   }
 
@@ -352,11 +393,12 @@ export class DesignerPanel extends Widget {
   private _rendermime: IRenderMimeRegistry;
   private _outputs: OutputArea;
   private _status: Widget;
-  private _widgets: IDisposable;
+  private _widgets: IDisposable | null = null;
   private _comm: Kernel.IComm | null = null;
   private _kernelText: string | null = null;
   private _showTimer = 0;
   private _shownIn: string | null = null;
+  private _restarts = 0;
   private _listening = new WeakSet<Kernel.IKernelConnection>();
   private _readyResolve!: () => void;
   private _ready = new Promise<void>(resolve => (this._readyResolve = resolve));

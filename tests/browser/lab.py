@@ -59,6 +59,7 @@ const cyIn = (sel) => {
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 # The launcher's "New pipeline" entry (an installed package reads it from Jupyter's data path).
 LAUNCHER = Path(__file__).resolve().parents[2] / "launcher"
+LAUNCHER_ENTRY = "jp_app_launcher_pipeline_widget.yaml"
 
 
 def free_port() -> int:
@@ -125,7 +126,11 @@ class LabServer:
             (self.home / sub).mkdir(parents=True, exist_ok=True)
             env[var] = str(self.home / sub)
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
-        env["JUPYTER_APP_LAUNCHER_PATH"] = str(LAUNCHER)   # as `make lab` does
+        # the repository's launcher entry, unless the installed package put it in the data
+        # path already (it would be listed twice)
+        installed = Path(sys.prefix) / "share/jupyter/jupyter_app_launcher" / LAUNCHER_ENTRY
+        if not installed.exists():
+            env["JUPYTER_APP_LAUNCHER_PATH"] = str(LAUNCHER)
         env.pop("JUPYTER_PATH", None)
         return env
 
