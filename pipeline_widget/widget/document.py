@@ -83,8 +83,7 @@ class DesignerDocument:
         self.designer = PipelineDesigner(pipeline=pipeline, **designer_options)
         self.designer.add_class("pw-document")
         self.designer.canvas.user_zooming_enabled = True
-        # the canvas takes the tab's height, less the rows above it (never below 440 px)
-        self.designer.canvas.layout.height = "max(440px, calc(100vh - 330px))"
+        self._lay_out()
         self.designer.save_handler = lambda: self._send({"save": True})
         self.designer.on_change(self._changed)
         self.designer.canvas.on_open(self.open_step)
@@ -93,6 +92,17 @@ class DesignerDocument:
         elif not text.strip():
             self.document_text = self.model_text
             self._send({"text": self.model_text})   # a new file: the empty pipeline's text
+
+    def _lay_out(self) -> None:
+        """In a tab: Run and Cancel join the toolbar rows above the canvas (no scrolling to
+        run), and the canvas takes the tab's height less those rows (never below 440 px)."""
+        designer, runs = self.designer, self.designer.runs_panel
+        run_row = runs.children[0]
+        runs.children = runs.children[1:]
+        first = list(designer.children)
+        at = first.index(designer.toolbar) + 1
+        designer.children = [*first[:at], run_row, *first[at:]]
+        designer.canvas.layout.height = "max(440px, calc(100vh - 370px))"
 
     def steps_folder(self) -> Path:
         """Where a new pipeline's steps are offered from: the nearest `steps/` folder at or

@@ -131,3 +131,4 @@ def test_a_newcomer_builds_saves_runs_and_reopens_a_pipeline_document(page, lab,
     print(flow.report())
     assert len(flow.clicks) <= CLICK_BUDGET, flow.report()
     assert len(flow.keys) <= KEY_BUDGET, flow.report()
+    assert flow.scrolls == [], flow.report()

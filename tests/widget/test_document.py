@@ -206,3 +206,13 @@ def test_the_wheel_zooms_a_documents_canvas_and_scrolls_a_notebook(seed_copy, se
     in_notebook = PipelineDesigner.load(seed_copy)
     assert not in_notebook.canvas.user_zooming_enabled
     in_notebook.close()
+
+
+def test_in_a_tab_run_and_cancel_sit_above_the_canvas(seed_copy, sent):
+    doc = open_doc(seed_copy, "examples/seed.pipeline.json", sent)
+    rows = list(doc.designer.children)
+    run_row = next(r for r in rows if doc.designer.run_button in getattr(r, "children", ()))
+    canvas_row = next(r for r in rows if any(doc.designer.canvas in getattr(c, "children", ())
+                                             for c in getattr(r, "children", ())))
+    assert rows.index(run_row) < rows.index(canvas_row)
+    assert doc.designer.run_button not in doc.designer.runs_panel.children
