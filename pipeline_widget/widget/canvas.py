@@ -57,7 +57,7 @@ class PipelineCanvas(CytoscapeWidget):
         self.on("node", "click", lambda payload: self._picked("node", payload))
         self.on("edge", "click", lambda payload: self._picked("edge", payload))
         self._open_handlers: list[Callable[[str], None]] = []
-        self._drag_handlers: list[Callable[[str, str], None]] = []
+        self._drag_handlers: list[Callable[[str, str], object]] = []
         self._pressed: str | None = None   # the node the mouse button went down on
         self.on("node", "mousedown", self._mouse_down)
         self.on("node", "mouseup", self._mouse_up)
@@ -80,7 +80,7 @@ class PipelineCanvas(CytoscapeWidget):
         if kind == "node" and not elements.is_data_node(element_id):
             self._maybe_opened(element_id)
 
-    def on_drag(self, handler: Callable[[str, str], None]) -> None:
+    def on_drag(self, handler: Callable[[str, str], object]) -> None:
         """`handler(source, target)` receives a drag from one node released on another
         (cytoscape reports the release on the node under the pointer, not the dragged one)."""
         self._drag_handlers.append(handler)
