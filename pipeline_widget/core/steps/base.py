@@ -87,10 +87,19 @@ class Step:
                                "name": {"$ref": "#/definitions/common/name"},
                                **cls.fields_schema, **common}}
 
+    # The kind's own fields saved after its inputs and outputs (the others come before).
+    fields_after_io: ClassVar[tuple[str, ...]] = ()
+    # ... and after every common field.
+    fields_last: ClassVar[tuple[str, ...]] = ()
+
     @classmethod
     def field_order(cls) -> list[str]:
-        """The order of a saved step's fields (git diffs stay small)."""
-        return ["type", "name", *cls.fields_schema, *cls.COMMON_FIELDS]
+        """The order of a saved step's fields: the same for a kind's files ever since, so
+        saving a loaded file gives its bytes back and git diffs stay small."""
+        own = [f for f in cls.fields_schema if f not in (*cls.fields_after_io, *cls.fields_last)]
+        return ["type", "name", *own, "inputs", "outputs", *cls.fields_after_io,
+                "allow_reuse", "timeout", "retries", "dependencies", "environment",
+                *cls.fields_last]
 
     def __init__(self, name: str, inputs: Iterable[Input] | None,
                  outputs: Iterable[PipelineData] | None, allow_reuse: bool,

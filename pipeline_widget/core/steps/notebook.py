@@ -54,6 +54,7 @@ class NotebookStep(Step):
         "kernel_name": {"type": ["string", "null"]},
     }
     required_fields = ("notebook",)
+    fields_after_io = ("parameters", "parameter_bindings", "kernel_name")
 
     def __init__(self, name: str, notebook: str | os.PathLike,
                  inputs: Iterable[Input] | None = None,

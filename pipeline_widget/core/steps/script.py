@@ -67,6 +67,7 @@ class PythonScriptStep(Step):
                                     "scripts)"},
     }
     required_fields = ("script_name",)
+    fields_last = ("snapshot",)
 
     def __init__(self, *, name: str, script_name: str, source_directory: str | os.PathLike = ".",
                  arguments: Iterable[Any] | None = None, inputs: Iterable[Input] | None = None,
