@@ -95,11 +95,14 @@ def test_the_designer_shows_an_imported_pipeline_like_its_own(copy_project):
     project = copy_project("elyra")
     saved, _ = import_file(project / "weather.pipeline", workspace=Workspace(project))
     designer = PipelineDesigner.load(saved, workspace=Workspace(project))
-    assert sorted(designer.canvas.node_ids) == sorted(["Load data", "clean.py", "Report",
-                                                       "Count rows"])
-    assert not [p for p in designer.problems if not p.warning]
-    edges = {(e.data["source"], e.data["target"]) for e in designer.canvas._edges.values()}
-    assert ("Load data", "clean.py") in edges and ("clean.py", "Report") in edges
+    try:
+        assert sorted(designer.canvas.node_ids) == sorted(["Load data", "clean.py", "Report",
+                                                           "Count rows"])
+        assert not [p for p in designer.problems if not p.warning]
+        edges = {(e.data["source"], e.data["target"]) for e in designer.canvas._edges.values()}
+        assert ("Load data", "clean.py") in edges and ("clean.py", "Report") in edges
+    finally:
+        designer.close()
 
 
 def test_an_imported_ploomber_project_exports_back_to_its_tasks(copy_project, cli):
