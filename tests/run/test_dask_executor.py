@@ -48,11 +48,20 @@ def descendants() -> set[int]:
     return found
 
 
+_EARLIER: set[int] = set()   # kernels other modules' tests left running (warm pools)
+
+
+@pytest.fixture(autouse=True)
+def _kernels_from_before():
+    _EARLIER.update(p.pid for p in psutil.Process().children(recursive=True))
+    yield
+
+
 def kernels_of_this_test_process() -> list[psutil.Process]:
     found = []
     for p in psutil.Process().children(recursive=True):
         try:
-            if any("ipykernel" in part for part in p.cmdline()):
+            if p.pid not in _EARLIER and any("ipykernel" in part for part in p.cmdline()):
                 found.append(p)
         except psutil.Error:
             continue
