@@ -26,16 +26,19 @@ install: $(STAMP)
 seed: $(STAMP)
 	$(BIN)/pipeline-widget run examples/seed.pipeline.json
 
-## the layers, style and types: import-linter contracts, ruff and mypy (pyproject.toml)
+## the layers, style and types: import-linter contracts, ruff and mypy (pyproject.toml), and
+## the extension's TypeScript and CSS (eslint, prettier, stylelint)
 lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/ruff check pipeline_widget tests benchmarks
 	$(BIN)/mypy
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/jlpm lint:check
 
 ## install Chromium (Debian) when missing, check the code, then run every test
 test: lint
 	bash scripts/ensure_chromium.sh
 	bash scripts/ensure_slurm.sh
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/jlpm test
 	$(BIN)/python -m pytest -q
 
 ## open JupyterLab on the designer notebook
