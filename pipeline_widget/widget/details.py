@@ -3,6 +3,7 @@ click away, see artefacts.py), its error, its output folders and the images it m
 from __future__ import annotations
 
 import html
+import os
 from pathlib import Path
 
 import ipywidgets as w
@@ -35,16 +36,32 @@ def folder_html(name: str, folder: str) -> str:
     head = f"<div><b>{_esc(name)}</b>: {open_link(path, href(path) + '/')}</div>"
     if not path.is_dir():
         return head + "<div><i>no folder (yet)</i></div>"
-    files = sorted(f for f in path.rglob("*") if f.is_file())
-    if not files:
+    files, links = _contents(path)
+    if not files and not links:
         return head + "<div><i>empty</i></div>"
     items = "".join(f"<li>{open_link(f, str(f.relative_to(path)))} ({f.stat().st_size} bytes)"
                     f"</li>" for f in files[:MAX_FILES])
+    items += "".join(f"<li>{_esc(f.relative_to(path))} <i>(a link, not followed)</i></li>"
+                     for f in links[:MAX_FILES])
     more = f"<li>... and {len(files) - MAX_FILES} more</li>" if len(files) > MAX_FILES else ""
     tables = "".join(csv_head_html(f) for f in [f for f in files if f.suffix == ".csv"][:CSV_FILES])
     images = "".join(image_html(f) for f in
                      [f for f in files if f.suffix.lower() in IMAGE_SUFFIXES][:IMAGES])
     return head + f"<ul style='margin:2px 0'>{items}{more}</ul>" + tables + images
+
+
+def _contents(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(files, links) under an output folder; links are never followed, so a preview stays
+    inside the folder whatever the step linked to."""
+    files, links = [], []
+    for root, dirs, names in os.walk(folder):   # does not descend into linked folders
+        for name in [*dirs, *names]:
+            entry = Path(root) / name
+            if entry.is_symlink():
+                links.append(entry)
+            elif name in names and entry.is_file():
+                files.append(entry)
+    return sorted(files), sorted(links)
 
 
 def csv_head_html(path: Path) -> str:

@@ -122,3 +122,20 @@ def test_outputs_of_a_step_that_did_not_run_are_said_to_be_not_created(tmp_path)
     step = StepRun("later", "NotSelected", outputs={"y": str(tmp_path / "y")})
     html = step_html(step, "r")
     assert "not created" in html and "no folder (yet)" not in html and "href" not in html
+
+
+def test_previews_never_follow_a_link_out_of_the_output_folder(tmp_path):
+    """A link in an output (to a secret, a big file, a loop) is named as a link: its target is
+    neither listed, read as CSV nor shown as an image."""
+    out = tmp_path / "out"
+    out.mkdir()
+    secret = tmp_path / "secret.csv"
+    secret.write_text("password\nhunter2\n")
+    (out / "leak.csv").symlink_to(secret)
+    (out / "loop").symlink_to(out, target_is_directory=True)
+    (out / "own.txt").write_text("mine")
+    html = step_html(StepRun("s", "Finished", outputs={"out": str(out)}), "run-1")
+    assert "hunter2" not in html and "password" not in html
+    assert "leak.csv" in html and "link, not followed" in html
+    assert "own.txt</a> (4 bytes)" in html
+    assert html.count("loop") == 1
