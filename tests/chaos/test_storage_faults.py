@@ -104,3 +104,35 @@ def test_failing_transfers_never_leave_a_partial_output_marked_complete(ws, proj
     final = pipeline(ws, project, lake).submit("faults")
     assert final.wait_for_completion(show_output=False) == "Finished", final.get_steps()
     assert contents(final, s3) == expected
+
+
+def test_a_transfer_that_hangs_fails_its_step_naming_it_and_nothing_is_complete(
+        ws, project, lake, s3, monkeypatch, s3_options):  # noqa: F811
+    """A storage server that stops answering mid-upload: the step fails after the transfer
+    timeout, naming the URL; its output is not marked complete; a run after it finishes."""
+    import asyncio
+
+    import s3fs
+
+    put = s3fs.S3FileSystem._put_file
+    hang = {"on": True}
+
+    async def hanging_put(self, lpath, rpath, *args, **kwargs):
+        if hang["on"]:
+            await asyncio.sleep(3600)
+        return await put(self, lpath, rpath, *args, **kwargs)
+
+    monkeypatch.setattr(s3fs.S3FileSystem, "_put_file", hanging_put)
+    monkeypatch.setenv(staging.TIMEOUT_ENV, "2")
+    one = pipeline(ws, project, lake)
+    for step in one.steps:
+        step.retries = 0
+    run = one.submit("hang", regenerate_outputs=True)
+    assert run.wait_for_completion(show_output=False, timeout_seconds=120) == "Failed"
+    first = run.get_step("a")
+    assert "did not finish within 2 s" in first.error.message
+    assert "s3://" in first.error.message
+    assert not staging.is_complete(first.outputs["a"], s3_options)
+    hang["on"] = False
+    again = pipeline(ws, project, lake).submit("hang")
+    assert again.wait_for_completion(show_output=False, timeout_seconds=120) == "Finished"

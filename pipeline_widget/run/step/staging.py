@@ -12,9 +12,10 @@ import dataclasses
 import json
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from ...core.containment import inside
 from ...core.datastore import Datastore
@@ -92,8 +93,41 @@ def download(url: str, local: Path, options: dict) -> int:
     for target in targets:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     if files:
-        fs.get(files, targets)
+        _within_time(lambda: fs.get(files, targets), f"the download of {url}")
     return len(files)
+
+
+TIMEOUT_ENV = "PIPELINE_WIDGET_TRANSFER_TIMEOUT"
+TRANSFER_TIMEOUT = 3600.0   # seconds a step's downloads or uploads may take, all together
+
+
+def transfer_timeout() -> float:
+    try:
+        return float(os.environ.get(TIMEOUT_ENV, TRANSFER_TIMEOUT))
+    except ValueError:
+        return TRANSFER_TIMEOUT
+
+
+def _within_time(transfer: Callable[[], object], what: str) -> None:
+    """Run a transfer, but give up on one that hangs (a storage server that stops
+    answering): the step then fails, naming it, and its retries may try again."""
+    done: dict[str, BaseException | None] = {}
+
+    def work() -> None:
+        try:
+            transfer()
+            done["error"] = None
+        except BaseException as err:   # handed to the step below
+            done["error"] = err
+
+    thread = threading.Thread(target=work, name="transfer", daemon=True)
+    thread.start()
+    thread.join(transfer_timeout())
+    if "error" not in done:
+        raise TimeoutError(f"{what} did not finish within {transfer_timeout():g} s (set "
+                           f"{TIMEOUT_ENV} to wait longer); nothing of it is kept")
+    if done["error"] is not None:
+        raise done["error"]
 
 
 def upload(local: Path, url: str, options: dict) -> int:
@@ -105,7 +139,8 @@ def upload(local: Path, url: str, options: dict) -> int:
     remote = [f"{root}/{p.relative_to(local).as_posix()}" for p in files]
     try:
         if files:
-            fs.put([str(p) for p in files], remote)
+            _within_time(lambda: fs.put([str(p) for p in files], remote),
+                         f"the upload to {url}")
         manifest = {"files": [p.relative_to(local).as_posix() for p in files],
                     "bytes": sum(p.stat().st_size for p in files), "time": time.time()}
         fs.pipe(marker_url(root), json.dumps(manifest).encode())
