@@ -88,3 +88,68 @@ def test_a_disk_filled_by_another_process_during_a_run_leaves_a_readable_workspa
     assert "Traceback" not in text(tmp_path, "run.err")
     assert codes["runs"] == 0 and "DAMAGED" not in text(tmp_path, "runs.out")
     assert codes["again"] == 0, text(tmp_path, "again.err") + text(tmp_path, "again.out")
+
+
+def _enospc_for(monkeypatch, match: str) -> None:
+    """Writes whose path holds `match` fail as on a full disk (atomic writes: the last whole
+    file stays)."""
+    import errno
+
+    from pipeline_widget.core import atomic
+
+    real = atomic.write_text
+
+    def full(path, text, *args, **kwargs):
+        if match in str(path):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real(path, text, *args, **kwargs)
+
+    monkeypatch.setattr(atomic, "write_text", full)
+
+
+def _one_step(ws, project):
+    from pipeline_widget import Pipeline, PipelineData, PythonScriptStep
+    from tests.conftest import write_script
+
+    write_script(project / "s.py", "import sys\nopen(sys.argv[1] + '/x.txt', 'w').write('x')\n")
+    out = PipelineData("out")
+    return Pipeline(ws, [PythonScriptStep(name="s", script_name="s.py", source_directory=project,
+                                          outputs=[out], arguments=[out])], name="full")
+
+
+def test_a_full_disk_when_the_result_is_sealed_and_cached_costs_only_its_reuse(ws, project,
+                                                                              monkeypatch):
+    _enospc_for(monkeypatch, "/cache/results/")
+    run = _one_step(ws, project).submit("full")
+    assert run.wait_for_completion(show_output=False) == "Finished"
+    step = run.get_step("s")
+    assert any("not kept for reuse" in n and "No space left" in n for n in step.notes)
+    monkeypatch.undo()
+    again = _one_step(ws, project).submit("full")
+    assert again.wait_for_completion(show_output=False) == "Finished"
+    assert not again.get_step("s").is_reused
+
+
+def test_a_full_disk_when_the_record_is_written_keeps_the_last_whole_record(ws, project,
+                                                                           monkeypatch):
+    from pipeline_widget.run.records import store
+
+    real_save = store.save
+    calls = {"n": 0}
+
+    def save_then_full(workspace, record):
+        calls["n"] += 1
+        if calls["n"] > 1:   # the first save (the run's start) lands; the later ones do not
+            import errno
+
+            raise OSError(errno.ENOSPC, "No space left on device",
+                          str(store.run_dir(workspace, record.run_id) / store.MANIFEST))
+        return real_save(workspace, record)
+
+    monkeypatch.setattr(store, "save", save_then_full)
+    run = _one_step(ws, project).submit("full")
+    assert run.wait_for_completion(show_output=False) == "Finished"   # the run goes on
+    assert "no space left on device" in (run.record.unsaved or "")
+    monkeypatch.undo()
+    on_disk = store.load(ws, run.id)            # readable: the last whole record
+    assert on_disk.run_id == run.id
