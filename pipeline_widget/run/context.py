@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections import deque
 from typing import Any
 
 from ..core.dataset import Dataset
@@ -108,12 +109,22 @@ class OfflineRun(Run):
         print(f"Attempted to log scalar metric {name}:\n{value}")
 
 
+MAX_METRICS = 10_000        # kept of a step's logged values: the last ones
+MAX_METRIC_LINE = 64 * 1024  # bytes of one logged value; a longer one is skipped
+
+
 def read_metrics(path: str) -> list[Metric]:
-    """The metrics a step logged, from its metrics file (lines cut by a killed step skipped)."""
-    metrics = []
+    """The metrics a step logged, from its metrics file: the last MAX_METRICS of them, each
+    at most MAX_METRIC_LINE long (lines cut by a killed step skipped), so the runner's
+    memory and the run record stay bounded whatever a step logs."""
+    metrics: deque[Metric] = deque(maxlen=MAX_METRICS)
     try:
-        with open(path, encoding="utf-8") as f:
-            for line in f:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            while line := f.readline(MAX_METRIC_LINE + 1):
+                if len(line) > MAX_METRIC_LINE:   # skip the rest of an overlong line
+                    while line and not line.endswith("\n"):
+                        line = f.readline(MAX_METRIC_LINE + 1)
+                    continue
                 try:
                     item = loads(line)
                 except ValueError:
@@ -122,4 +133,4 @@ def read_metrics(path: str) -> list[Metric]:
                     metrics.append(Metric.from_dict(item))
     except FileNotFoundError:
         pass
-    return metrics
+    return list(metrics)

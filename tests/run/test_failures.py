@@ -185,3 +185,22 @@ def test_the_cli_explains_a_failure_and_a_fixed_rerun_resumes(project):
     assert {n: s["is_reused"] for n, s in last["steps"].items()} == {
         "prep": True, "train model": False, "report": False, "side": True}
     assert all(s["status"] == "Finished" for s in last["steps"].values())
+
+
+def test_a_step_that_logs_without_end_keeps_the_record_bounded(ws, project):
+    """50,000 logged values and one huge one: the run record keeps the last MAX_METRICS, the
+    huge one is skipped, and the run ends as usual."""
+    from pipeline_widget.run.context import MAX_METRICS
+
+    script = write_script(project / "log.py", "from pipeline_widget import Run\n"
+                          "run = Run.get_context()\n"
+                          "run.log('huge', 'x' * 1_000_000)\n"
+                          "for i in range(50_000):\n"
+                          "    run.log('loss', i)\n")
+    step = PythonScriptStep(name="log", script_name=script.name, source_directory=project)
+    run = Pipeline(ws, [step], name="log").submit("log")
+    assert run.wait_for_completion(show_output=False) == "Finished"
+    metrics = run.get_step("log").metrics
+    assert len(metrics) == MAX_METRICS
+    assert metrics[-1].value == 49_999 and all(m.name == "loss" for m in metrics)
+    assert (ws.runs_dir / run.id / "run.json").stat().st_size < 5_000_000
