@@ -3,17 +3,13 @@ a stale result, run for real (scripts in processes, notebooks in kernels)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import zipfile
 from pathlib import Path
-
-import pytest
 
 from pipeline_widget import NotebookStep, Pipeline, PipelineData, PythonScriptStep, Workspace
 from pipeline_widget.run.reuse.reads import TRACE_FILE
 from pipeline_widget.run.reuse.tracer import read_trace
 from tests.conftest import write_notebook, write_script
+from tests.run.reuse.distributions import install
 
 WRITE = "open(os.path.join(out, 'v.txt'), 'w').write(str(value))"
 
@@ -234,41 +230,13 @@ def test_a_project_reached_through_a_symlink_keeps_its_reuse(tmp_path):
     assert value(first) == "1"
 
 
-@pytest.fixture(scope="module")
-def wheel_factory(tmp_path_factory):
-    """Builds a wheel of a tiny distribution `obsdist` of a given version (a wheel is a zip
-    of the package and its .dist-info: no build tools needed)."""
-    root = tmp_path_factory.mktemp("wheels")
-
-    def make(version: str) -> Path:
-        path = root / f"obsdist-{version}-py3-none-any.whl"
-        info = f"obsdist-{version}.dist-info"
-        files = {"obsdist/__init__.py": f"VERSION = {version!r}\n",
-                 f"{info}/METADATA": f"Metadata-Version: 2.1\nName: obsdist\nVersion: {version}\n",
-                 f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
-                                  "Tag: py3-none-any\n",
-                 f"{info}/top_level.txt": "obsdist\n"}
-        files[f"{info}/RECORD"] = "".join(f"{n},,\n" for n in files) + f"{info}/RECORD,,\n"
-        with zipfile.ZipFile(path, "w") as wheel:
-            for name, text in files.items():
-                wheel.writestr(name, text)
-        return path
-
-    return make
-
-
-def test_an_installed_package_upgrade_runs_the_step_again(ws, project, wheel_factory,
-                                                          monkeypatch):
+def test_an_installed_package_upgrade_runs_the_step_again(ws, project, monkeypatch):
     site = project.parent / "site"
-    def install(version: str) -> None:
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index",
-                        "--upgrade", "--target", str(site), str(wheel_factory(version))],
-                       check=True, capture_output=True)
-    install("1.0")
+    install(site, "1.0")
     monkeypatch.setenv("PYTHONPATH", str(site))
     changes_rerun(lambda: script_pipeline(ws, project, "s.py", "import os, sys, obsdist\n"
                                           "out = sys.argv[1]\nvalue = obsdist.VERSION\n" + WRITE),
-                  lambda: install("1.1"), "obsdist 1.0 -> 1.1", "1.0", "1.1")
+                  lambda: install(site, "1.1"), "obsdist 1.0 -> 1.1", "1.0", "1.1")
 
 
 def test_a_step_reading_a_flood_of_project_files_is_capped_with_a_note(ws, project):
