@@ -45,3 +45,25 @@ def request_cancel(workspace: Workspace, run_id: str) -> None:
 
 def cancel_requested(workspace: Workspace, run_id: str) -> bool:
     return bool(entry(workspace, run_id).get("cancel_requested"))
+
+
+class Tagged:
+    """v1's tags on a run (pipeline run, step run or a step's parent), kept in the workspace's
+    run registry by run id: the class has `workspace` and `id`."""
+
+    def _where(self) -> tuple[Workspace, str]:
+        """(workspace, run id): attributes or properties of the class."""
+        return self.workspace, str(self.id)  # type: ignore[attr-defined]
+
+    def tag(self, key: str, value: Any = None) -> None:
+        set_tags(*self._where(), {key: value})
+
+    def set_tags(self, tags: dict[str, Any]) -> None:
+        set_tags(*self._where(), tags)
+
+    def get_tags(self) -> dict[str, str]:
+        return tags(*self._where())
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return self.get_tags()

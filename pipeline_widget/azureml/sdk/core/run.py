@@ -36,7 +36,7 @@ class Experiment(MissingNames):
         return f"Experiment({self.name!r})"
 
 
-class ParentRun(MissingNames):
+class ParentRun(run_registry.Tagged, MissingNames):
     """`run.parent`: the pipeline run a step belongs to."""
 
     def __init__(self, workspace: Any, run_id: str) -> None:
@@ -59,19 +59,6 @@ class ParentRun(MissingNames):
         found = run_registry.metrics(self.workspace, self.id)
         return found if name is None else {k: v for k, v in found.items() if k == name}
 
-    def tag(self, key: str, value: Any = None) -> None:
-        run_registry.set_tags(self.workspace, self.id, {key: value})
-
-    def set_tags(self, tags: dict[str, Any]) -> None:
-        run_registry.set_tags(self.workspace, self.id, tags)
-
-    def get_tags(self) -> dict[str, str]:
-        return run_registry.tags(self.workspace, self.id)
-
-    @property
-    def tags(self) -> dict[str, str]:
-        return self.get_tags()
-
     def get_status(self) -> str:
         return self._record().status.value
 
@@ -89,7 +76,7 @@ class ParentRun(MissingNames):
         return f"PipelineRun({self.id!r})"
 
 
-class Run(MissingNames, LocalRun):
+class Run(run_registry.Tagged, MissingNames, LocalRun):
     """The context of a running step (v1's `Run.get_context()`). A file dataset the step
     consumes as mount or download is, in input_datasets, the path of its data, as in v1."""
 
@@ -130,19 +117,6 @@ class Run(MissingNames, LocalRun):
     @property
     def name(self) -> str:
         return self.step_name
-
-    def tag(self, key: str, value: Any = None) -> None:
-        run_registry.set_tags(self.workspace, self.id, {key: value})
-
-    def set_tags(self, tags: dict[str, Any]) -> None:
-        run_registry.set_tags(self.workspace, self.id, tags)
-
-    def get_tags(self) -> dict[str, str]:
-        return run_registry.tags(self.workspace, self.id)
-
-    @property
-    def tags(self) -> dict[str, str]:
-        return self.get_tags()
 
     def get_status(self) -> str:
         return "Running"

@@ -167,7 +167,7 @@ class StepRun(MissingNames):
         return f"StepRun({self.name!r}, status={self.get_status()!r})"
 
 
-class PipelineRun(MissingNames):
+class PipelineRun(run_registry.Tagged, MissingNames):
     """A pipeline run, live in this process or read from its record."""
 
     def __init__(self, run: Any, run_id: str | None = None, experiment: Any = None,
@@ -219,19 +219,6 @@ class PipelineRun(MissingNames):
 
     def find_step_run(self, name: str) -> list[StepRun]:
         return [s for s in self.get_steps() if s.name == name]
-
-    def tag(self, key: str, value: Any = None) -> None:
-        run_registry.set_tags(self.workspace, self.id, {key: value})
-
-    def set_tags(self, tags: dict[str, Any]) -> None:
-        run_registry.set_tags(self.workspace, self.id, tags)
-
-    def get_tags(self) -> dict[str, str]:
-        return run_registry.tags(self.workspace, self.id)
-
-    @property
-    def tags(self) -> dict[str, str]:
-        return self.get_tags()
 
     def log(self, name: str, value: Any, description: str = "") -> None:
         run_registry.log(self.workspace, self.id, name, value)
