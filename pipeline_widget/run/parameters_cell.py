@@ -1,7 +1,13 @@
-"""A notebook's parameters cell: what it declares (papermill's inspection, read once per
-version of the file), and the check of a step's values against it."""
+"""A notebook's parameters cell: what it declares (read once per version of the file), and the
+check of a step's values against it.
+
+The cell is read as papermill's `inspect_notebook` reads it (same names, types, defaults and
+help), from the notebook's JSON: importing papermill (and nbformat, jsonschema) costs about
+two seconds, which the designer would pay before it draws anything."""
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -33,22 +39,118 @@ def _declared_type(annotation: str, default: Any) -> str:
     return annotation if annotation in DECLARED_TYPES else type_of(default)
 
 
+# papermill's PythonTranslator.PARAMETER_PATTERN: `name[: type] = value  [# [type: T] help]`
+_ASSIGNMENT = re.compile(
+    r"^(?P<target>\w[\w_]*)\s*(:\s*[\"']?(?P<annotation>\w[\w_\[\],\s]*)[\"']?\s*)?=\s*"
+    r"(?P<value>.*?)(\s*#\s*(type:\s*(?P<type_comment>[^\s]*)\s*)?(?P<help>.*))?$")
+# The kernels and languages papermill has a translator for; only Python's reads a cell.
+_PYTHON = ("python", "pysparkkernel")
+_OTHER_LANGUAGES = ("R", "scala", "julia", "matlab", ".net-csharp", ".net-fsharp",
+                    ".net-powershell", "sparkkernel", "sparkrkernel", "bash")
+
+
+@dataclass(frozen=True)
+class CellLine:
+    """One assignment of a parameters cell, as papermill's inspection reports it."""
+
+    name: str
+    inferred_type_name: str   # the annotation or `# type:` comment; "None" when neither
+    default: str              # the value's text
+    help: str                 # the comment after the value
+
+
+def _flatten(lines: list[str]) -> str:
+    """A definition over several lines as one: comments dropped but on its last line."""
+    flat = "".join(line[:line.index("#")].strip() if "#" in line else line.strip()
+                   for line in lines[:-1])
+    return flat + (lines[-1].strip() if lines else "")
+
+
+def cell_assignments(source: str) -> list[CellLine]:
+    """The assignments of a Python parameters cell. A definition runs from a line with one
+    `=` to the next such line (multi-line lists and dicts); blank and comment lines are
+    skipped, and lines with several `=` are left out, as papermill does."""
+    groups: list[str] = []
+    lines: list[str] = []
+    for line in source.splitlines():
+        if not line.strip() or line.strip().startswith("#"):
+            continue
+        equals = line.count("=")
+        if equals:
+            groups.append(_flatten(lines))
+            lines = []
+            if equals > 1:
+                continue
+        lines.append(line)
+    groups.append(_flatten(lines))
+    found = []
+    for definition in groups:
+        match = _ASSIGNMENT.match(definition) if definition else None
+        if match is None:
+            continue
+        attr = match.groupdict()
+        type_name = str(attr["annotation"] or attr["type_comment"] or None)
+        found.append(CellLine(attr["target"].strip(), type_name.strip(),
+                              str(attr["value"]).strip(), str(attr["help"] or "").strip()))
+    return found
+
+
+def _notebook_json(path: str) -> dict[str, Any]:
+    """The notebook as nbformat 4 JSON (older formats are converted by nbformat)."""
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    if not isinstance(data, dict) or not isinstance(data.get("cells", []), list):
+        raise ValueError("not a notebook (no list of cells)")
+    if data.get("nbformat", 4) < 4:
+        import nbformat  # rare: notebooks older than 2015
+
+        data = json.loads(nbformat.writes(nbformat.reads(json.dumps(data), as_version=4)))
+    return data
+
+
+def _source(cell: dict[str, Any]) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def read_parameters_cell(path: str) -> list[CellLine]:
+    """What papermill's `inspect_notebook(path)` finds: the first cell tagged `parameters`,
+    read by the translator of the notebook's kernel (Python's; other languages have none)."""
+    nb = _notebook_json(path)
+    cell = next((c for c in nb.get("cells", [])
+                 if "parameters" in ((c.get("metadata") or {}).get("tags") or [])), None)
+    if cell is None:
+        return []
+    meta = nb.get("metadata") or {}
+    kernel = (meta.get("kernelspec") or {}).get("name")
+    if not kernel:
+        raise ValueError("No kernel name found in notebook and no override provided.")
+    language = ((meta.get("language_info") or {}).get("name")
+                or (meta.get("kernelspec") or {}).get("language"))
+    if not language:
+        raise ValueError("No language found in notebook and no override provided.")
+    if kernel in _PYTHON or (kernel not in _OTHER_LANGUAGES and language in _PYTHON):
+        return cell_assignments(_source(cell))
+    if kernel in _OTHER_LANGUAGES or language in _OTHER_LANGUAGES:
+        return []
+    raise ValueError(f"No parameter translator functions specified for kernel '{kernel}' "
+                     f"or language '{language}'")
+
+
 @lru_cache(maxsize=256)
 def _inspect(path: str, mtime_ns: int) -> tuple[NotebookParameter, ...]:
-    import papermill
-
     try:
-        found = papermill.inspect_notebook(path)
-    except Exception as err:  # a notebook papermill cannot read: validate() says why
+        found = read_parameters_cell(path)
+    except Exception as err:  # a notebook that cannot be read: validate() says why
         raise PipelineError(f"cannot read the parameters of {Path(path).name}: {err}") from None
-    params = []
-    for name, info in found.items():
-        text = str(info.get("default") or "None")
+    params: dict[str, NotebookParameter] = {}
+    for line in found:   # a name set twice: its first place, its last line (papermill's dict)
+        text = line.default or "None"
         default = literal(text)
-        params.append(NotebookParameter(name, _declared_type(str(info.get("inferred_type_name")
-                                                                 or ""), default),
-                                        default, text, info.get("help") or ""))
-    return tuple(params)
+        params[line.name] = NotebookParameter(
+            line.name, _declared_type(line.inferred_type_name, default), default, text,
+            line.help)
+    return tuple(params.values())
 
 
 def notebook_parameters(path: str | Path) -> list[NotebookParameter]:
