@@ -36,20 +36,54 @@ def summaries(workspace: Workspace, pipeline_name: str | None = None,
         metrics = {f"{s.name}.{name}": value for s in r.steps.values()
                    for name, value in s.get_metrics().items()}
         found.append(RunSummary(r.run_id, r.pipeline_name, r.status.value, r.start_time,
-                                dict(r.parameters), metrics))
+                                {**r.parameters, **_step_parameters(r.pipeline)}, metrics))
     return found
 
 
-def shown(value: Any) -> str:
-    """A parameter's or metric's value in a table: floats to 4 significant digits."""
+def _step_parameters(saved: dict[str, Any]) -> dict[str, Any]:
+    """"step.parameter" -> the value a step's own parameters gave it in a run (from the
+    pipeline as the run recorded it; bound ones are pipeline parameters)."""
+    found: dict[str, Any] = {}
+    for step in saved.get("steps", []) if isinstance(saved, dict) else []:
+        own = step.get("parameters") if isinstance(step, dict) else None
+        if isinstance(own, dict):
+            found.update({f"{step.get('name')}.{k}": v for k, v in own.items()})
+    return found
+
+
+def is_step_parameter(key: str) -> bool:
+    """Pipeline parameters are identifiers; a step's are "step.parameter"."""
+    return "." in key
+
+
+SIGNIFICANT = 4       # digits a float is shown with, unless its column needs more
+MAX_SIGNIFICANT = 17  # enough for any float to read back as itself
+
+
+def shown(value: Any, digits: int = SIGNIFICANT) -> str:
+    """A parameter's or metric's value in a table: floats to `digits` significant digits."""
     if isinstance(value, float):
-        return f"{value:.4g}"
+        return f"{value:.{digits}g}"
     return value if isinstance(value, str) else json.dumps(value, default=str)
 
 
+def shown_column(values: list[Any]) -> list[str]:
+    """A column's values as shown: floats with the fewest digits (at least SIGNIFICANT) at
+    which values that differ still look different (0.1 and 0.10001 are not both "0.1")."""
+    distinct = {repr(v) for v in values}
+    for digits in range(SIGNIFICANT, MAX_SIGNIFICANT + 1):
+        texts = [shown(v, digits) for v in values]
+        if len(set(texts)) == len(distinct):
+            return texts
+    return [shown(v, MAX_SIGNIFICANT) for v in values]
+
+
 def columns(runs: list[RunSummary]) -> tuple[list[str], list[str]]:
-    """The parameter names and the metric names any of the runs has, in first-seen order."""
-    params = list(dict.fromkeys(k for r in runs for k in r.parameters))
+    """The parameter names and the metric names of the runs, in first-seen order: every
+    pipeline parameter, and each step parameter whose value differs between the runs."""
+    keys = list(dict.fromkeys(k for r in runs for k in r.parameters))
+    params = [k for k in keys if not is_step_parameter(k) or len(
+        {json.dumps(r.parameters.get(k, None), sort_keys=True, default=str) for r in runs}) > 1]
     metrics = list(dict.fromkeys(k for r in runs for k in r.metrics))
     return params, metrics
 

@@ -35,11 +35,42 @@ def href(path: str | os.PathLike) -> str:
 
 
 def open_link(path: str | os.PathLike, label: str | None = None) -> str:
-    """A link JupyterLab opens in a tab (the notebook, a log, a CSV: its own viewer)."""
+    """A link JupyterLab opens in a tab (the notebook, a log, a CSV: its own viewer); a
+    binary file (a pickled model) has no viewer, so its link downloads it instead."""
     shown = label if label is not None else Path(path).name
+    if is_binary(Path(path)):
+        # JupyterLab leaves a link with `download` to the browser, pointed at the file's
+        # download URL, instead of opening it in an editor that cannot decode it
+        return (f"<a class='pw-download' href='{_esc(href(path))}' download "
+                f"title='download (no viewer for this file)' "
+                f"style='color:#1565c0;text-decoration:underline'>{_esc(shown)}</a> "
+                f"<small>(download)</small>")
     return (f"<a class='pw-open' href='{_esc(href(path))}' "
             f"title='open in a new tab' style='color:#1565c0;text-decoration:underline'>"
             f"{_esc(shown)}</a>")
+
+
+SNIFF_BYTES = 4096
+VIEWABLE_BINARY = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".pdf", ".ipynb"}
+
+
+def is_binary(path: Path) -> bool:
+    """Whether a file is not text JupyterLab can show: a NUL byte or no UTF-8 in its
+    beginning (images and PDFs have viewers of their own)."""
+    if path.suffix.lower() in VIEWABLE_BINARY:
+        return False
+    try:
+        with open(path, "rb") as f:
+            head = f.read(SNIFF_BYTES)
+    except OSError:   # a folder, or not there (yet): a plain link
+        return False
+    if b"\0" in head:
+        return True
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return err.start < len(head) - 4   # a character cut at the end is still text
+    return False
 
 
 def tail(path: str | os.PathLike, limit: int = LOG_TAIL) -> tuple[str, bool]:

@@ -50,11 +50,16 @@ def folder_html(name: str, folder: str) -> str:
     return head + f"<ul style='margin:2px 0'>{items}{more}</ul>" + tables + images
 
 
+# What JupyterLab writes beside a file opened from an output folder: never the step's.
+NOT_OUTPUTS = frozenset({".ipynb_checkpoints"})
+
+
 def _contents(folder: Path) -> tuple[list[Path], list[Path]]:
     """(files, links) under an output folder; links are never followed, so a preview stays
-    inside the folder whatever the step linked to."""
+    inside the folder whatever the step linked to. JupyterLab's checkpoints are left out."""
     files, links = [], []
     for root, dirs, names in os.walk(folder):   # does not descend into linked folders
+        dirs[:] = [d for d in dirs if d not in NOT_OUTPUTS]
         for name in [*dirs, *names]:
             entry = Path(root) / name
             if entry.is_symlink():

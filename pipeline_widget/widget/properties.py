@@ -60,7 +60,7 @@ class PropertiesPanel(w.VBox):
         step reads, is edited in its step's panel."""
         links = links_drawn(data)
         if links:
-            self.show_link(*links[0])
+            self.show_link(*links[0], readers=[consumer for _, consumer, _ in links])
         elif data.get("consumer") or data.get("producer"):
             self.show_step(data.get("consumer") or data["producer"])
         else:
@@ -98,7 +98,10 @@ class PropertiesPanel(w.VBox):
                  self._with_error("source", self.source_field)]
         self.children = rows
 
-    def show_link(self, producer: str, consumer: str, data: str) -> None:
+    def show_link(self, producer: str, consumer: str, data: str,
+                  readers: list[str] | None = None) -> None:
+        """A link's panel; `readers`: every step that reads the data (a data node stands
+        for all its links), else the link's one consumer."""
         self.step_name, self.link, self._shown = None, (producer, consumer, data), None
         self._quiet = True
         try:
@@ -106,8 +109,9 @@ class PropertiesPanel(w.VBox):
             self.name_field.value = data
         finally:
             self._quiet = False
-        self.children = [w.HTML(f"<b>PipelineData</b> written by <b>{producer}</b>, "
-                                f"read by <b>{consumer}</b>"), self.name_field]
+        read_by = ", ".join(f"<b>{html.escape(r)}</b>" for r in readers or [consumer])
+        self.children = [w.HTML(f"<b>PipelineData</b> written by <b>{html.escape(producer)}"
+                                f"</b>, read by {read_by}"), self.name_field]
 
     def refresh(self) -> None:
         """After an edit: keep the fields (and the focus) when the step's shape is unchanged."""
@@ -167,8 +171,7 @@ class PropertiesPanel(w.VBox):
             field.observe(lambda change, p=p: self._set_parameter(p, change["new"]), "value")
             self.fields[p.name] = field
             self._keep_typed(f"param:{p.name}", field)
-            hint = f"{p.type_name or 'any'}" + (f" - {p.help}" if p.help else "")
-            rows.append(w.HBox([field, w.HTML(f"<small>{hint}</small>")]))
+            rows.append(w.VBox([field, help_line(p.type_name or "any", p.help)]))
             rows.append(self._error_line(f"param:{p.name}"))
         if rows:
             rows.insert(0, w.HTML("<b>parameters</b> (empty: the notebook's default; "
@@ -316,6 +319,21 @@ class PropertiesPanel(w.VBox):
         if self._edit(f"dependencies of {name!r}",
                       lambda: editing.set_dependencies(pipeline, name, patterns)):
             self._say(f"step {name!r}: dependencies {text or '(none)'}")
+
+
+# Help text wraps at about 60 characters, under its field: a long comment in a notebook's
+# parameters cell stays readable and never widens the panel.
+HELP_WIDTH = "34em"
+
+
+def help_line(type_name: str, help_text: str) -> w.HTML:
+    """A parameter's type and help, wrapped at a readable width."""
+    text = html.escape(type_name) + (f" - {html.escape(help_text)}" if help_text else "")
+    line = w.HTML(f"<div class='pw-param-help' style='white-space:normal;line-height:1.3;"
+                  f"overflow-wrap:anywhere;max-width:{HELP_WIDTH}'><small>{text}</small></div>",
+                  layout=w.Layout(max_width=HELP_WIDTH))
+    line.add_class("pw-param-hint")
+    return line
 
 
 def _signature(step) -> tuple:

@@ -65,18 +65,31 @@ def layout_for(steps: int) -> dict:
     return dict(LAYOUT if steps <= DAGRE_MAX_STEPS else LARGE_LAYOUT)
 
 
+# Labels are drawn in the graph's units, so they grow and shrink with the zoom; below
+# MIN_READABLE_PX on screen cytoscape hides them (a blur of pixels reads as nothing), and the
+# shape still shows. Data labels are the size of step labels: a name is a name.
+LABEL_FONT = 12
+MIN_READABLE_PX = 7
+# A label wraps at this width (a long name, a running step's seconds and cell), so a node
+# never grows wider than a column of the canvas.
+LABEL_MAX_WIDTH = "170px"
+
+
 def stylesheet() -> list[dict]:
     rules: list[dict] = [
         {"selector": "node", "style": {
             "shape": "round-rectangle", "label": "data(display)", "text-wrap": "wrap",
-            "text-valign": "center", "text-halign": "center", "font-size": 11,
+            "text-max-width": LABEL_MAX_WIDTH, "text-overflow-wrap": "anywhere",
+            "min-zoomed-font-size": MIN_READABLE_PX,
+            "text-valign": "center", "text-halign": "center", "font-size": LABEL_FONT,
             "width": "label", "height": "label", "padding": "10px",
             "background-color": STATUS_COLOURS[Status.NOT_STARTED.value],
             "border-width": 1, "border-color": "#555"}},
         {"selector": "edge", "style": {
             "curve-style": "bezier", "width": 2, "line-color": "#8a8f96",
             "target-arrow-shape": "triangle", "target-arrow-color": "#8a8f96",
-            "label": "data(label)", "font-size": 10, "text-background-color": "#ffffff",
+            "label": "data(label)", "font-size": LABEL_FONT - 1,
+            "min-zoomed-font-size": MIN_READABLE_PX, "text-background-color": "#ffffff",
             "text-background-opacity": 0.85, "text-background-padding": "2px"}},
         # a link past a rank bows out, around the steps between its ends
         {"selector": "edge.skip", "style": {
@@ -107,9 +120,10 @@ def stylesheet() -> list[dict]:
     # Before the marks, so a picked or problem data node shows it; they have no status.
     rules[2:2] = [
         {"selector": "node.data", "style": {"shape": "barrel", "background-color": "#ffffff",
-                                            "border-color": "#4a90d9", "font-size": 10}},
+                                            "border-color": "#4a90d9", "font-size": LABEL_FONT}},
         {"selector": "node.dataset", "style": {"shape": "barrel", "background-color": "#f6e7c1",
-                                               "border-color": "#a0782c", "font-size": 10}},
+                                               "border-color": "#a0782c",
+                                               "font-size": LABEL_FONT}},
     ]
     return rules
 

@@ -14,8 +14,21 @@ LABEL = 150
 WIDTH = 520
 
 
+def reused_note(steps: Sequence[StepRun]) -> str:
+    """What the timeline says when nothing ran: every step was reused (no time to chart)."""
+    reused = [s for s in steps if s.is_reused]
+    if not reused or any(s.start_time is not None and not s.is_reused for s in steps):
+        return ""
+    return (f"<div class='pw-timeline-reused'>reused: all {len(reused)} step(s) took their "
+            f"results from earlier runs; nothing ran, so there is no time to chart</div>")
+
+
 def gantt_svg(steps: Sequence[StepRun], now: float | None = None) -> str:
-    """The steps that started, in start order; a running step's bar ends now."""
+    """The steps that started, in start order; a running step's bar ends now. A run whose
+    steps were all reused says so instead of charting zeros."""
+    note = reused_note(steps)
+    if note:
+        return note
     started = sorted((s for s in steps if s.start_time is not None),
                      key=lambda s: s.start_time or 0.0)
     if not started:
@@ -38,7 +51,8 @@ def gantt_svg(steps: Sequence[StepRun], now: float | None = None) -> str:
             f"<title>{html.escape(s.name)}: {html.escape(s.display_status)}, "
             f"{end - start:.1f} s</title></rect>"
             f"<text x='{x + max((end - start) * scale, 2) + 4:.1f}' y='{y + 14}' "
-            f"font-size='11' fill='#444'>{end - start:.1f} s</text>")
+            f"font-size='11' fill='#444'>{'reused' if s.is_reused else f'{end - start:.1f} s'}"
+            f"</text>")
     height = 14 + len(started) * ROW
     axis = (f"<text x='{LABEL}' y='{height + 10}' font-size='10' fill='#666'>0 s</text>"
             f"<text x='{WIDTH - 60}' y='{height + 10}' font-size='10' fill='#666' "

@@ -100,7 +100,9 @@ def test_the_runs_panel_compares_runs_and_plots_a_metric(designer, steps_dir):
     table = panel.compare.value
     assert table.count("<tr>") == 3 and "score.score" in table and ">8<" in table
     assert panel.metric.value == "score.score"
-    assert panel.plot.value.count("<circle") == 2 and "3 to 8" in panel.plot.value
+    plot = panel.plot.value
+    assert plot.count("<circle") == 2 and ">3</text>" in plot and ">8</text>" in plot
+    assert "pw-x-title" in plot and "score.score</text>" in plot   # both axes are titled
 
 
 def test_the_designer_keeps_warm_kernels_its_runs_take_and_stops_them_when_closed(

@@ -13,7 +13,7 @@ def test_the_gantt_chart_has_one_bar_per_started_step_in_start_order():
     svg = gantt_svg(steps)
     assert svg.count("<rect") == 2 and "never" not in svg
     assert svg.index("early") < svg.index("late &lt;b&gt;")
-    assert "4.0 s" in svg and "5.0 s" in svg and "10.0 s" in svg   # bars and the axis
+    assert "reused" in svg and "5.0 s" in svg and "10.0 s" in svg   # bars and the axis
     assert gantt_svg([StepRun("x", "NotStarted")]) == ""
 
 
@@ -67,3 +67,19 @@ def test_a_running_notebook_shows_on_its_node_and_in_its_details_which_cell_it_i
         flag.write_text("")
     assert designer.runs_panel.wait(120) == "Finished"
     assert "cell" not in designer.canvas.node("wait").data["display"]
+
+
+def test_a_run_whose_steps_were_all_reused_says_so_instead_of_zero_seconds():
+    steps = [StepRun("prepare", "Finished", start_time=100.0, end_time=100.0, is_reused=True),
+             StepRun("train", "Finished", start_time=100.0, end_time=100.0, is_reused=True)]
+    shown = gantt_svg(steps)
+    assert "reused" in shown and "all 2 step(s)" in shown
+    assert "0 s" not in shown and "0.0 s" not in shown and "<rect" not in shown
+
+
+def test_labels_wrap_so_a_running_nodes_seconds_and_cell_stay_within_a_column():
+    from pipeline_widget.widget.styles import stylesheet
+
+    node = next(r["style"] for r in stylesheet() if r["selector"] == "node")
+    assert node["text-wrap"] == "wrap" and node["text-max-width"].endswith("px")
+    assert int(node["text-max-width"][:-2]) <= 200
