@@ -113,9 +113,12 @@ def _wait(run, out) -> int:
 
 
 def cmd_run(args, ws: Workspace, out) -> int:
-    from ..run import Pipeline
+    from ..interop import open_pipeline
 
-    pipeline = Pipeline.load(args.file, workspace=ws)
+    notes: list[str] = []
+    pipeline = open_pipeline(args.file, ws, notes)   # an Elyra or Ploomber file too
+    for note in notes:
+        print(f"note: {note}", file=out)
     current = pipeline.resolve_parameters(None)
     params = parse_params(args.param, current)
     experiment = args.experiment or experiment_name_for(pipeline.name)

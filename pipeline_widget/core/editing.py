@@ -286,6 +286,7 @@ def repoint(pipeline: PipelineModel, step_name: str, source: str | os.PathLike,
     new.inputs, new.outputs = list(old.inputs), list(old.outputs)
     new.allow_reuse, new.timeout, new.retries = old.allow_reuse, old.timeout, old.retries
     new.dependencies, new.environment = list(old.dependencies), dict(old.environment)
+    new.extensions = old.extensions
     new.adopt(old, keep_parameters)
     old.unlink()
     for out in new.outputs:

@@ -1,6 +1,7 @@
 """The .pipeline.json format: the pipeline, not the drawing, with paths relative to the file."""
 from __future__ import annotations
 
+import copy
 import json
 import os
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Any
 from . import jsonfiles, schema
 from .dataset import Dataset, DatasetConsumptionConfig
 from .errors import PipelineError
+from .extensions import Extensions, check_extensions
 from .names import identifier_problem, step_name_problem
 from .pipeline_data import PipelineData, PipelineParameter
 from .steps import Step, kinds
@@ -50,7 +52,7 @@ class Declared:
 
 
 def to_dict(name: str, description: str, steps: list[Step], base: Path,
-            declared: Declared | None = None) -> dict:
+            declared: Declared | None = None, extensions: Extensions | None = None) -> dict:
     params: dict[str, Any] = {}
     datas: dict[str, dict] = {}
     unused = declared or Declared()
@@ -91,11 +93,15 @@ def to_dict(name: str, description: str, steps: list[Step], base: Path,
             d["dependencies"] = [_rel(dep, base) for dep in s.dependencies]
         if s.environment:
             d["environment"] = dict(s.environment)   # as written: ${NAME} stays a reference
+        if s.extensions:
+            d["extensions"] = copy.deepcopy(s.extensions)
         out_steps.append(_ordered(d, type(s)))
     result: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "name": name}
     if description:
         result["description"] = description
     result.update({"parameters": params, "data": datas, "steps": out_steps})
+    if extensions:
+        result["extensions"] = copy.deepcopy(extensions)
     return result
 
 
@@ -191,10 +197,11 @@ def _step_error(data: dict, err: Any) -> Any:
     return err
 
 
-def from_dict(data: Any, base: Path, datastore_for,
-              source: str = "pipeline") -> tuple[str, str, list[Step], Declared]:
+def from_dict(data: Any, base: Path, datastore_for, source: str = "pipeline"
+              ) -> tuple[str, str, list[Step], Declared, Extensions]:
     """Build steps from a checked dict; `datastore_for(name)` resolves datastore names.
-    Also returns the parameters and data the file declares that no step uses."""
+    Also returns the parameters and data the file declares that no step uses, and the
+    pipeline's extensions."""
     check_shape(data, source)
     params = {n: PipelineParameter(n, v) for n, v in data.get("parameters", {}).items()}
     datas: dict[str, PipelineData] = {}
@@ -240,15 +247,17 @@ def from_dict(data: Any, base: Path, datastore_for,
                       dependencies=[_abs(d, base) for d in s.get("dependencies", [])],
                       environment=s.get("environment"))
         try:
-            steps.append(kinds()[s["type"]].from_fields(s, common, lambda p: _abs(p, base),
-                                                         refs))
+            step = kinds()[s["type"]].from_fields(s, common, lambda p: _abs(p, base), refs)
+            step.extensions = s.get("extensions")
+            steps.append(step)
         except PipelineError as err:
             raise PipelineError(f"{source}: steps[{i}]: {err}") from None
     used_params = {p.name for s in steps for p in s.pipeline_parameters()}
     used_data = {d.name for s in steps for d in [*s.input_data, *s.outputs]}
     declared = Declared({n: p for n, p in params.items() if n not in used_params},
                         {n: d for n, d in datas.items() if n not in used_data})
-    return data.get("name", ""), data.get("description", ""), steps, declared
+    extensions = check_extensions(data.get("extensions"), source)
+    return data.get("name", ""), data.get("description", ""), steps, declared, extensions
 
 
 def read(path: Path) -> Any:

@@ -8,10 +8,15 @@ from typing import Any, Iterable, Self
 from . import atomic, fileformat, graph, jsonfiles
 from .datastore import Datastore
 from .errors import PipelineError
+from .extensions import Extensions, check_extensions
 from .pipeline_data import PipelineData, PipelineParameter
 from .steps import Step
 from .validation import Problem, errors, validate
 from .workspace import Workspace
+
+# Files of other tools (Elyra's .pipeline, Ploomber's pipeline.yaml): opened through their
+# importers (interop/), never loaded or written as pipeline files.
+OTHER_TOOLS_SUFFIXES = (".pipeline", ".yaml", ".yml")
 
 
 class PipelineModel:
@@ -21,7 +26,8 @@ class PipelineModel:
     """
 
     def __init__(self, workspace: Workspace | None = None, steps: Iterable[Step] = (),
-                 description: str = "", name: str = "pipeline") -> None:
+                 description: str = "", name: str = "pipeline",
+                 extensions: Extensions | None = None) -> None:
         if isinstance(steps, Step):
             steps = [steps]
         self.workspace = workspace if workspace is not None else Workspace()
@@ -30,6 +36,18 @@ class PipelineModel:
         self.name = name
         self.path: Path | None = None  # the file it was loaded from or saved to
         self.declared = fileformat.Declared()  # in the file, used by no step: saved again
+        self.extensions = extensions
+
+    @property
+    def extensions(self) -> Extensions:
+        """Other tools' settings of the whole pipeline, by namespace ({"elyra": {...}}):
+        kept in the file as they are, read by exports, ignored when running (each step
+        has its own too: Step.extensions)."""
+        return self._extensions
+
+    @extensions.setter
+    def extensions(self, value: Extensions | None) -> None:
+        self._extensions = check_extensions(value, "the pipeline")
 
     @property
     def base_dir(self) -> Path:
@@ -96,21 +114,27 @@ class PipelineModel:
     # -- files ----------------------------------------------------------------
     def to_dict(self, base_dir: str | os.PathLike | None = None) -> dict:
         base = Path(base_dir).absolute() if base_dir is not None else Path.cwd()
-        return fileformat.to_dict(self.name, self.description, self.steps, base, self.declared)
+        return fileformat.to_dict(self.name, self.description, self.steps, base, self.declared,
+                                  self.extensions)
 
     @classmethod
     def from_dict(cls, data: Any, workspace: Workspace | None = None,
                   base_dir: str | os.PathLike | None = None, source: str = "pipeline") -> Self:
         workspace = workspace if workspace is not None else Workspace()
         base = Path(base_dir).absolute() if base_dir is not None else Path.cwd()
-        name, description, steps, declared = fileformat.from_dict(
+        name, description, steps, declared, extensions = fileformat.from_dict(
             data, base, lambda n: Datastore.get(workspace, n), source)
-        pipeline = cls(workspace, steps, description=description, name=name or "pipeline")
+        pipeline = cls(workspace, steps, description=description, name=name or "pipeline",
+                       extensions=extensions)
         pipeline.declared = declared
         return pipeline
 
     def save(self, path: str | os.PathLike) -> Path:
         path = Path(path).absolute()
+        if path.suffix in OTHER_TOOLS_SUFFIXES:   # never write over Elyra's or Ploomber's file
+            raise PipelineError(f"{path.name} is another tool's pipeline file, which saving "
+                                f"would replace; save as {path.name}.json or another "
+                                f"NAME{fileformat.SUFFIX}")
         atomic.write_text(path, jsonfiles.dumps(self.to_dict(path.parent)))
         self.path = path
         return path
@@ -118,6 +142,10 @@ class PipelineModel:
     @classmethod
     def load(cls, path: str | os.PathLike, workspace: Workspace | None = None) -> Self:
         path = Path(path).absolute()
+        if path.suffix in OTHER_TOOLS_SUFFIXES:
+            raise PipelineError(f"{path.name} is not a {fileformat.SUFFIX} file; open it with "
+                                f"pipeline_widget.interop.open_pipeline or PipelineDesigner.load, "
+                                f"or import it: pipeline-widget import {path.name}")
         data = fileformat.read(path)
         if isinstance(data, dict) and not data.get("name"):
             data = {**data, "name": fileformat.default_name(path)}

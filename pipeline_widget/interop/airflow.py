@@ -107,8 +107,7 @@ def dag_source(pipeline: PipelineModel, options: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(pipeline: PipelineModel, out: Path, extras: dict[str, Any],
-          options: dict[str, Any]) -> list[str]:
+def write(pipeline: PipelineModel, out: Path, options: dict[str, Any]) -> list[str]:
     atomic.write_text(out, dag_source(pipeline, options))
     notes = [f"DAG {dag_id(pipeline, options)!r}: "
              f"put {out.name} in Airflow's dags folder; its tasks run {' '.join(program(options))} "

@@ -9,8 +9,9 @@ links become PipelineData (one per node with dependents, `<node>_files`); declar
 `outputs` are passed as files (run/step/file_passing.py): gathered into that PipelineData
 and placed in the working folder of every step downstream, as Elyra's other runtimes do.
 What has no meaning locally (runtime images, resources, volumes, secrets, Kubernetes
-settings), node ids, positions and comments are kept beside the pipeline (extras.py) and
-given back by the export.
+settings), node ids, labels, positions and comments are kept in the pipeline file itself,
+in the `elyra` extensions of the pipeline and of each step (core/extensions.py), which the
+runner ignores and the export gives back.
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from .registry import Exporter, Imported, Importer
 from .shared import check_inside, identifier, unique
 
 FILES_VARIABLE = "PIPELINE_WIDGET_FILES"   # run/step/file_passing.py reads it
+NAMESPACE = "elyra"   # of the extensions the import keeps and the export reads
 RUNTIME_ENV = "ELYRA_RUNTIME_ENV"
 SCHEMA_URL = ("http://api.dataplatform.ibm.com/schemas/common-pipeline/pipeline-flow/"
               "pipeline-flow-v3-schema.json")
@@ -163,7 +165,6 @@ def read(path: Path, workspace: Workspace, out_dir: Path) -> Imported:
             data[i] = PipelineData(unique(identifier(names[i]) + "_files", idents, sep="_"))
             idents.add(data[i].name)
     steps: dict[str, Step] = {}
-    kept_nodes: dict[str, Any] = {}
     ignored: dict[str, list[str]] = {}
     for i in order:
         params, name = node_params[i], names[i]
@@ -214,23 +215,22 @@ def read(path: Path, workspace: Workspace, out_dir: Path) -> Imported:
         if ignored_here:
             ignored[name] = ignored_here
         node_app = by_id[i].get("app_data") or {}
-        kept_nodes[name] = {"id": i, "op": by_id[i]["op"], "parameters": kept,
-                            "label": node_app.get("label", ""),
-                            "ui_data": {k: v for k, v in (node_app.get("ui_data") or {}).items()
-                                        if k != "image"},
-                            "links": parents[i]}
+        steps[i].extensions = {NAMESPACE: {
+            "id": i, "op": by_id[i]["op"], "label": node_app.get("label", ""),
+            "ui_data": {k: v for k, v in (node_app.get("ui_data") or {}).items()
+                        if k != "image"},
+            "links": parents[i], "component_parameters": kept}}
     for name, keys in ignored.items():
         notes.append(f"step {name!r}: {', '.join(keys)} kept in the file but ignored when "
                      f"running here")
-    pipeline = PipelineModel(workspace, [steps[i] for i in order],
-                             description=str(properties.get("description") or ""),
-                             name=str(properties.get("name") or path.stem))
-    extras = {"format": "elyra", "source": path.name, "version": version,
-              "document": {"id": doc.get("id"), "primary_pipeline": primary.get("id"),
-                           "app_data": {k: v for k, v in app.items()},
-                           "runtime_ref": primary.get("runtime_ref", "")},
-              "nodes": kept_nodes}
-    return Imported(pipeline, extras, notes)
+    pipeline = PipelineModel(
+        workspace, [steps[i] for i in order],
+        description=str(properties.get("description") or ""),
+        name=str(properties.get("name") or path.stem),
+        extensions={NAMESPACE: {"source": path.name, "version": version, "id": doc.get("id"),
+                                "primary_pipeline": primary.get("id"), "app_data": dict(app),
+                                "runtime_ref": primary.get("runtime_ref", "")}})
+    return Imported(pipeline, notes)
 
 
 def _merged(params: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
@@ -350,15 +350,13 @@ def _reduced(upstream: dict[str, list[str]]) -> dict[str, list[str]]:
             for name, ups in upstream.items()}
 
 
-def write(pipeline: PipelineModel, out: Path, extras: dict[str, Any],
-          options: dict[str, Any]) -> list[str]:
-    kept = extras if extras.get("format") == "elyra" else {}
-    kept_nodes: dict[str, Any] = kept.get("nodes") or {}
-    document = kept.get("document") or {}
+def write(pipeline: PipelineModel, out: Path, options: dict[str, Any]) -> list[str]:
+    document: dict[str, Any] = pipeline.extensions.get(NAMESPACE) or {}
     notes: list[str] = []
     order = pipeline.topological_order()
     steps = {s.name: s for s in pipeline.steps}
-    ids = {n: str((kept_nodes.get(n) or {}).get("id")
+    kept_nodes = {n: steps[n].extensions.get(NAMESPACE) or {} for n in order}
+    ids = {n: str(kept_nodes[n].get("id")
                   or uuid.uuid5(uuid.NAMESPACE_URL, f"pipeline-widget/{pipeline.name}/{n}"))
            for n in order}
     upstream = _reduced(pipeline.upstream())
@@ -366,7 +364,7 @@ def write(pipeline: PipelineModel, out: Path, extras: dict[str, Any],
     for n in order:
         step = steps[n]
         op, source = _op(step)
-        k = kept_nodes.get(n) or {}
+        k = kept_nodes[n]
         env = {key: v for key, v in step.environment.items()
                if key not in (FILES_VARIABLE, RUNTIME_ENV)}
         spec = json.loads(step.environment.get(FILES_VARIABLE, "{}") or "{}")
@@ -378,7 +376,7 @@ def write(pipeline: PipelineModel, out: Path, extras: dict[str, Any],
                              for d in step.dependencies],
             "include_subdirectories": False,
         }
-        params.update(_as_version_8(k.get("parameters") or {}))
+        params.update(_as_version_8(k.get("component_parameters") or {}))
         if isinstance(step, NotebookStep) and step.parameters:
             notes.append(f"step {n!r}: its notebook parameters are not exported (Elyra has "
                          f"none for notebooks; the notebook's defaults apply)")
@@ -394,10 +392,13 @@ def write(pipeline: PipelineModel, out: Path, extras: dict[str, Any],
                                 "node_id_ref": p, "port_id_ref": "outPort"}
                                for p in parent_ids]
         ui = dict(k.get("ui_data") or {})
+        label = k.get("label", n)
+        if n != (k.get("label") or ui.get("label") or n):   # renamed since: Elyra shows it
+            label = ui["label"] = n
         ui.setdefault("label", n)
         nodes.append({"id": ids[n], "type": "execution_node", "op": op,
                       "app_data": {"component_parameters": params,
-                                   "label": k.get("label", n), "ui_data": ui},
+                                   "label": label, "ui_data": ui},
                       "inputs": [inport], "outputs": [_port("out")]})
     app = dict(document.get("app_data") or {})
     app["version"] = CURRENT_VERSION
@@ -416,9 +417,9 @@ def write(pipeline: PipelineModel, out: Path, extras: dict[str, Any],
            "pipelines": [{"id": primary_id, "nodes": nodes, "app_data": app,
                           "runtime_ref": document.get("runtime_ref", "")}],
            "schemas": []}
-    if kept.get("version", CURRENT_VERSION) < CURRENT_VERSION:
+    if document.get("version", CURRENT_VERSION) < CURRENT_VERSION:
         notes.append(f"written as Elyra pipeline version {CURRENT_VERSION} (the file imported "
-                     f"was version {kept['version']}): environment variables as objects")
+                     f"was version {document['version']}): environment variables as objects")
     atomic.write_text(out, json.dumps(doc, indent=2) + "\n")
     return notes
 

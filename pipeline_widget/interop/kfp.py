@@ -126,8 +126,7 @@ def compiler_python(options: dict[str, Any]) -> str:
                         "of an environment that has it")
 
 
-def write(pipeline: PipelineModel, out: Path, extras: dict[str, Any],
-          options: dict[str, Any]) -> list[str]:
+def write(pipeline: PipelineModel, out: Path, options: dict[str, Any]) -> list[str]:
     source = dsl_source(pipeline, options)
     python = compiler_python(options)
     with tempfile.TemporaryDirectory(prefix="pipeline-widget-kfp-") as tmp:

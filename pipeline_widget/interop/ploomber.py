@@ -14,6 +14,10 @@ through the step's environment, `PIPELINE_WIDGET_INJECT`). Paths are written `pi
 
 A percent-format script is turned into a notebook beside the imported pipeline
 (`NAME.notebooks/TASK.ipynb`): import again after changing the script.
+
+What the export back needs (each task's source and product as written, the project's
+folder) is kept in the file itself, in the `ploomber` extensions of the pipeline and of
+each step (core/extensions.py), which the runner ignores.
 """
 from __future__ import annotations
 
@@ -39,6 +43,7 @@ from .shared import check_inside, identifier, unique
 
 SCHEME = "pipeline_data://"   # run/step/data_references.py resolves it
 INJECT = "PIPELINE_WIDGET_INJECT"   # ...and merges these parameters in when the step runs
+NAMESPACE = "ploomber"   # of the extensions the import keeps and the export reads
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}")
 _CELL = re.compile(r"^# %%(.*)$")
 
@@ -272,23 +277,23 @@ def read(path: Path, workspace: Workspace, out_dir: Path) -> Imported:
             notes.append(f"task {e['name']!r}: its executed notebook is kept with the run "
                          f"(pipeline-widget show), not written to product 'nb'")
         injected = {"upstream": {u: products[u] for u in ups}, "product": products[e["name"]]}
-        steps.append(NotebookStep(name=e["name"], notebook=notebook,
-                                  inputs=[data[u] for u in ups], outputs=[data[e["name"]]],
-                                  parameters=dict(e["params"]),
-                                  environment={INJECT: json.dumps(injected)},
-                                  dependencies=[e["source"]] if notebook != e["source"] else None))
+        step = NotebookStep(name=e["name"], notebook=notebook,
+                            inputs=[data[u] for u in ups], outputs=[data[e["name"]]],
+                            parameters=dict(e["params"]),
+                            environment={INJECT: json.dumps(injected)},
+                            dependencies=[e["source"]] if notebook != e["source"] else None)
+        step.extensions = {NAMESPACE: {
+            "source": Path(os.path.relpath(e["source"], here)).as_posix(),
+            "product": _relative_product(e["product"], here), "named": e["name"] != e["source"].stem}}
+        steps.append(step)
     if generated:
         notes.append(f"{len(generated)} percent-format script(s) turned into notebooks in "
                      f"{nb_folder}: import again after changing them")
-    pipeline = PipelineModel(workspace, steps, name=identifier(here.name or "pipeline"))
-    extras = {"format": "ploomber", "source": path.name,
-              "folder": str(here),
-              "tasks": {e["name"]: {"source": os.path.relpath(e["source"], here),
-                                    "product": _relative_product(e["product"], here),
-                                    "named": e["name"] != e["source"].stem}
-                        for e in entries},
-              "generated": generated}
-    return Imported(pipeline, extras, notes)
+    # the project's folder, relative to the pipeline file's (out_dir), so both may move
+    folder = Path(os.path.relpath(here, out_dir)).as_posix()
+    pipeline = PipelineModel(workspace, steps, name=identifier(here.name or "pipeline"),
+                             extensions={NAMESPACE: {"source": path.name, "folder": folder}})
+    return Imported(pipeline, notes)
 
 
 def _relative_product(product: Any, here: Path) -> Any:
@@ -299,17 +304,16 @@ def _relative_product(product: Any, here: Path) -> Any:
 
 
 # -- export ---------------------------------------------------------------------------------
-def write(pipeline: PipelineModel, out: Path, extras: dict[str, Any],
-          options: dict[str, Any]) -> list[str]:
+def write(pipeline: PipelineModel, out: Path, options: dict[str, Any]) -> list[str]:
     """A pipeline.yaml for an imported Ploomber project: its tasks, with the parameters the
     steps have now; paths relative to the new file's folder."""
     import yaml
 
-    kept = extras.get("tasks") if extras.get("format") == "ploomber" else None
-    if not kept:
+    project = pipeline.extensions.get(NAMESPACE)
+    if not project:
         raise PipelineError(f"{pipeline.name} was not imported from Ploomber: its steps have no "
                             f"products; Ploomber export writes back imported projects only")
-    here = Path(extras.get("folder") or out.parent)
+    here = Path(os.path.normpath(pipeline.base_dir / str(project.get("folder") or ".")))
 
     def moved(path: str) -> str:
         return Path(os.path.relpath(here / path, out.parent)).as_posix()
@@ -320,8 +324,8 @@ def write(pipeline: PipelineModel, out: Path, extras: dict[str, Any],
 
     tasks = []
     for name in pipeline.topological_order():
-        task = kept.get(name)
-        if task is None:
+        task = pipeline.step(name).extensions.get(NAMESPACE)
+        if not task:
             raise PipelineError(f"step {name!r} is no task of the imported project (renamed or "
                                 f"added since); Ploomber needs its product: rename it back or "
                                 f"import again")

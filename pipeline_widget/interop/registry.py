@@ -26,10 +26,9 @@ BUILT_IN_EXPORTERS = ("elyra", "ploomber", "airflow", "kfp")
 
 @dataclass
 class Imported:
-    """What an importer read: the pipeline, what of the source it kept that the pipeline
-    cannot hold (saved beside it, see extras.py), and notes for the user."""
+    """What an importer read: the pipeline (what of the source has no meaning here is in
+    its extensions and its steps', under the format's namespace) and notes for the user."""
     pipeline: PipelineModel
-    extras: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
@@ -45,8 +44,9 @@ class Importer:
 class Exporter:
     target: str
     description: str
-    # (pipeline, output file, extras kept at import or {}, options) -> notes for the user
-    write: Callable[[PipelineModel, Path, dict[str, Any], dict[str, Any]], list[str]]
+    # (pipeline, output file, options) -> notes for the user; what an import kept for the
+    # target is in the pipeline's extensions and its steps'
+    write: Callable[[PipelineModel, Path, dict[str, Any]], list[str]]
 
 
 _importers: dict[str, Importer] = {}

@@ -14,6 +14,7 @@ import ipywidgets as w
 
 from ..core import PipelineError, Workspace, editing
 from ..core.validation import Problem
+from ..interop import open_pipeline
 from ..run import Pipeline, WarmKernels
 from . import edits, removal, warm_share
 from .canvas import PipelineCanvas
@@ -351,7 +352,7 @@ class PipelineDesigner(w.VBox):
 
     def open_file(self, path: str | os.PathLike) -> Pipeline:
         """Replace the pipeline by the one in `path` (in this designer's workspace)."""
-        pipeline = Pipeline.load(path, workspace=self._pipeline.workspace)
+        pipeline = open_pipeline(path, workspace=self._pipeline.workspace)
         self.set_pipeline(pipeline)
         self.say(f"loaded {pipeline.path}")
         return pipeline
@@ -371,7 +372,7 @@ class PipelineDesigner(w.VBox):
     @classmethod
     def load(cls, path: str | os.PathLike, workspace: Workspace | None = None,
              steps_dir: str | os.PathLike | None = None) -> "PipelineDesigner":
-        pipeline = Pipeline.load(path, workspace=workspace)
+        pipeline = open_pipeline(path, workspace=workspace)   # .pipeline, pipeline.yaml too
         return cls(pipeline=pipeline, steps_dir=steps_dir)
 
     # -- running -----------------------------------------------------------------------------

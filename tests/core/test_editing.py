@@ -66,3 +66,19 @@ def test_add_step_picks_the_kind_from_the_file_and_refuses_others(ws, nb, projec
     (project / "x.txt").write_text("")
     with pytest.raises(PipelineError, match="not a step source"):
         editing.add_step(p, project / "x.txt", "x")
+
+
+def test_edits_carry_a_steps_extensions(ws, nb, project):
+    """Renaming, relinking, repointing, undo and redo keep what another tool keeps on a step."""
+    kept = {"elyra": {"id": "n-a", "ui_data": {"x_pos": 10}}}
+    p = Pipeline(ws, [NotebookStep("a", nb), NotebookStep("b", nb)],
+                 extensions={"elyra": {"comments": []}})
+    p.step("a").extensions = kept
+    before = editing.snapshot(p)
+    editing.rename_step(p, "a", "first")
+    editing.connect(p, "first", "b", "table")
+    other = write_notebook(project / "steps" / "other.ipynb", "x = 2", "pass")
+    editing.repoint(p, "first", other)
+    assert p.step("first").extensions == kept
+    editing.restore(p, before)
+    assert p.step("a").extensions == kept and p.extensions == {"elyra": {"comments": []}}

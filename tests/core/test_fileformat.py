@@ -129,3 +129,57 @@ def test_a_new_file_gets_the_mode_the_umask_gives(pipeline, project):
     os.umask(umask)
     path = pipeline.save(project / "new.pipeline.json")
     assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+ELYRA_STEP = {"elyra": {"id": "n-train", "ui_data": {"x_pos": 50, "y_pos": 80},
+                        "component_parameters": {"runtime_image": "python:3.11", "cpu": 2}}}
+
+
+def test_extensions_of_the_pipeline_and_its_steps_are_kept_verbatim(pipeline, project):
+    import fastjsonschema
+
+    pipeline.extensions = {"elyra": {"comments": [{"content": "train last"}]}}
+    pipeline.step("train model").extensions = ELYRA_STEP
+    path = pipeline.save(project / "p.pipeline.json")
+    data = json.loads(path.read_text())
+    fastjsonschema.compile(json.loads(SCHEMA_PATH.read_text()))(data)
+    assert data["extensions"] == {"elyra": {"comments": [{"content": "train last"}]}}
+    train = next(s for s in data["steps"] if s["name"] == "train model")
+    assert train["extensions"] == ELYRA_STEP and list(train)[-1] == "extensions"
+    assert "extensions" not in next(s for s in data["steps"] if s["name"] == "prepare data")
+    loaded = Pipeline.load(path, workspace=pipeline.workspace)
+    assert loaded.extensions == pipeline.extensions
+    assert loaded.step("train model").extensions == ELYRA_STEP
+    assert loaded.save(project / "again.pipeline.json").read_bytes() == path.read_bytes()
+
+
+def test_a_finished_step_given_extensions_is_still_reused(ws, project):
+    """The runner never reads extensions: adding them after a run re-runs nothing."""
+    write_script(project / "steps" / "make.py",
+                 "import sys, pathlib\npathlib.Path(sys.argv[1], 'x.txt').write_text('1')")
+    out = PipelineData("made")
+    step = PythonScriptStep(name="make", script_name="make.py", source_directory=project / "steps",
+                            outputs=[out], arguments=[out])
+    pipeline = Pipeline(ws, [step], name="ext")
+    run = pipeline.submit("ext")
+    assert run.wait_for_completion(show_output=False) == "Finished"
+    pipeline.extensions = {"elyra": {"runtime_ref": ""}}
+    step.extensions = ELYRA_STEP
+    again = Pipeline.load(pipeline.save(project / "ext.pipeline.json"), workspace=ws)
+    assert [(s.name, s.would_run) for s in again.status()] == [("make", False)]
+
+
+@pytest.mark.parametrize("extensions, message", [
+    ([1], "must map a namespace"),
+    ({"bad name": {}}, "is not a name"),
+    ({"elyra": "image"}, "must be an object"),
+])
+def test_malformed_extensions_are_refused_naming_them(pipeline, project, extensions, message):
+    path = pipeline.save(project / "p.pipeline.json")
+    data = json.loads(path.read_text())
+    data["steps"][0]["extensions"] = extensions
+    path.write_text(json.dumps(data))
+    with pytest.raises(PipelineError, match="extensions"):
+        Pipeline.load(path, workspace=pipeline.workspace)
+    with pytest.raises(PipelineError, match=message):
+        pipeline.step("train model").extensions = extensions

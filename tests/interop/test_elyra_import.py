@@ -42,10 +42,19 @@ def test_elyra_pipeline_imports_with_its_nodes_links_and_settings(copy_project, 
     assert files["outputs"] == ["report.txt"]
     assert sorted(files["inputs"]) == ["clean_files", "load_data_files"]
     assert any("clean.py" in n and "cpu" in n and "mounted_volumes" in n for n in notes)
-    kept = json.loads((project / file.replace(".pipeline", ".interop.json")).read_text())
-    assert kept["nodes"]["clean.py"]["parameters"]["runtime_image"] == "docker.io/library/python:3.11"
-    assert kept["nodes"]["Load data"]["ui_data"]["x_pos"] == 50
-    assert kept["document"]["app_data"]["ui_data"]["comments"][0]["content"] == "Load, then clean"
+    # what Elyra needs and the runner ignores: in the file itself, nothing beside it
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith("weather")) == \
+        sorted(["weather.pipeline", "weather_v7.pipeline", out.name])
+    saved = json.loads(out.read_text())
+    kept = {s["name"]: s.get("extensions", {}).get("elyra") for s in saved["steps"]}
+    assert kept["clean.py"]["component_parameters"]["runtime_image"] == \
+        "docker.io/library/python:3.11"
+    assert kept["clean.py"]["component_parameters"]["mounted_volumes"]
+    assert kept["Load data"]["ui_data"]["x_pos"] == 50
+    assert steps["Load data"].extensions["elyra"] == kept["Load data"]
+    assert saved["extensions"]["elyra"]["app_data"]["ui_data"]["comments"][0]["content"] == \
+        "Load, then clean"
+    assert pipeline.extensions == saved["extensions"]
 
 
 def test_imported_elyra_pipeline_runs_with_the_outputs_elyra_gives(copy_project, cli):

@@ -40,7 +40,7 @@ TEXT_IMPORTER = Importer("text", "a text file naming a notebook", lambda p: p.su
                          _read_text_pipeline)
 
 
-def _write_listing(pipeline, out, extras, options) -> list[str]:
+def _write_listing(pipeline, out, options) -> list[str]:
     out.write_text("\n".join(s.name for s in pipeline.steps) + "\n")
     return []
 

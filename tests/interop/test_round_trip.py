@@ -127,3 +127,31 @@ def test_a_pipeline_not_from_ploomber_is_not_exported_to_it(seed_copy, cli, tmp_
     code, _, err = cli("--workspace", seed_copy.parent.parent, "export", seed_copy, "--to",
                        "ploomber", tmp_path / "pipeline.yaml")
     assert code == 2 and "was not imported from Ploomber" in err
+
+
+def test_a_step_renamed_in_the_designer_keeps_its_elyra_settings_in_the_export(copy_project):
+    """What Elyra needs travels with the step in the file itself, so an edit that renames
+    the step (and an undo and redo of it) loses nothing of it."""
+    from pipeline_widget.core import editing
+
+    project = copy_project("elyra")
+    ws = Workspace(project)
+    original = _nodes(json.loads((project / "weather.pipeline").read_text()))["n-clean"]
+    saved, _ = import_file(project / "weather.pipeline", workspace=ws)
+    designer = PipelineDesigner.load(saved, workspace=ws)
+    try:
+        assert designer.edit("rename", lambda: editing.rename_step(
+            designer.pipeline, "clean.py", "Clean the data"))
+        assert designer.undo() and designer.redo()
+        designer.save(saved)
+    finally:
+        designer.close()
+    export_file(saved, "elyra", project / "back.pipeline", workspace=ws)
+    node = _nodes(json.loads((project / "back.pipeline").read_text()))["n-clean"]
+    params, before = node["app_data"]["component_parameters"], \
+        original["app_data"]["component_parameters"]
+    assert params["runtime_image"] == before["runtime_image"] and params["cpu"] == before["cpu"]
+    assert params["mounted_volumes"] == [{"path": "/mnt/data", "pvc_name": "data-pvc"}]
+    assert node["app_data"]["ui_data"]["x_pos"] == original["app_data"]["ui_data"]["x_pos"]
+    assert node["app_data"]["ui_data"]["label"] == "Clean the data"
+    assert _links(node) == _links(original)

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Iterable, Protocol
 from ..dataset import Dataset, DatasetConsumptionConfig
 from ..environment import check_environment
 from ..errors import PipelineError
+from ..extensions import Extensions, check_extensions
 from ..names import check_step_name
 from ..pipeline_data import PipelineData, PipelineParameter
 
@@ -75,7 +76,8 @@ class Step:
             Step.KINDS[cls.kind] = cls
 
     COMMON_FIELDS: ClassVar[tuple[str, ...]] = (
-        "inputs", "outputs", "allow_reuse", "timeout", "retries", "dependencies", "environment")
+        "inputs", "outputs", "allow_reuse", "timeout", "retries", "dependencies", "environment",
+        "extensions")
 
     @classmethod
     def schema_branch(cls) -> dict[str, Any]:
@@ -99,7 +101,7 @@ class Step:
         own = [f for f in cls.fields_schema if f not in (*cls.fields_after_io, *cls.fields_last)]
         return ["type", "name", *own, "inputs", "outputs", *cls.fields_after_io,
                 "allow_reuse", "timeout", "retries", "dependencies", "environment",
-                *cls.fields_last]
+                *cls.fields_last, "extensions"]
 
     def __init__(self, name: str, inputs: Iterable[Input] | None,
                  outputs: Iterable[PipelineData] | None, allow_reuse: bool,
@@ -115,6 +117,8 @@ class Step:
         self.dependencies: list[str] = [self._checked_dependency(d) for d in dependencies or []]
         # variables of the step's process: values, or ${NAME} references to the runner's
         self.environment: dict[str, str] = check_environment(name, environment)
+        # other tools' settings, kept and never read when running (core/extensions.py)
+        self._extensions: Extensions = {}
         for out in self.outputs:
             out._add_producer(self)
 
@@ -141,6 +145,16 @@ class Step:
         return os.path.normpath(Path(item).expanduser().absolute())
 
     # -- what every kind has ----------------------------------------------------------------------
+    @property
+    def extensions(self) -> Extensions:
+        """Other tools' settings of this step, by namespace ({"elyra": {...}}): kept in the
+        file as they are, carried by edits, read by exports, ignored when running."""
+        return self._extensions
+
+    @extensions.setter
+    def extensions(self, value: Extensions | None) -> None:
+        self._extensions = check_extensions(value, f"step {self.name!r}")
+
     @property
     def input_data(self) -> list[PipelineData]:
         return [i for i in self.inputs if isinstance(i, PipelineData)]
