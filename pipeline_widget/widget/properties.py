@@ -12,6 +12,7 @@ import ipywidgets as w
 from ..core import PipelineError, PipelineParameter, editing
 from ..run import Pipeline, notebook_parameters
 from .elements import edge_id, links_drawn
+from .kind_fields import KindFields
 from .parameters import parse, show
 from .step_data import StepData
 
@@ -44,6 +45,7 @@ class PropertiesPanel(w.VBox):
         self.retries_field.observe(self._retries, "value")
         self.fields: dict[str, w.Text] = {}
         self.data_rows = StepData(pipeline, edit, say)
+        self.kind_fields = KindFields(pipeline, edit, say, last_error)
         self.source_field = w.Text(description="source", continuous_update=False,
                                    layout=w.Layout(width="95%"))
         self.source_field.add_class("pw-prop-source")
@@ -89,13 +91,15 @@ class PropertiesPanel(w.VBox):
         self._keep_typed("source", self.source_field)
         source = step.source
         rows: list[w.Widget] = [
-            w.HTML(f"<b>{type(step).__name__}</b> <code>{source.name}</code>"),
+            w.HTML(f"<b>{type(step).__name__}</b> <code>{html.escape(source.name)}</code>"),
             self._with_error("name", self.name_field),
             w.HBox([self.reuse_box, self.retries_field])]
         rows += self._parameter_rows(step)
+        self.kind_fields.show(step)
         self.data_rows.show(name)
-        rows += [self.data_rows, self._dependencies_row(step),
-                 self._with_error("source", self.source_field)]
+        rows += [self.kind_fields, self.data_rows, self._dependencies_row(step)]
+        if step.suffix:   # a kind with a source file: point it at another one
+            rows.append(self._with_error("source", self.source_field))
         self.children = rows
 
     def show_link(self, producer: str, consumer: str, data: str,
@@ -131,10 +135,11 @@ class PropertiesPanel(w.VBox):
             if step.takes_parameters:
                 for name, field in self.fields.items():
                     field.value = _field_text(step.parameters.get(name, _UNSET))  # type: ignore[attr-defined]
-            else:
+            elif "arguments" in self.fields:
                 self.fields["arguments"].value = editing.arguments_text(step)  # type: ignore[arg-type]
         finally:
             self._quiet = False
+        self.kind_fields.refresh(step)
         for key in self.errors:       # what was typed and refused stays in its field
             field = self._field(key)
             if field is not None:
@@ -143,6 +148,8 @@ class PropertiesPanel(w.VBox):
 
     def _parameter_rows(self, step) -> list[w.Widget]:
         self.fields = {}
+        if not step.takes_parameters and not step.takes_arguments:
+            return []   # a command names its values in its command line
         if not step.takes_parameters:
             field = w.Text(description="arguments", value=editing.arguments_text(step),
                            continuous_update=False, placeholder="e.g. --folder {prepped}",
@@ -339,7 +346,7 @@ def help_line(type_name: str, help_text: str) -> w.HTML:
 def _signature(step) -> tuple:
     """What the panel's fields depend on: rebuilt only when this changes."""
     source = step.source
-    return (step.name, str(source), tuple(i.name for i in step.inputs),
+    return (step.name, step.kind, str(source), tuple(i.name for i in step.inputs),
             tuple(o.name for o in step.outputs))
 
 

@@ -10,14 +10,25 @@ from typing import Any, Callable
 
 import ipywidgets as w
 
-from ..core import editing
+from ..core import PipelineError, editing
+from ..core.steps import COMMANDS, Step, kinds
 from ..run import Pipeline
 from . import edits
 from .controls import button
 from .elements import is_data_node
 
-SOURCE_SUFFIXES = (".ipynb", ".py")
 MAX_BUTTONS = 24
+
+
+def source_suffixes() -> tuple[str, ...]:
+    """Files that become a step when clicked: each kind's source suffix (the registry) and
+    the programs a command step runs (`.sh`, `.R`)."""
+    return tuple(dict.fromkeys([*(k.suffix for k in kinds().values() if k.suffix), *COMMANDS]))
+
+
+def kinds_without_source() -> list[type[Step]]:
+    """Kinds whose step is made from a line of text (a command), not from a file."""
+    return [k for k in kinds().values() if not k.suffix and k.required_fields]
 
 
 class StepPalette(w.VBox):
@@ -32,8 +43,8 @@ class StepPalette(w.VBox):
         self.steps_dir = steps_dir
         self.buttons = w.HBox(layout=w.Layout(flex_flow="row wrap"))
         # synced when left, not per keystroke: a click right after typing sees all of it
-        self.path = w.Text(placeholder="or any path to a .ipynb / .py", continuous_update=False,
-                           layout=w.Layout(width="220px"))
+        self.path = w.Text(placeholder="or any path to a .ipynb / .py, or a command line",
+                           continuous_update=False, layout=w.Layout(width="280px"))
         self.path.add_class("pw-step-path")
         self.name = w.Text(description="name", placeholder="e.g. train model",
                            continuous_update=False, layout=w.Layout(width="220px"))
@@ -42,8 +53,16 @@ class StepPalette(w.VBox):
                                 layout=w.Layout(width="auto"))
         self.after.add_class("pw-add-after")
         self.add_button = button("Add step", "pw-add-step", self.add, icon="plus")
+        # one button per kind made from text: the path field holds its command line
+        self.kind_buttons = {
+            k.kind: button(f"Add {k.noun}", f"pw-add-{k.kind.replace('_', '-')}",
+                           partial(self.add_kind, k), icon="terminal",
+                           tooltip=f"a {k.noun} step: type its {k.required_fields[0]} in the "
+                                   f"field ({_example(k)})", layout=w.Layout(width="auto"))
+            for k in kinds_without_source()}
         self.children = [self.buttons,
-                         w.HBox([self.path, self.name, self.add_button, self.after],
+                         w.HBox([self.path, self.name, self.add_button,
+                                 *self.kind_buttons.values(), self.after],
                                 layout=w.Layout(flex_flow="row wrap"))]
         self.refresh()
 
@@ -51,7 +70,7 @@ class StepPalette(w.VBox):
         if not self.steps_dir.is_dir():
             return []
         return sorted(p for p in self.steps_dir.iterdir()
-                      if p.suffix in SOURCE_SUFFIXES and p.is_file())
+                      if p.suffix in source_suffixes() and p.is_file())
 
     def refresh(self) -> None:
         """One button per source now in the steps folder; the checkbox names the step a new
@@ -60,8 +79,8 @@ class StepPalette(w.VBox):
         if [b.tooltip for b in self.buttons.children] != [str(f) for f in files[:MAX_BUTTONS]]:
             buttons = []
             for f in files[:MAX_BUTTONS]:
-                buttons.append(button(f.name, "pw-add-source", partial(self.add, f),
-                                      icon="book" if f.suffix == ".ipynb" else "file-code-o",
+                icon = {".ipynb": "book", ".py": "file-code-o"}.get(f.suffix, "terminal")
+                buttons.append(button(f.name, "pw-add-source", partial(self.add, f), icon=icon,
                                       tooltip=str(f), layout=w.Layout(width="auto")))
             label = w.HTML(f"<b>add a step</b> from <code>{self.steps_dir.name}/</code>:"
                            if files else f"<i>no notebook or script in {self.steps_dir}</i>")
@@ -84,12 +103,43 @@ class StepPalette(w.VBox):
             return False
         name = (name if name is not None else self.name.value).strip() or \
             self.suggest_name(Path(source))
+        pipeline = self._pipeline()
+        return self._add(name, lambda: editing.add_step(pipeline, source, name))
+
+    def add_kind(self, kind: type[Step], text: str | None = None,
+                 name: str | None = None) -> bool:
+        """Add a step of a kind made from text (a command line: typed in the path field),
+        run in the steps folder; linked after the selected step as `add` links."""
+        text = (text if text is not None else self.path.value).strip()
+        field = kind.required_fields[0]
+        if not text:
+            self._say(f"type the {kind.noun}'s {field} in the field first: {_example(kind)}",
+                      error=True)
+            return False
+        name = (name if name is not None else self.name.value).strip() or \
+            self.suggest_name(_named_file(text))
+        pipeline = self._pipeline()
+        fields: dict[str, Any] = {"type": kind.kind, "name": name, field: text}
+        if "source_directory" in kind.fields_schema:
+            fields["source_directory"] = str(self.steps_dir)
+        common: dict[str, Any] = dict(name=name, inputs=[], outputs=[], allow_reuse=True,
+                                      timeout=None, retries=None, dependencies=[],
+                                      environment=None)
+
+        def make() -> None:
+            if any(s.name == name for s in pipeline.steps):
+                raise PipelineError(f"there is already a step named {name!r}; choose another "
+                                    f"name")
+            pipeline.steps.append(kind.from_fields(fields, common, Path, None))
+        return self._add(name, make)
+
+    def _add(self, name: str, make: Callable[[], Any]) -> bool:
         after = self._selected_step() if self.after.value else None
         linked: list[str] = []
         pipeline = self._pipeline()
 
         def add() -> None:
-            editing.add_step(pipeline, source, name)
+            make()
             if after is not None and after in {s.name for s in pipeline.steps}:
                 data = edits.link_name(pipeline, after, name)
                 editing.connect(pipeline, after, name, data)
@@ -123,3 +173,17 @@ def guess_steps_dir(pipeline: Pipeline) -> Path:
         if folder.is_dir():
             return folder
     return Path.cwd()
+
+
+def _example(kind: type[Step]) -> str:
+    """What the kind's first required field is, from its schema's description."""
+    field = kind.required_fields[0]
+    return kind.fields_schema.get(field, {}).get("description", "") or field
+
+
+def _named_file(text: str) -> Path:
+    """The file a command line names (`report.R` in `Rscript report.R --out {x}`), for a
+    step's default name; else its program."""
+    tokens = text.split()
+    return Path(next((t for t in tokens[1:] if "." in t and "{" not in t
+                      and not t.startswith("-")), tokens[0]))
