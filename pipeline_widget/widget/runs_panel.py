@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 import ipywidgets as w
 
 from ..core import PipelineError
-from ..core.names import check_experiment_name, experiment_name_for
+from ..core.names import check_experiment_name
 from ..core.parameter_types import type_of
 from ..core.steps.base import DEFAULT_KERNEL
 from ..run import Pipeline, PipelineRun, rerun
@@ -25,10 +25,13 @@ from .controls import button
 from .details import StepDetails, step_html
 from .parameters import parse, show
 from .part_runs import PartRunButtons
+from .run_messages import experiment_for, what_ran
+from .runs_sections import RunsSections
 from .timeline_view import gantt_svg
 from .warm_share import WarmLease
 
 NO_RUN = "(no run chosen)"
+
 
 class RunsPanel(w.VBox):
     """Experiment name, pipeline parameter form, Run/Cancel, the runs list, Re-run and the
@@ -42,7 +45,7 @@ class RunsPanel(w.VBox):
         self.add_class("pw-runs-panel")
         self._pipeline, self.canvas, self._say = pipeline, canvas, say
         self.experiment = w.Text(description="experiment",
-                                 value=experiment or _experiment_for(pipeline().name))
+                                 value=experiment or experiment_for(pipeline().name))
         self.experiment.add_class("pw-experiment")
         self.param_fields: dict[str, w.Text] = {}
         self.params_box = w.VBox()
@@ -60,6 +63,7 @@ class RunsPanel(w.VBox):
         self.comparison = ComparePanel()
         self.compare, self.metric = self.comparison.table, self.comparison.metric
         self.plot = self.comparison.plot
+        self.sections = RunsSections()   # what other parts keep in the workspace (registries)
         self.details = StepDetails("<i>Run the pipeline, then click a step to see what it did.</i>")
         self.timeline = w.HTML()
         self.timeline.add_class("pw-timeline")
@@ -77,7 +81,8 @@ class RunsPanel(w.VBox):
                          self.params_box,
                          w.HBox([self.runs, self.rerun_button]),
                          self.timeline,
-                         self.comparison]
+                         self.comparison,
+                         self.sections]
         self.refresh()
 
     # -- warm kernels ---------------------------------------------------------------------
@@ -150,6 +155,7 @@ class RunsPanel(w.VBox):
         options = [(NO_RUN, "")] + [(f"{r.id} ({r.record.status})", r.id)
                                    for r in reversed(found)]
         self.comparison.show(pipeline)
+        self.sections.show(pipeline.workspace)
         current = self.runs.value
         self._quiet = True
         try:
@@ -263,7 +269,7 @@ class RunsPanel(w.VBox):
             if event.status.is_terminal:
                 run = self.live
                 self._running(False)
-                self._say(f"run {run.id} {event.status.value}{_what_ran(run)}",
+                self._say(f"run {run.id} {event.status.value}{what_ran(run)}",
                           error=event.status != Status.FINISHED)
                 self.refresh_runs()
                 self._show_timeline(run)
@@ -367,25 +373,3 @@ class RunsPanel(w.VBox):
             self.selected_step = None
             self.details.value = "<i>Run the pipeline, then click a step to see what it did.</i>"
             self._choose_quietly("")
-
-
-def _experiment_for(name: str) -> str:
-    try:
-        return check_experiment_name(name)
-    except PipelineError:
-        return experiment_name_for(name)
-
-
-def _what_ran(run: PipelineRun) -> str:
-    """What a person wants to know first after a run: which steps were reused, which ran
-    and why."""
-    try:
-        steps = run.get_steps()
-    except (PipelineError, OSError, RuntimeError):
-        return ""
-    reused = [s.name for s in steps if s.is_reused]
-    ran = [s.name + (f" ({'; '.join(s.why_not_reused)})" if s.why_not_reused else "")
-           for s in steps if s.start_time is not None and not s.is_reused]
-    parts = ([f"reused: {', '.join(reused)}"] if reused else []) + \
-        ([f"ran: {', '.join(ran)}"] if ran else [])
-    return (" - " + ". ".join(parts)) if parts else ""
