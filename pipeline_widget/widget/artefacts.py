@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -48,6 +49,39 @@ def open_link(path: str | os.PathLike, label: str | None = None) -> str:
     return (f"<a class='pw-open' href='{_esc(href(path))}' "
             f"title='open in a new tab' style='color:#1565c0;text-decoration:underline'>"
             f"{_esc(shown)}</a>")
+
+
+def folder_link(path: str | os.PathLike, label: str | None = None) -> str:
+    """A folder opened in JupyterLab's file browser. A link would open it as a document (an
+    error); a button carrying JupyterLab's command link runs `filebrowser:go-to-path`
+    instead (widget output is trusted, so no question is asked). Needs the folder's path
+    from the server's root; without a server that serves it, a plain link."""
+    shown = label if label is not None else Path(path).name
+    where = server_path(Path(path))
+    if where is None:
+        return open_link(path, shown)
+    args = json.dumps({"path": where})
+    return (f"<button class='pw-open-folder' data-commandlinker-command='filebrowser:go-to-path'"
+            f" data-commandlinker-args='{_esc(args)}' title='show in the file browser' "
+            f"style='border:none;background:none;padding:0;cursor:pointer;color:#1565c0;"
+            f"text-decoration:underline;font:inherit'>{_esc(shown)}</button>")
+
+
+def server_path(path: Path) -> str | None:
+    """`path` from the root of the Jupyter server that runs this kernel (its parent process;
+    else any running server that serves it), or None."""
+    try:
+        from jupyter_server.serverapp import list_running_servers
+
+        servers = sorted(list_running_servers(), key=lambda s: s.get("pid") != os.getppid())
+    except Exception:   # no jupyter_server here, or an unreadable runtime folder
+        return None
+    target = path.resolve()
+    for server in servers:
+        root = server.get("root_dir")
+        if root and target.is_relative_to(Path(root).resolve()):
+            return target.relative_to(Path(root).resolve()).as_posix()
+    return None
 
 
 SNIFF_BYTES = 4096

@@ -46,8 +46,12 @@ def plot_svg(runs: list[RunSummary], metric: str) -> str:
     span = (high - low) or 1.0
     inner_w, inner_h = PLOT_W - LEFT - RIGHT, PLOT_H - TOP - BOTTOM
     step = inner_w / max(1, len(points) - 1)
-    xy = [(LEFT + (i * step if len(points) > 1 else inner_w / 2),
-           TOP + inner_h - (v - low) / span * inner_h) for i, v in enumerate(values)]
+
+
+    def y(v: float) -> float:   # one value (or all equal): the middle of the axis
+        return TOP + inner_h / 2 if high == low else TOP + inner_h - (v - low) / span * inner_h
+    xy = [(LEFT + (i * step if len(points) > 1 else inner_w / 2), y(v))
+          for i, v in enumerate(values)]
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
     ticks = dict(zip((low, high), shown_column([low, high]))) if high != low else \
         {low: shown_column([low])[0]}
@@ -55,7 +59,7 @@ def plot_svg(runs: list[RunSummary], metric: str) -> str:
                    f"<title>{html.escape(run)}: {text}</title></circle>"
                    for (x, y), (run, _), text in zip(xy, points, shown_column(values)))
     y_ticks = "".join(
-        f"<text x='{LEFT - 4}' y='{TOP + inner_h - (v - low) / span * inner_h + 4:.1f}' "
+        f"<text x='{LEFT - 4}' y='{y(v) + 4:.1f}' "
         f"font-size='10' text-anchor='end'>{html.escape(t)}</text>" for v, t in ticks.items())
     x_ticks = "".join(
         f"<text x='{x:.1f}' y='{TOP + inner_h + 14}' font-size='9' text-anchor='middle'>"

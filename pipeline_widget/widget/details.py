@@ -12,6 +12,7 @@ from ..run import StepRun
 from .artefacts import (
     IMAGE_SUFFIXES,
     IMAGES,
+    folder_link,
     href,
     image_html,
     log_html,
@@ -33,7 +34,7 @@ def _esc(value: object) -> str:
 
 def folder_html(name: str, folder: str) -> str:
     path = Path(folder)
-    head = f"<div><b>{_esc(name)}</b>: {open_link(path, href(path) + '/')}</div>"
+    head = f"<div><b>{_esc(name)}</b>: {folder_link(path, href(path) + '/')}</div>"
     if not path.is_dir():
         return head + "<div><i>no folder (yet)</i></div>"
     files, links = _contents(path)

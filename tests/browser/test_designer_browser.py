@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,16 @@ from playwright.sync_api import expect
 from pipeline_widget import Pipeline, PipelineRun, Workspace
 from pipeline_widget.widget.styles import STATUS_COLOURS
 
-from .canvas import click_node, cy_eval, node_ids, node_statuses, scroll_into_view, wait_canvas
-from .lab import PANEL, cell_errors, hook, press, run_all_cells, type_into
+from .canvas import (
+    click_node,
+    cy_eval,
+    fit_canvas,
+    node_ids,
+    node_statuses,
+    scroll_into_view,
+    wait_canvas,
+)
+from .lab import CY_JS, PANEL, cell_errors, hook, press, run_all_cells, type_into
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOT = REPO / "docs" / "designer.png"
@@ -215,3 +224,66 @@ def test_data_as_nodes_toggle(fresh_root, open_nb, tmp_path):
     press(page, "pw-data-nodes")     # back to steps only
     wait_nodes(page, SEED_STEPS)
     wait_edges(page, [("prepare data", "train model")])
+
+
+def test_panels_after_a_run_readable_labels_output_folder_download_and_compare(
+        fresh_root, open_nb, tmp_path):
+    """What a trial found inside the panels, in JupyterLab: data labels scale with the zoom
+    and are hidden rather than unreadable; an output folder opens in the file browser; a
+    pickled model is a download, not an editor's error; compare runs has titled axes."""
+    page = open_designer(open_nb)
+    press(page, "pw-run")
+    page.wait_for_function("""([sel, done, n]) => {
+      const host = document.querySelector(sel);
+      const el = host && [host, ...host.querySelectorAll('*')].find(e => e._cyreg && e._cyreg.cy);
+      const nodes = el ? el._cyreg.cy.nodes() : [];
+      return nodes.length === n && nodes.every(x => done.includes(x.data('status')));
+    }""", arg=[".pw-canvas", sorted(DONE), len(SEED_STEPS)], timeout=150_000, polling=250)
+    expect(hook(page, "pw-run")).to_be_enabled(timeout=30_000)
+
+    # data as nodes: labels the size of step labels, drawn in graph units (they zoom)
+    press(page, "pw-data-nodes")
+    page.wait_for_function(f"""(sel) => {{ {CY_JS} const cy = cyIn(sel);
+      return cy && cy.nodes('.data').length > 0; }}""", arg=".pw-canvas")
+    scroll_into_view(page)
+    sizes = cy_eval(page, """return cy.nodes().map(n => [n.id(), n.pstyle('font-size').pfValue,
+                                   n.pstyle('min-zoomed-font-size').pfValue]);""")
+    data_sizes = {size for nid, size, _ in sizes if nid.startswith(("data/", "dataset/"))}
+    step_sizes = {size for nid, size, _ in sizes if not nid.startswith(("data/", "dataset/"))}
+    assert data_sizes == step_sizes == {12}
+    assert {least for _, _, least in sizes} == {7}
+    for zoom in (0.5, 1.0, 1.8):
+        cy_eval(page, "cy.zoom({level: arg, renderedPosition: {x: cy.width() / 2, "
+                      "y: cy.height() / 2}}); return null;", zoom)
+        hook(page, "pw-canvas").screenshot(path=str(tmp_path / f"data-nodes-zoom-{zoom}.png"))
+    fit_canvas(page)
+    press(page, "pw-data-nodes")
+    wait_nodes(page, SEED_STEPS)
+
+    # the train step's output folder opens in the file browser; its model.pkl downloads
+    click_node(page, "train model")
+    details = hook(page, "pw-step-details")
+    expect(details).to_contain_text("model.pkl", timeout=15_000)
+    download = details.locator("a.pw-download", has_text="model.pkl")
+    expect(download).to_have_attribute("download", "")
+    expect(download).to_have_attribute("href", re.compile(r"/files/.*model\.pkl"))
+    run = PipelineRun.list(Workspace(fresh_root))[-1]
+    model_folder = Path(run.get_step("train model").outputs["model"])
+    folder = details.locator("button.pw-open-folder").filter(has_text=model_folder.name + "/")
+    folder.first.click()
+    crumbs = page.locator(".jp-FileBrowser .jp-BreadCrumbs")
+    expect(crumbs).to_contain_text(model_folder.parent.name, timeout=15_000)
+    listing = page.locator(".jp-FileBrowser .jp-DirListing-content")
+    expect(listing).to_contain_text("model.pkl", timeout=15_000)
+    assert not list(model_folder.glob(".ipynb_checkpoints"))
+    page.screenshot(path=str(tmp_path / "output-folder-in-file-browser.png"))
+
+    # compare runs: the plot's axes are titled
+    page.locator(f"{PANEL} .pw-runs-panel .lm-AccordionPanel-title, "
+                 f"{PANEL} .pw-runs-panel .jupyter-widget-Collapse-header",
+                 has_text="compare runs").first.click()
+    plot = hook(page, "pw-plot")
+    expect(plot.locator(".pw-x-title")).to_contain_text("run")
+    expect(plot.locator(".pw-y-title")).not_to_be_empty()
+    plot.screenshot(path=str(tmp_path / "compare-plot.png"))
+    print(f"screenshots in {tmp_path}")

@@ -98,3 +98,25 @@ def test_compare_shows_differing_step_parameters_with_the_digits_that_tell_them_
     assert "fit.label" not in table           # one that is the same in every run has none
     assert ">0.1<" in table and ">0.10001<" in table
     assert ">0.03333<" in table and ">0.03334<" in table   # metrics: enough digits to differ
+
+
+def test_an_output_folder_opens_in_the_file_browser_of_the_server_that_serves_it(
+        tmp_path, monkeypatch):
+    import json
+    import os
+
+    import jupyter_server.serverapp
+
+    out = tmp_path / "root" / "pipeline_workspace" / "data" / "run 1" / "prepped"
+    out.mkdir(parents=True)
+    servers = [{"pid": -1, "root_dir": str(tmp_path / "elsewhere")},
+               {"pid": os.getppid(), "root_dir": str(tmp_path / "root")}]
+    monkeypatch.setattr(jupyter_server.serverapp, "list_running_servers", lambda: servers)
+    html = folder_html("prepped", str(out))
+    button = html[html.index("<button"):html.index("</button>")]
+    assert "data-commandlinker-command='filebrowser:go-to-path'" in button
+    args = button.split("data-commandlinker-args='")[1].split("'")[0]
+    assert json.loads(args.replace("&quot;", '"')) == {
+        "path": "pipeline_workspace/data/run 1/prepped"}   # from the server's root
+    monkeypatch.setattr(jupyter_server.serverapp, "list_running_servers", lambda: [])
+    assert "<button" not in folder_html("prepped", str(out))   # no server: a plain link
