@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO
 
 _runs: list[Any] = []
 _lock = threading.Lock()
@@ -85,13 +85,3 @@ def clear() -> None:
     with _lock:
         _runs.clear()
 
-
-def watch(run: Any, check: Callable[[], bool], every: float = 0.5) -> None:
-    """While `run` is live, call `check` every `every` seconds (a daemon thread): it
-    returns True once it has done its work."""
-    def loop() -> None:
-        event = threading.Event()
-        while run.local.is_live and not event.wait(every):
-            if check():
-                return
-    threading.Thread(target=loop, daemon=True, name=f"watch-{run.id}").start()

@@ -13,7 +13,7 @@ from typing import NoReturn, Sequence
 from ..core.errors import PipelineError
 from ..core.printable import printable
 from ..core.workspace import Workspace
-from . import azureml_commands, interop_commands, terminal
+from . import azureml_commands, cancel_command, interop_commands, terminal
 from .commands import (
     MAX_SWEEP_RUNS,
     cmd_rerun,
@@ -74,7 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--join", default=None, metavar="RUN_ID",
                    help="run the selected steps as part of run RUN_ID, whose other steps other "
                         "processes run (made by the first); one record for all")
+    p.add_argument("--once", action="store_true",
+                   help="attempt each step once, whatever its retries: for a scheduler (Airflow, "
+                        "Kubeflow) that retries this command itself")
     run_options(p)
+    cancel_command.add_parser(sub)
     p = sub.add_parser("validate", help="check a .pipeline.json file without running it")
     p.add_argument("file")
     p = sub.add_parser("runs", help="list the runs of the workspace")
@@ -111,15 +115,16 @@ def build_parser() -> argparse.ArgumentParser:
     azureml_commands.add_parsers(sub)
     interop_commands.add_parsers(sub)
     for name in ("run", "validate", "runs", "show", "rerun", "resume", "status",
-                 *azureml_commands.COMMANDS, *interop_commands.COMMANDS):
+                 *cancel_command.COMMANDS, *azureml_commands.COMMANDS,
+                 *interop_commands.COMMANDS):
         sub.choices[name].add_argument("--workspace", default=argparse.SUPPRESS,
                                        help=argparse.SUPPRESS)
     return parser
 
 
 COMMANDS = {"run": cmd_run, "validate": cmd_validate, "runs": cmd_runs, "show": cmd_show,
-            "rerun": cmd_rerun, "resume": cmd_resume, "status": cmd_status, **azureml_commands.COMMANDS,
-            **interop_commands.COMMANDS}
+            "rerun": cmd_rerun, "resume": cmd_resume, "status": cmd_status,
+            **cancel_command.COMMANDS, **azureml_commands.COMMANDS, **interop_commands.COMMANDS}
 
 
 def _skip_unused_grammar() -> None:

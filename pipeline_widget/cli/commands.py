@@ -143,7 +143,7 @@ def cmd_run(args, ws: Workspace, out) -> int:
                               max_parallel=args.max_parallel, executor=args.executor,
                               only=args.only, from_steps=args.from_steps,
                               to_steps=args.to_steps, retries=args.retries,
-                              join=args.join)
+                              join=args.join, attempt_once=args.once)
         codes.append(_wait(run, out))
         if codes[-1] in (EXIT_INTERRUPTED, EXIT_READER_GONE):
             return codes[-1]

@@ -3,8 +3,9 @@
 Each task is a BashOperator that runs its step through this project's runner
 (step_command.py), so nothing about a step is re-implemented in Airflow: the step graph
 becomes task dependencies, pipeline parameters DAG params (given to the run as
-`--param`), a step's retries and timeout the task's. Every task of one DAG run joins one
-run record, named after the DAG run.
+`--param`), a step's retries and timeout the task's. Retries have one owner, Airflow: each
+try of a task attempts its step once (`--once`). Every task of one DAG run joins one run
+record, named after the DAG run.
 """
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def step_command(pipeline: PipelineModel, step: str, options: dict[str, Any]) ->
     params = "".join(f' --param "{u}=$PW_PARAM_{u}"' for u in used)
     prefix = join_id("airflow", "").rstrip("-")
     return (f'JOIN="{prefix}-$(printf %s "$PW_AIRFLOW_RUN" | tr -c \'A-Za-z0-9_.-\' \'-\')"; '
-            f'exec {words} --join "$JOIN"{params}')
+            f'exec {words} --join "$JOIN" --once{params}')
 
 
 def dag_id(pipeline: PipelineModel, options: dict[str, Any]) -> str:
@@ -115,7 +116,7 @@ def write(pipeline: PipelineModel, out: Path, options: dict[str, Any]) -> list[s
     retried = [s.name for s in pipeline.steps if s.retries]
     if retried:
         notes.append(f"steps {', '.join(map(repr, retried))}: their retries are Airflow's "
-                     f"task retries; the runner retries each attempt too, as the file says")
+                     f"task retries (each try runs the step once: --once)")
     return notes
 
 

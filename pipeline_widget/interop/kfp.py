@@ -5,7 +5,7 @@ runner (step_command.py), joined to one run record per pipeline run (named after
 job), so data stays in the workspace's datastores (a local folder the workers share, or
 object storage) and reuse stays this project's: KFP's caching is turned off. The step
 graph becomes `.after()` dependencies, pipeline parameters the pipeline's inputs, a
-step's retries `set_retry`.
+step's retries `set_retry`: Kubeflow owns them, each try attempting the step once (`--once`).
 
 The SDK compiles the file. It need not be installed in this environment: the exporter
 runs the compilation with the Python given by `--kfp-python` (or
@@ -81,7 +81,7 @@ def dsl_source(pipeline: PipelineModel, options: dict[str, Any]) -> str:
             "    import subprocess",
             "",
             f"    join = 'kfp-' + re.sub(r'[^A-Za-z0-9_.-]', '-', {RUN_ARGUMENT})",
-            f"    argv = {argv!r} + ['--join', join]",
+            f"    argv = {argv!r} + ['--join', join, '--once']",
             *(f"    argv += ['--param', {u + '='!r} + json.dumps({u})]" for u in used),
             "    subprocess.run(argv, check=True)",
             "",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from ..core.errors import PipelineError
 from ..core.workspace import Workspace
 from .cancel import CancelToken
+from .cancel import request as request_cancel
 from .events import EventBus, StatusEvent
 from .records import store
 from .records.model import RunRecord, StepRecord
@@ -79,8 +80,12 @@ class PipelineRun:
         return self._bus.subscribe(fn, replay=replay)
 
     def cancel(self) -> None:
+        """Cancel the run: at once when this process runs it, else by a request its
+        runner's watcher notices (run/cancel.py)."""
         if self._cancel is not None:
             self._cancel.cancel()
+        else:
+            request_cancel(self.workspace, self.id)
 
     def wait_for_completion(self, show_output: bool = True,
                             timeout_seconds: float | None = None) -> str:

@@ -4,11 +4,13 @@ from __future__ import annotations
 import threading
 from typing import Any, Iterable
 
+from ..core.errors import PipelineError
 from ..core.names import check_experiment_name
 from ..core.pipeline import PipelineModel
 from ..core.steps.base import checked_retries
 from ..core.validation import Problem
 from ..core.workspace import Workspace
+from . import cancel as cancel_requests
 from . import checks
 from .cancel import CancelToken
 from .events import EventBus
@@ -49,7 +51,8 @@ class Pipeline(PipelineModel):
                max_parallel: int | None = None, executor: str | Executor | None = None,
                only: Iterable[str] = (), from_steps: Iterable[str] = (),
                to_steps: Iterable[str] = (), retries: int | None = None,
-               kernels: WarmKernels | None = None, join: str | None = None) -> PipelineRun:
+               kernels: WarmKernels | None = None, join: str | None = None,
+               attempt_once: bool = False, tags: dict[str, Any] | None = None) -> PipelineRun:
         """Start a run in the background and return its handle at once.
 
         Everything that can be wrong with the input is checked first, so a
@@ -71,11 +74,16 @@ class Pipeline(PipelineModel):
             for no kernel start (local executor).
         join: a run id: these steps are part of that run, whose other steps other processes
             run (made by the first to come); its steps' upstream must have finished in it.
+        attempt_once: each step is attempted once, whatever its retries: for a scheduler
+            (Airflow, Kubeflow) that runs this as a task and retries the task itself, so
+            that its retries and the steps' do not multiply.
+        tags: name -> value, kept in the run's record (values as text; None an empty tag);
+            more can be set later, from any process: PipelineRun.tag / records.store.set_tags.
         """
         return submit(self, experiment_name, pipeline_parameters, regenerate_outputs,
                       continue_on_step_failure, max_parallel, executor,
                       selected=selected_steps(self, only, from_steps, to_steps), retries=retries,
-                      kernels=kernels, join=join)
+                      kernels=kernels, join=join, attempt_once=attempt_once, tags=tags)
 
 
 def submit(pipeline: PipelineModel, experiment_name: str,
@@ -84,11 +92,14 @@ def submit(pipeline: PipelineModel, experiment_name: str,
            executor: str | Executor | None = None, rerun_of: str | None = None,
            selected: set[str] | None = None, retries: int | None = None,
            kernels: WarmKernels | None = None, join: str | None = None,
-           resuming: continuation.Continuation | None = None) -> PipelineRun:
+           resuming: continuation.Continuation | None = None,
+           attempt_once: bool = False, tags: dict[str, Any] | None = None) -> PipelineRun:
     """join: the id of a run whose other steps other processes run (made if new);
-    resuming: the run whose runner died, going on (resume())."""
+    resuming: the run whose runner died, going on (resume()); attempt_once: no step is
+    retried here (the scheduler running this process retries it)."""
     checked_retries(retries)
     check_experiment_name(experiment_name)
+    run_tags = _checked_tags(tags)
     parameters = pipeline.resolve_parameters(pipeline_parameters)
     workspace = pipeline.workspace
     workspace.check_writable()
@@ -104,6 +115,9 @@ def submit(pipeline: PipelineModel, experiment_name: str,
                                            pipeline.upstream())
     plan = build(pipeline, run_id, parameters, cache, regenerate_outputs, selected, retries or 0,
                  kept=going_on.kept if going_on else None)
+    if attempt_once:   # one owner of retries: the scheduler that runs this as its task
+        for step_plan in plan.steps.values():
+            step_plan.retries = 0
     chosen = make_executor(executor, max_parallel, kernels, workspace)
     unstarted = store.Unstarted(workspace, run_id)
     try:
@@ -120,7 +134,7 @@ def submit(pipeline: PipelineModel, experiment_name: str,
             note_unusual_cells(pipeline, plan)
         return _start(pipeline, plan, chosen, cache, experiment_name, parameters,
                       regenerate_outputs, continue_on_step_failure, max_parallel, rerun_of,
-                      retries, going_on, join is not None, selected)
+                      retries, going_on, join is not None, selected, run_tags)
     except BaseException:  # refused or interrupted before the run started: no kernel stays
         chosen.close()
         if going_on is None:
@@ -133,7 +147,8 @@ def _start(pipeline: PipelineModel, plan: RunPlan, chosen: Executor, cache: Reus
            continue_on_step_failure: bool, max_parallel: int | None,
            rerun_of: str | None, retries: int | None,
            going_on: continuation.Continuation | None = None, joined: bool = False,
-           selected: set[str] | None = None) -> PipelineRun:
+           selected: set[str] | None = None, tags: dict[str, str] | None = None
+           ) -> PipelineRun:
     run_id, workspace = plan.run_id, pipeline.workspace
     workspace.ensure()
     record = new_record(
@@ -145,7 +160,8 @@ def _start(pipeline: PipelineModel, plan: RunPlan, chosen: Executor, cache: Reus
                  "max_parallel": getattr(chosen, "max_parallel", max_parallel),
                  "retries": retries,
                  "executor": chosen.name},
-        rerun_of=rerun_of, steps={name: step_entry(s) for name, s in plan.steps.items()})
+        rerun_of=rerun_of, steps={name: step_entry(s) for name, s in plan.steps.items()},
+        tags=dict(tags or {}))
     own: set[str] | None = None
     if going_on is not None:
         continuation.go_on(record, going_on, plan)
@@ -162,7 +178,17 @@ def _start(pipeline: PipelineModel, plan: RunPlan, chosen: Executor, cache: Reus
     thread = threading.Thread(target=scheduler.run, name=f"run-{run_id}")
     run = PipelineRun(workspace, record, bus, thread, cancel)
     thread.start()
+    cancel_requests.watch(workspace, run_id, cancel, thread)   # from other processes
     return run
+
+
+def _checked_tags(tags: Any) -> dict[str, str]:
+    """Tags as a record keeps them: text names, text values (None: an empty tag)."""
+    if tags is None:
+        return {}
+    if not isinstance(tags, dict) or not all(isinstance(k, str) and k for k in tags):
+        raise PipelineError(f"tags must map names (text) to values, not {tags!r:.80}")
+    return {k: "" if v is None else str(v) for k, v in tags.items()}
 
 
 def rerun(workspace: Workspace, run_id: str, parameters: dict[str, Any] | None = None,

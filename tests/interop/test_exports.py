@@ -149,3 +149,53 @@ def test_kfp_export_refuses_a_parameter_kubeflow_cannot_take(seed, cli, tmp_path
     code, _, err = cli("--workspace", seed.parent.parent, "export", seed, "--to", "kfp",
                        tmp_path / "p.yaml", "--kfp-python", tool_env("kfp") / "python")
     assert code == 2 and "'pipeline_widget_run_id' cannot be a Kubeflow pipeline input" in err
+
+
+@pytest.fixture
+def always_failing(project: Path) -> tuple[Path, Path]:
+    """A pipeline whose one step (retries=2) fails every time, counting its attempts."""
+    from pipeline_widget import PythonScriptStep
+
+    counter = project / "attempts.txt"
+    (project / "steps").mkdir()
+    (project / "steps" / "flaky.py").write_text(
+        f"with open({str(counter)!r}, 'a') as f:\n    f.write('x')\nraise SystemExit(1)\n")
+    step = PythonScriptStep(name="flaky", script_name="flaky.py",
+                            source_directory=project / "steps", retries=2, allow_reuse=False)
+    path = Pipeline(Workspace(project), [step], name="flaky").save(project / "flaky.pipeline.json")
+    return path, counter
+
+
+def test_a_step_with_two_retries_failing_every_time_runs_three_times_under_the_dag(
+        always_failing, cli, tmp_path):
+    """Airflow owns the retries: its task is tried 1 + retries times, each try running the
+    step once (--once), so the step's retries and Airflow's do not multiply (it ran 9 times
+    when both retried)."""
+    import os
+    import subprocess
+
+    pipeline_file, counter = always_failing
+    project = pipeline_file.parent
+    dag = tmp_path / "dag.py"
+    assert cli("--workspace", project, "export", pipeline_file, "--to", "airflow", dag)[0] == 0
+    (task,) = [_keywords(c) for c in _calls(ast.parse(dag.read_text()), "BashOperator")]
+    assert task["retries"] == 2
+    codes = []
+    for _ in range(1 + task["retries"]):   # Airflow's semantics: a failed try is tried again
+        done = subprocess.run(["bash", "-c", str(task["bash_command"])], capture_output=True,
+                              text=True, env={**os.environ, "PW_AIRFLOW_RUN": "manual__1"},
+                              timeout=120)
+        codes.append(done.returncode)
+    assert codes == [1, 1, 1]
+    assert counter.read_text() == "xxx"
+    run = json.loads(next((project / "pipeline_workspace" / "runs").glob("*/run.json"))
+                     .read_text())
+    assert run["run_id"] == "airflow-manual__1" and run["steps"]["flaky"]["status"] == "Failed"
+
+
+def test_the_kfp_component_attempts_its_step_once_and_kubeflow_retries_it(seed):
+    from pipeline_widget.interop.kfp import dsl_source
+
+    source = dsl_source(Pipeline.load(seed, workspace=Workspace(seed.parent.parent)), {})
+    assert source.count("['--join', join, '--once']") == 2
+    assert "task_train_model.set_retry(num_retries=2" in source

@@ -1,12 +1,15 @@
-"""What v1 kept on a run in its service: tags, metrics logged on a pipeline run by its steps
-(`run.parent.log`), and a request to cancel it from a step (`run.parent.cancel()`). Keyed by
-run id (pipeline run or step run)."""
+"""What v1 kept on a run in its service and the run record does not hold: metrics logged
+on a pipeline run by its steps (`run.parent.log`), and the tags of interactive runs
+(`experiment.start_logging()`, which have no record). Keyed by run id. Tags of pipeline
+runs and step runs are kept in their run record (run/records/store.py: set_tags), read
+here through `Tagged`; a run tagged before that was so keeps its tags listed here."""
 from __future__ import annotations
 
-import time
 from typing import Any
 
+from ...core.errors import PipelineError
 from ...core.workspace import Workspace
+from ...run.records import store
 from . import table
 
 NAME = "runs"
@@ -38,31 +41,31 @@ def metrics(workspace: Workspace, run_id: str) -> dict[str, Any]:
     return {n: v[0] if len(v) == 1 else v for n, v in found.items()}
 
 
-def request_cancel(workspace: Workspace, run_id: str) -> None:
-    with table.change(workspace, NAME) as runs:
-        runs.setdefault(run_id, {})["cancel_requested"] = time.time()
-
-
-def cancel_requested(workspace: Workspace, run_id: str) -> bool:
-    return bool(entry(workspace, run_id).get("cancel_requested"))
-
-
 class Tagged:
-    """v1's tags on a run (pipeline run, step run or a step's parent), kept in the workspace's
-    run registry by run id: the class has `workspace` and `id`."""
+    """v1's tags on a run (pipeline run, step run or a step's parent), kept in its run
+    record: the class says where (`_where`)."""
 
-    def _where(self) -> tuple[Workspace, str]:
-        """(workspace, run id): attributes or properties of the class."""
-        return self.workspace, str(self.id)  # type: ignore[attr-defined]
+    def _where(self) -> tuple[Workspace, str, str | None]:
+        """(workspace, pipeline run id, step name or None for the pipeline run)."""
+        return self.workspace, str(self.id), None  # type: ignore[attr-defined]
 
     def tag(self, key: str, value: Any = None) -> None:
-        set_tags(*self._where(), {key: value})
+        self.set_tags({key: value})
 
     def set_tags(self, tags: dict[str, Any]) -> None:
-        set_tags(*self._where(), tags)
+        workspace, run_id, step = self._where()
+        store.set_tags(workspace, run_id, tags, step)
 
     def get_tags(self) -> dict[str, str]:
-        return tags(*self._where())
+        workspace, run_id, step = self._where()
+        try:
+            record = store.load(workspace, run_id)
+        except PipelineError:
+            return {}
+        kept = record.tags if step is None else (record.steps[step].tags
+                                                if step in record.steps else {})
+        # a run tagged before tags were kept in records: they are listed here
+        return {**tags(workspace, str(getattr(self, "id", run_id))), **kept}
 
     @property
     def tags(self) -> dict[str, str]:

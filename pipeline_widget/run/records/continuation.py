@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...core import atomic, locks
+from ...core import locks
 from ...core.errors import PipelineError
 from ...core.workspace import Workspace
 from ..status import Status
@@ -104,12 +104,17 @@ def save_joined(workspace: Workspace, record: RunRecord, own: set[str]) -> None:
             current = None
         merged = record
         if current is not None:
+            # tags set since, by a step or another process: the file's are the newest
+            record.tags = {**record.tags, **current.tags}
+            for name in own & current.steps.keys() & record.steps.keys():
+                record.steps[name].tags = {**record.steps[name].tags,
+                                           **current.steps[name].tags}
             steps = dict(current.steps)
             steps.update({n: s for n, s in record.steps.items() if n in own})
             merged = RunRecord(**{**record.__dict__, "steps": steps})
         merged.status = final_status(merged.steps)
         merged.end_time = time.time() if merged.status.is_terminal else None
-        atomic.write_text(path, store.record_text(workspace, merged))
+        store.write_manifest(path, store.record_text(workspace, merged))
 
 
 def go_on(record: RunRecord, going_on: Continuation, plan: Any) -> None:

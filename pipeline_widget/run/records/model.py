@@ -194,6 +194,7 @@ class StepRecord:
     reason: str | None = None
     attempts: list[dict] = field(default_factory=list)   # failed attempts before the last
     cell: list[int] | None = None   # [k, n]: the code cell a notebook step last started
+    tags: dict[str, str] = field(default_factory=dict)   # set by the step (store.set_tags)
 
     def __post_init__(self) -> None:
         self.status = _status(self.status)
@@ -299,6 +300,7 @@ class RunRecord:
     steps: dict[str, StepRecord] = field(default_factory=dict)
     joined: bool = False        # steps run by several processes (--join): merged records
     resumed: list[dict] = field(default_factory=list)   # each resume: when, kept, run again
+    tags: dict[str, str] = field(default_factory=dict)   # given at submit, or later: set_tags
     interrupted: bool = False   # the runner stopped before the run ended (not stored)
     damaged: str | None = None  # why its run.json could not be read (not stored)
     unsaved: str | None = None  # why this process could not write it (not stored)

@@ -2,7 +2,13 @@
 
 Layout (the only place it is defined):
     <workspace>/runs/<run id>/run.json                  the manifest
+    <workspace>/runs/<run id>/cancel.request            asks the run's runners to cancel it
     <workspace>/runs/<run id>/steps/<step slug>/        executed notebook, logs, context, metrics
+
+Tags are kept in the manifest (the run's and each step run's `tags`). Other processes (a
+step, a script with the run id) set them under the manifest's lock; the runner, which
+writes the manifest from memory, takes the tags it finds there whenever someone else
+wrote the file since it last did, so a tag set during a run is never written over.
 """
 from __future__ import annotations
 
@@ -15,13 +21,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ...core import atomic, jsonfiles
+from ...core import atomic, jsonfiles, locks
 from ...core.errors import PipelineError
 from ...core.workspace import Workspace
 from ..status import Status
 from .model import RunRecord, StepError
 
 MANIFEST = "run.json"
+CANCEL_REQUEST = "cancel.request"
 EXECUTED_NOTEBOOK = "executed.ipynb"
 STDOUT, STDERR = "stdout.txt", "stderr.txt"
 CONTEXT, METRICS = "context.json", "metrics.jsonl"
@@ -113,11 +120,89 @@ def load(workspace: Workspace, run_id: str) -> RunRecord:
 
 
 def save(workspace: Workspace, record: RunRecord) -> None:
-    atomic.write_text(run_dir(workspace, record.run_id) / MANIFEST, record_text(workspace, record))
+    """Write the record whole, with the tags others set since this process last wrote it."""
+    path = run_dir(workspace, record.run_id) / MANIFEST
+    with locks.lock(path):
+        take_tags(path, record)
+        write_manifest(path, record_text(workspace, record))
 
 
 def record_text(workspace: Workspace, record: RunRecord) -> str:
     return jsonfiles.dumps(record.to_dict(workspace.path))
+
+
+# manifest path -> (inode, mtime, size) after this process last wrote it
+_written: dict[str, tuple[int, int, int] | None] = {}
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+def write_manifest(path: Path, text: str) -> None:
+    """Write a manifest (under its lock) and remember it as this process's last write."""
+    atomic.write_text(path, text)
+    _written[str(path)] = _signature(path)
+
+
+def others_wrote(path: Path) -> bool:
+    """Whether the manifest was written by someone else since this process last wrote it."""
+    found = _signature(path)
+    return found is not None and found != _written.get(str(path))
+
+
+def take_tags(path: Path, record: RunRecord) -> bool:
+    """Under the manifest's lock: the tags set in the file by others since this process
+    last wrote it, added to `record` (the file's win: after submit every tag is set
+    through the file, this process's too). True when any changed the record."""
+    if not others_wrote(path):
+        return False
+    found = jsonfiles.read_json(path)
+    if not isinstance(found, dict):
+        return False
+    changed = _merged_tags(record, found.get("tags"))
+    steps = found.get("steps")
+    for name, step in (steps if isinstance(steps, dict) else {}).items():
+        if name in record.steps and isinstance(step, dict):
+            changed = _merged_tags(record.steps[name], step.get("tags")) or changed
+    return changed
+
+
+def _merged_tags(target: Any, found: Any) -> bool:
+    if not isinstance(found, dict) or not found:
+        return False
+    merged = {**target.tags, **{str(k): str(v) for k, v in found.items()}}
+    if merged == target.tags:
+        return False
+    target.tags = merged
+    return True
+
+
+def set_tags(workspace: Workspace, run_id: str, values: dict[str, Any],
+             step: str | None = None) -> dict[str, str]:
+    """Tags on run `run_id` (or on its step run `step`), written into its record at once,
+    from any process; a value None is an empty tag, as v1 has it. Returns all its tags."""
+    path = run_dir(workspace, run_id) / MANIFEST
+    with locks.lock(path):
+        data = jsonfiles.read_json(path)
+        if not isinstance(data, dict):
+            raise PipelineError(f"no run {run_id!r} in {workspace.root} to tag; list runs with "
+                                f"`pipeline-widget runs`")
+        target: Any = data
+        if step is not None:
+            steps = data.get("steps")
+            target = steps.get(step) if isinstance(steps, dict) else None
+            if not isinstance(target, dict):
+                raise PipelineError(f"run {run_id} has no step {step!r} to tag")
+        current: dict[str, Any] = target["tags"] if isinstance(target.get("tags"), dict) else {}
+        target["tags"] = {**current, **{str(k): "" if v is None else str(v)
+                                        for k, v in values.items()}}
+        atomic.write_text(path, jsonfiles.dumps(data))
+        return dict(target["tags"])
 
 
 _ALIVE = (Status.RUNNING, Status.NOT_STARTED, Status.QUEUED)
@@ -227,14 +312,25 @@ class BackgroundSaver:
                     with self._lock:
                         self._save(self._record)
                 else:
-                    with self._lock:
-                        text = record_text(self._workspace, self._record)
-                    atomic.write_text(run_dir(self._workspace, self._record.run_id) / MANIFEST,
-                                      text)
+                    self._write()
             except Exception as err:  # the final, synchronous save reports a lasting problem
                 logging.getLogger(__name__).debug("could not save run record: %s", err)
             with self._cond:
                 self._cond.wait_for(lambda: self._closed, timeout=self._interval)
+
+    def _write(self) -> None:
+        """The record serialised under the record's lock, written under the file's (never
+        both at once, so no order of the two locks can deadlock); when another process
+        wrote the file meanwhile (a tag), once more with what it wrote."""
+        path = run_dir(self._workspace, self._record.run_id) / MANIFEST
+        with self._lock:
+            text = record_text(self._workspace, self._record)
+        with locks.lock(path):
+            if not others_wrote(path):
+                write_manifest(path, text)
+                return
+        with self._lock:
+            save(self._workspace, self._record)
 
     def close(self) -> None:
         """Write what is pending, then stop."""

@@ -169,9 +169,13 @@ def test_build_publishes_and_a_second_process_runs_it_by_id_with_tags(repository
     path = Path(found.stdout.split("PATH ")[1].split()[0])
     assert json.loads(path.read_text()) == {"mean_price": 300.0,   # 150 x scale 2.0
                                             "kind": "mean"}   # the environment's variable
-    # the model and the run's tags and parent metrics are kept in the workspace
+    # the run's tags, given at submit and set by a step, are kept in its record; what the
+    # steps logged on it in the workspace
+    record = json.loads((repository / "pipeline_workspace" / "runs" / run_id / "run.json")
+                        .read_text())
+    assert record["tags"] == {"BuildId": "b42", "trained": "yes"}
     runs = json.loads((repository / "pipeline_workspace" / "azureml" / "runs.json").read_text())
-    assert runs[run_id]["tags"] == {"BuildId": "b42", "trained": "yes"}
+    assert "tags" not in runs.get(run_id, {})
     assert runs[run_id]["metrics"] == {"rows": [2]}
 
 

@@ -50,11 +50,13 @@ class Experiment(MissingNames):
 
     def get_runs(self, type: str | None = None, tags: Any = None, properties: Any = None,
                  include_children: bool = False) -> list["PipelineRun"]:
-        """This experiment's runs, newest first."""
+        """This experiment's runs, newest first; `tags`: a tag's name (runs that have it) or
+        {name: value} (runs with all of those), read from the runs' records."""
         from ..pipeline.core.run import PipelineRun
 
-        return [PipelineRun(r, experiment=self) for r in reversed(LocalRun.list(self.workspace))
+        runs = [PipelineRun(r, experiment=self) for r in reversed(LocalRun.list(self.workspace))
                 if r.experiment_name == self.name]
+        return [r for r in runs if tags is None or _has_tags(r.get_tags(), tags)]
 
     @staticmethod
     def list(workspace: Any, experiment_name: str | None = None, view_type: str = "ActiveOnly",
@@ -65,6 +67,15 @@ class Experiment(MissingNames):
 
     def __repr__(self) -> str:
         return f"Experiment({self.name!r})"
+
+
+def _has_tags(found: dict[str, str], wanted: Any) -> bool:
+    if isinstance(wanted, str):
+        return wanted in found
+    if isinstance(wanted, dict):
+        return all(k in found and (v is None or found[k] == str(v)) for k, v in wanted.items())
+    raise PipelineError(f"get_runs(tags=...) takes a tag's name or a dict of names and "
+                        f"values, not {wanted!r:.60}")
 
 
 __getattr__ = module_getattr(__name__)

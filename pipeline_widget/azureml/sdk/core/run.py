@@ -69,8 +69,10 @@ class ParentRun(run_registry.Tagged, MissingNames):
 
     def cancel(self) -> None:
         """Ask the process running this pipeline run to cancel it (steps running stop,
-        the others do not start)."""
-        run_registry.request_cancel(self.workspace, self.id)
+        the others do not start): a request in its record folder (run/cancel.py)."""
+        from ....run.cancel import request
+
+        request(self.workspace, self.id)
 
     def __repr__(self) -> str:
         return f"PipelineRun({self.id!r})"
@@ -109,6 +111,10 @@ class Run(run_registry.Tagged, MissingNames, LocalRun):
     @property
     def parent(self) -> ParentRun:  # type: ignore[override]
         return ParentRun(self.workspace, self.run_id)
+
+    def _where(self) -> tuple[Any, str, str | None]:
+        """A step run's tags are its step's in the pipeline run's record."""
+        return self.workspace, self.run_id, self.step_name
 
     @property
     def experiment(self) -> Experiment:  # type: ignore[override]

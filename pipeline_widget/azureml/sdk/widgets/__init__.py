@@ -54,6 +54,7 @@ class RunDetails(MissingNames):
     def summary(self) -> dict[str, Any]:
         """What v1's service showed beside a run: its tags, what its steps logged on it,
         and the models its steps registered."""
+        from ....run.records import store
         from ...registries import models, runs
 
         ws = self.local.workspace
@@ -61,7 +62,8 @@ class RunDetails(MissingNames):
         made = [f"{m['name']}:{m['version']}" for versions in models.versions(ws).values()
                 for m in versions
                 if m.get("pipeline_run_id") == self.local.id or m.get("run_id") in steps]
-        return {"tags": runs.tags(ws, self.local.id), "metrics": runs.metrics(ws, self.local.id),
+        return {"tags": {**runs.tags(ws, self.local.id), **store.load(ws, self.local.id).tags},
+                "metrics": runs.metrics(ws, self.local.id),
                 "models": made}
 
     def summary_html(self) -> str:

@@ -131,3 +131,59 @@ def test_start_logging_keeps_what_the_notebook_logs(tmp_path):
     runs = json.loads((tmp_path / "pipeline_workspace" / "azureml" / "runs.json").read_text())
     (entry,) = runs.values()
     assert entry["metrics"] == {"alpha": [0.5, 0.7]}
+
+
+LOOKUP = textwrap.dedent('''
+    import sys
+    from azureml.core import Experiment, Workspace, get_run
+    ws = Workspace.from_config()
+    experiment = Experiment(ws, "context")
+    print("BLUE", [r.id for r in experiment.get_runs(tags={"team": "blue"})])
+    print("KEPT", [r.id for r in experiment.get_runs(tags="kept")])
+    print("NONE", [r.id for r in experiment.get_runs(tags={"team": "red"})])
+    run = get_run(ws, sys.argv[1])
+    run.tag("checked", None)
+    print("RUN", run.get_tags())
+    print("STEP", {s.name: s.get_tags() for s in run.get_steps()})
+''')
+
+
+def test_tags_are_kept_in_the_run_record_and_looked_up_from_it_by_another_process(tmp_path):
+    project = _project(tmp_path)
+    res = azureml_cli(project, "pipeline.py", "keep")
+    assert res.returncode == 0, res.stdout + res.stderr
+    (run_json,) = (project / "pipeline_workspace" / "runs").glob("*/run.json")
+    record = json.loads(run_json.read_text())
+    # given at submit, and set by the step on its parent while the runner wrote the record
+    assert record["tags"] == {"team": "blue", "kept": "1"}
+    assert record["steps"]["keep"]["tags"] == {"stage": "keep", "owner": "me"}
+    registry = project / "pipeline_workspace" / "azureml" / "runs.json"
+    assert "tags" not in json.loads(registry.read_text()).get(record["run_id"], {})
+    (project / "lookup.py").write_text(LOOKUP)
+    found = azureml_cli(project, "lookup.py", record["run_id"])
+    assert found.returncode == 0, found.stdout + found.stderr
+    assert f"BLUE ['{record['run_id']}']" in found.stdout
+    assert f"KEPT ['{record['run_id']}']" in found.stdout and "NONE []" in found.stdout
+    assert "RUN {'team': 'blue', 'kept': '1', 'checked': ''}" in found.stdout
+    assert "STEP {'keep': {'stage': 'keep', 'owner': 'me'}}" in found.stdout
+    assert json.loads(run_json.read_text())["tags"]["checked"] == ""
+
+
+def test_a_record_written_before_tags_were_kept_in_it_still_reads(tmp_path):
+    project = _project(tmp_path)
+    assert azureml_cli(project, "pipeline.py", "keep").returncode == 0
+    (run_json,) = (project / "pipeline_workspace" / "runs").glob("*/run.json")
+    record = json.loads(run_json.read_text())
+    run_id = record["run_id"]
+    for entry in [record, *record["steps"].values()]:
+        del entry["tags"]
+    run_json.write_text(json.dumps(record))
+    registry = project / "pipeline_workspace" / "azureml" / "runs.json"
+    registry.write_text(json.dumps({run_id: {"tags": {"BuildId": "old"}}}))
+    (project / "lookup.py").write_text(LOOKUP)
+    found = azureml_cli(project, "lookup.py", run_id)
+    assert found.returncode == 0, found.stdout + found.stderr
+    assert "RUN {'BuildId': 'old', 'checked': ''}" in found.stdout
+    shown = subprocess.run([PYTHON, "-m", "pipeline_widget", "show", run_id], cwd=project,
+                           capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0 and "DAMAGED" not in shown.stdout, shown.stdout + shown.stderr

@@ -34,12 +34,15 @@ class PortDataReference:
         return str(target)
 
 
-class StepRun(MissingNames):
+class StepRun(run_registry.Tagged, MissingNames):
     def __init__(self, record: Any, parent: "PipelineRun") -> None:
         self._record = record
         self.parent = parent
         self.name = record.name
         self.id: str = record.step_run_id or record.name
+
+    def _where(self) -> tuple[Any, str, str | None]:
+        return self.parent.workspace, self.parent.id, self.name
 
     def get_status(self) -> str:
         return self._record.status.value
@@ -149,13 +152,6 @@ class StepRun(MissingNames):
                               model_name, tags=tags, properties=properties,
                               description=description, _run_id=self.id,
                               _pipeline_run_id=self.parent.id)
-
-    def get_tags(self) -> dict[str, str]:
-        return run_registry.tags(self.parent.workspace, self.id)
-
-    @property
-    def tags(self) -> dict[str, str]:
-        return self.get_tags()
 
     def wait_for_completion(self, show_output: bool = True, timeout_seconds: float | None = None,
                             raise_on_error: bool = True) -> str:

@@ -1,6 +1,7 @@
 """Starting a run of a v1 pipeline (built here, or published earlier): its parameters in
-v1's forms, tags at submit, outputs registered when their step finishes, cancel requested
-by a step, and the run tracked so that the process waits for it before it exits."""
+v1's forms, tags at submit (kept in the run's record), outputs registered when their step
+finishes, and the run tracked so that the process waits for it before it exits. A step's
+`run.parent.cancel()` reaches the runner through the run's record folder (run/cancel.py)."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,7 +9,6 @@ from typing import Any
 from .....core.dataset import Dataset as LocalDataset
 from .....run.status import Status
 from .... import submitted
-from ....registries import runs as run_registry
 from .run import PipelineRun
 
 
@@ -42,20 +42,10 @@ def start(workspace: Any, local: Any, extras: dict[str, Any], experiment: Any,
     warn_once()
     run = local.submit(experiment.name, pipeline_parameters=parameter_values(
         pipeline_parameters), regenerate_outputs=regenerate_outputs,
-        continue_on_step_failure=continue_on_step_failure, executor=executor)
-    if tags:
-        run_registry.set_tags(workspace, run.id, tags)
+        continue_on_step_failure=continue_on_step_failure, executor=executor, tags=tags)
     facade = PipelineRun(run, experiment=experiment)
     _register_on_complete(workspace, run, extras.get("register_on_complete", []))
-    submitted.watch(facade, lambda: _cancel_if_asked(workspace, facade))
     return submitted.track(facade)
-
-
-def _cancel_if_asked(workspace: Any, run: PipelineRun) -> bool:
-    if run_registry.cancel_requested(workspace, run.id):
-        run.local.cancel()
-        return True
-    return False
 
 
 def _register_on_complete(workspace: Any, run: Any, outputs: list[dict[str, Any]]) -> None:
