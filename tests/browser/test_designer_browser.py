@@ -275,8 +275,23 @@ def test_panels_after_a_run_readable_labels_output_folder_download_and_compare(
     expect(crumbs).to_contain_text(model_folder.parent.name, timeout=15_000)
     listing = page.locator(".jp-FileBrowser .jp-DirListing-content")
     expect(listing).to_contain_text("model.pkl", timeout=15_000)
-    assert not list(model_folder.glob(".ipynb_checkpoints"))
     page.screenshot(path=str(tmp_path / "output-folder-in-file-browser.png"))
+    # opening an output file in a tab: finished outputs are read-only, so JupyterLab writes
+    # no checkpoint beside them (a server run as root writes one anyway: permissions do not
+    # bind root); either way a checkpoint is never listed as an output
+    assert all(not os.access(p, os.W_OK) or os.geteuid() == 0 for p in model_folder.iterdir())
+    details.locator("a.pw-open", has_text="metrics.json").click()
+    expect(page.locator(".lm-TabBar-tab", has_text="metrics.json")).to_be_visible(
+        timeout=15_000)
+    page.wait_for_timeout(1_500)   # a checkpoint would be written right after opening
+    made = sorted(p.name for p in model_folder.iterdir())
+    assert made == ["metrics.json", "model.pkl"] or (
+        os.geteuid() == 0 and made == [".ipynb_checkpoints", "metrics.json", "model.pkl"])
+    page.locator(".lm-TabBar-tab", has_text="Designer.ipynb").click()
+    click_node(page, "prepare data")
+    click_node(page, "train model")
+    expect(details).to_contain_text("model.pkl", timeout=15_000)
+    expect(details).not_to_contain_text("checkpoint")
 
     # compare runs: the plot's axes are titled
     page.locator(f"{PANEL} .pw-runs-panel .lm-AccordionPanel-title, "
