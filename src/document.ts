@@ -1,8 +1,9 @@
 import { registerWidgetManager } from '@jupyter-widgets/jupyterlab-manager';
+import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { DocumentRegistry, DocumentWidget } from '@jupyterlab/docregistry';
 import { OutputArea, OutputAreaModel } from '@jupyterlab/outputarea';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
-import { Kernel, KernelMessage } from '@jupyterlab/services';
+import { Contents, Kernel, KernelMessage } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
 import { Drag } from '@lumino/dragdrop';
 import { Message } from '@lumino/messaging';
@@ -19,6 +20,8 @@ import {
   openCode,
   stepSources
 } from './protocol';
+import { CHECK_EVERY_MS, diskAction } from './disk';
+import { cytoscapeIn, sideWidth, zoomBy, zoomToFit } from './view';
 
 /** How many times a document starts a kernel again when its session is shut down under it. */
 const MAX_RESTARTS = 2;
@@ -42,7 +45,8 @@ export class DesignerPanel extends Widget {
   constructor(
     private readonly _context: DocumentRegistry.Context,
     rendermime: IRenderMimeRegistry,
-    private readonly _open: FileOpener
+    private readonly _open: FileOpener,
+    private readonly _contents: Contents.IManager
   ) {
     super();
     this.addClass('pw-DesignerPanel');
@@ -62,7 +66,14 @@ export class DesignerPanel extends Widget {
     this.layout = layout;
     _context.model.contentChanged.connect(this._modelChanged, this);
     _context.sessionContext.kernelChanged.connect(this._kernelChanged, this);
-    _context.fileChanged.connect(this._fileSaved, this);
+    _context.saveState.connect(this._saveStateChanged, this);
+    _context.fileChanged.connect(this._fileChanged, this);
+    this._clearDirtyOnRevert();
+    this._layoutWatcher = new MutationObserver(() => this._installSplitter());
+    this._layoutWatcher.observe(this._outputs.node, {
+      childList: true,
+      subtree: true
+    });
     void this._start();
   }
 
@@ -76,6 +87,8 @@ export class DesignerPanel extends Widget {
       return;
     }
     clearTimeout(this._showTimer);
+    clearInterval(this._diskTimer);
+    this._layoutWatcher.disconnect();
     this._comm = null;
     this._widgets?.dispose();
     Signal.clearData(this);
@@ -118,6 +131,11 @@ export class DesignerPanel extends Widget {
     ]) {
       this.node.addEventListener(type, this);
     }
+    clearInterval(this._diskTimer);
+    this._diskTimer = window.setInterval(
+      () => void this._checkDisk(),
+      CHECK_EVERY_MS
+    );
   }
 
   protected onBeforeDetach(msg: Message): void {
@@ -132,6 +150,7 @@ export class DesignerPanel extends Widget {
     ]) {
       this.node.removeEventListener(type, this);
     }
+    clearInterval(this._diskTimer);
     super.onBeforeDetach(msg);
   }
 
@@ -283,8 +302,10 @@ export class DesignerPanel extends Widget {
       this._kernelText = message.text;
       const model = this._context.model;
       if (model.toString() !== message.text) {
+        // an empty file's first text is the empty pipeline it already means: not an edit
+        const edited = !(message.initial && !model.toString().trim());
         model.fromString(message.text);
-        model.dirty = true;
+        model.dirty = edited || model.dirty;
       }
     }
     if (message.save) {
@@ -313,9 +334,187 @@ export class DesignerPanel extends Widget {
     }, SHOW_DELAY_MS);
   }
 
-  private _fileSaved(): void {
-    if (!this._context.model.dirty) {
+  private _saveStateChanged(
+    _: DocumentRegistry.Context,
+    state: DocumentRegistry.SaveState
+  ): void {
+    this._diskGeneration++;
+    if (state === 'completed' && !this._context.model.dirty) {
       this._send({ saved: this._context.path });
+    }
+  }
+
+  /** The tab read or wrote its file: what it knows of the disk is new. */
+  private _fileChanged(): void {
+    this._diskGeneration++;
+  }
+
+  /**
+   * A reverted document (File > Reload from Disk, Revert to Checkpoint, a change on disk
+   * reloaded) is its file again: no unsaved changes. JupyterLab's context leaves that to
+   * each kind of document (its editors clear it themselves).
+   */
+  private _clearDirtyOnRevert(): void {
+    const context = this._context;
+    const revert = context.revert.bind(context);
+    context.revert = async () => {
+      await revert();
+      if (!context.isDisposed) {
+        context.model.dirty = false;
+      }
+    };
+  }
+
+  /**
+   * Look at the file on disk: changed since the tab read or saved it, it is reloaded (no
+   * unsaved changes) or the user is asked which to keep.
+   */
+  private async _checkDisk(): Promise<void> {
+    const context = this._context;
+    if (
+      this._checkingDisk ||
+      this.isDisposed ||
+      !this.isVisible ||
+      !context.isReady ||
+      context.isDisposed
+    ) {
+      return;
+    }
+    this._checkingDisk = true;
+    const generation = this._diskGeneration;
+    try {
+      const onDisk = await this._contents.get(context.path, { content: false });
+      if (generation !== this._diskGeneration || context.isDisposed) {
+        return; // saved or reloaded meanwhile: this answer may be older than the tab
+      }
+      const action = diskAction(
+        context.contentsModel?.last_modified,
+        onDisk.last_modified,
+        context.model.dirty,
+        this._askedAbout
+      );
+      if (action === 'reload') {
+        await context.revert();
+      } else if (action === 'ask') {
+        this._askedAbout = onDisk.last_modified;
+        await this._askReload();
+      }
+    } catch (err) {
+      // the file was removed or renamed, or the server is away: JupyterLab says so itself
+    } finally {
+      this._checkingDisk = false;
+    }
+  }
+
+  private async _askReload(): Promise<void> {
+    const name = baseName(this._context.path);
+    const result = await showDialog({
+      title: 'File Changed',
+      body:
+        `"${name}" has changed on disk since it was opened or saved here. ` +
+        'Reload it from disk (your unsaved changes are lost), or keep your version ' +
+        '(saving it then overwrites the file)?',
+      buttons: [
+        Dialog.cancelButton({ label: 'Keep Mine' }),
+        Dialog.warnButton({ label: 'Reload' })
+      ]
+    });
+    if (result.button.accept && !this._context.isDisposed) {
+      await this._context.revert();
+    }
+  }
+
+  /** Zoom the canvas: in (+), out (−), or to show the whole graph. */
+  zoom(how: 'in' | 'out' | 'fit'): void {
+    const cy = cytoscapeIn(this._outputs.node.querySelector('.pw-canvas'));
+    if (!cy) {
+      return;
+    }
+    if (how === 'fit') {
+      zoomToFit(cy);
+    } else {
+      zoomBy(cy, how === 'in' ? 1 : -1);
+    }
+  }
+
+  /** Whether the properties panel beside the canvas is collapsed. */
+  get sideCollapsed(): boolean {
+    return this._sideCollapsed;
+  }
+
+  set sideCollapsed(collapsed: boolean) {
+    this._sideCollapsed = collapsed;
+    this._applySide();
+  }
+
+  /**
+   * Put a handle between the canvas and the properties panel once the designer has drawn
+   * them: dragging it sets the panel's width, its button collapses the panel.
+   */
+  private _installSplitter(): void {
+    const row = this._outputs.node.querySelector<HTMLElement>('.pw-canvas-row');
+    const side = row?.querySelector<HTMLElement>(':scope > .pw-side');
+    if (!row || !side || row.querySelector(':scope > .pw-splitter')) {
+      return;
+    }
+    const handle = document.createElement('div');
+    handle.className = 'pw-splitter';
+    handle.title = 'Drag to resize the properties panel';
+    const toggle = document.createElement('button');
+    toggle.className = 'pw-side-toggle';
+    toggle.addEventListener('click', () => {
+      this.sideCollapsed = !this._sideCollapsed;
+    });
+    handle.appendChild(toggle);
+    handle.addEventListener('pointerdown', event => {
+      if (event.target === toggle || this._sideCollapsed) {
+        return;
+      }
+      event.preventDefault();
+      const start = side.getBoundingClientRect().width;
+      const rowWidth = row.getBoundingClientRect().width;
+      handle.setPointerCapture(event.pointerId);
+      handle.classList.add('pw-mod-dragging');
+      const move = (e: PointerEvent) => {
+        this._sideWidth = sideWidth(start, e.clientX - event.clientX, rowWidth);
+        this._applySide();
+      };
+      const up = () => {
+        handle.classList.remove('pw-mod-dragging');
+        handle.removeEventListener('pointermove', move);
+        handle.removeEventListener('pointerup', up);
+        handle.removeEventListener('pointercancel', up);
+      };
+      handle.addEventListener('pointermove', move);
+      handle.addEventListener('pointerup', up);
+      handle.addEventListener('pointercancel', up);
+    });
+    row.insertBefore(handle, side);
+    this._applySide();
+  }
+
+  /** Show the panel's width and collapsed state, and let the canvas take its new size. */
+  private _applySide(): void {
+    const row = this._outputs.node.querySelector<HTMLElement>('.pw-canvas-row');
+    if (!row) {
+      return;
+    }
+    row.classList.toggle('pw-mod-sideCollapsed', this._sideCollapsed);
+    row.classList.toggle('pw-mod-sized', this._sideWidth !== null);
+    if (this._sideWidth !== null) {
+      row.style.setProperty('--pw-side-width', `${this._sideWidth}px`);
+    }
+    const toggle = row.querySelector<HTMLElement>('.pw-side-toggle');
+    if (toggle) {
+      toggle.textContent = this._sideCollapsed ? '\u2039' : '\u203a';
+      toggle.title = this._sideCollapsed
+        ? 'Show the properties panel'
+        : 'Hide the properties panel';
+      toggle.setAttribute('aria-pressed', String(this._sideCollapsed));
+    }
+    const cy = cytoscapeIn(row.querySelector('.pw-canvas'));
+    if (cy) {
+      cy.resize();
     }
   }
 
@@ -399,6 +598,13 @@ export class DesignerPanel extends Widget {
   private _showTimer = 0;
   private _shownIn: string | null = null;
   private _restarts = 0;
+  private _diskTimer = 0;
+  private _diskGeneration = 0;
+  private _checkingDisk = false;
+  private _askedAbout: string | null = null;
+  private _sideWidth: number | null = null;
+  private _sideCollapsed = false;
+  private _layoutWatcher: MutationObserver;
   private _listening = new WeakSet<Kernel.IKernelConnection>();
   private _readyResolve!: () => void;
   private _ready = new Promise<void>(resolve => (this._readyResolve = resolve));

@@ -7,6 +7,7 @@ import {
   ICommandPalette,
   ISessionContextDialogs,
   Toolbar,
+  ToolbarButton,
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { DocumentRegistry } from '@jupyterlab/docregistry';
@@ -18,7 +19,13 @@ import { LabIcon } from '@jupyterlab/ui-components';
 
 import { DesignerDocument } from './document';
 import { DesignerFactory } from './factory';
-import { EXTENSION, FACTORY, FILE_TYPE } from './protocol';
+import {
+  ELYRA_EXTENSION,
+  ELYRA_FILE_TYPE,
+  EXTENSION,
+  FACTORY,
+  FILE_TYPE
+} from './protocol';
 import pipelineSvg from '../style/pipeline.svg';
 
 /** The icon of pipeline files, the launcher tile and the New menu entry. */
@@ -67,6 +74,25 @@ const plugin: JupyterFrontEndPlugin<void> = {
       fileFormat: 'text',
       icon: pipelineIcon
     });
+    // Elyra's files: the designer is their default unless another extension (Elyra's own)
+    // registered the suffix first; it is always under Open With
+    const elyraTaken = app.docRegistry
+      .getFileTypesForPath(`x${ELYRA_EXTENSION}`)
+      .some(ft => ft.name !== ELYRA_FILE_TYPE);
+    if (!elyraTaken) {
+      app.docRegistry.addFileType({
+        name: ELYRA_FILE_TYPE,
+        displayName: 'Elyra Pipeline',
+        extensions: [ELYRA_EXTENSION],
+        mimeTypes: ['application/json'],
+        contentType: 'file',
+        fileFormat: 'text',
+        icon: pipelineIcon
+      });
+    }
+    const elyraType = elyraTaken
+      ? app.docRegistry.getFileTypesForPath(`x${ELYRA_EXTENSION}`)[0].name
+      : ELYRA_FILE_TYPE;
 
     const open = (path: string) => {
       void app.commands.execute('docmanager:open', { path });
@@ -74,8 +100,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const factory = new DesignerFactory({
       name: FACTORY,
       label: 'Pipeline Designer',
-      fileTypes: [FILE_TYPE],
-      defaultFor: [FILE_TYPE],
+      fileTypes: [FILE_TYPE, elyraType],
+      defaultFor: elyraTaken ? [FILE_TYPE] : [FILE_TYPE, elyraType],
       modelName: 'text',
       preferKernel: true,
       canStartKernel: true,
@@ -83,9 +109,27 @@ const plugin: JupyterFrontEndPlugin<void> = {
       shutdownOnClose: true,
       rendermime,
       open,
+      contents: app.serviceManager.contents,
       toolbarFactory: (widget: DesignerDocument) => {
         const session = widget.context.sessionContext;
+        const zoom = (
+          name: string,
+          label: string,
+          tooltip: string,
+          how: 'in' | 'out' | 'fit'
+        ) => ({
+          name,
+          widget: new ToolbarButton({
+            label,
+            tooltip,
+            className: `pw-${name}`,
+            onClick: () => widget.content.zoom(how)
+          })
+        });
         return [
+          zoom('zoomFit', 'Fit', 'Zoom to fit the whole pipeline', 'fit'),
+          zoom('zoomIn', '+', 'Zoom in', 'in'),
+          zoom('zoomOut', '\u2212', 'Zoom out', 'out'),
           { name: 'spacer', widget: Toolbar.createSpacerItem() },
           {
             name: 'kernelName',

@@ -11,6 +11,9 @@ export const COMM_TARGET = 'pipeline-widget:document';
 /** The file type of pipelines, and the name of the designer's document factory. */
 export const FILE_TYPE = 'pipeline';
 export const EXTENSION = '.pipeline.json';
+/** Elyra's pipeline files, which the designer opens too (the kernel side imports them). */
+export const ELYRA_FILE_TYPE = 'pipeline-elyra';
+export const ELYRA_EXTENSION = '.pipeline';
 export const FACTORY = 'Pipeline Designer';
 
 /** The file browser's drag payload: the paths of the dragged files. */
@@ -20,6 +23,8 @@ export const CONTENTS_MIME = 'application/x-jupyter-icontents';
 export interface IKernelMessage {
   /** The text the file would hold after the designer's last change. */
   text?: string;
+  /** The text is an empty file's: the empty pipeline it means, not an edit. */
+  initial?: boolean;
   /** The designer's Save was pressed. */
   save?: boolean;
   /** Open this file (path from the server's root) in a tab. */

@@ -8,6 +8,8 @@ designer's edits change the document's text (the tab is then unsaved) and Ctrl+S
 
 Messages, kernel -> page:
   {"text": str}        the text the file would hold, after every change of the pipeline
+  {"text": str, "initial": true}   an empty file's text: the empty pipeline it stands for,
+                       which is no edit (the tab stays saved)
   {"save": true}       the designer's Save was pressed: save the document
   {"open": str}        open this file (a path from the server's root) in a tab
 Messages, page -> kernel:
@@ -91,11 +93,13 @@ class DesignerDocument:
             self.designer.say(problem, error=True)
         elif not text.strip():
             self.document_text = self.model_text
-            self._send({"text": self.model_text})   # a new file: the empty pipeline's text
+            self._send({"text": self.model_text, "initial": True})   # a new file
 
     def _lay_out(self) -> None:
         """In a tab: Run and Cancel join the toolbar rows above the canvas (no scrolling to
-        run), and the canvas takes the tab's height less those rows (never below 440 px)."""
+        run), and the canvas takes the tab's height less those rows (never below 440 px).
+        The row of the canvas and the properties panel is named for the page, which puts a
+        handle between them (resize, collapse)."""
         designer, runs = self.designer, self.designer.runs_panel
         run_row = runs.children[0]
         runs.children = runs.children[1:]
@@ -103,6 +107,12 @@ class DesignerDocument:
         at = first.index(designer.toolbar) + 1
         designer.children = [*first[:at], run_row, *first[at:]]
         designer.canvas.layout.height = "max(440px, calc(100vh - 370px))"
+        for row in designer.children:
+            parts = getattr(row, "children", ())
+            if len(parts) == 2 and designer.canvas in getattr(parts[0], "children", ()):
+                row.add_class("pw-canvas-row")
+                parts[0].add_class("pw-canvas-box")
+                parts[1].add_class("pw-side")
 
     def steps_folder(self) -> Path:
         """Where a new pipeline's steps are offered from: the nearest `steps/` folder at or
