@@ -11,17 +11,54 @@ top to bottom) and never stored.
 """
 from __future__ import annotations
 
+import importlib
+import sys
 import threading
 import time
-from typing import Callable, Iterable
-
-from ipycytoscape import CytoscapeWidget, Edge, Node
+from contextlib import contextmanager
+from typing import Callable, Iterable, Iterator
 
 from ..core import Problem
 from ..run import Pipeline
 from ..run.status import Status
 from . import elements
 from .styles import LAYOUT, display_label, layout_for, stylesheet
+
+_GRAPH_LIBRARIES = {"pandas": "pd", "networkx": "nx"}   # module: ipycytoscape's name for it
+
+
+class _OnFirstUse:
+    """A module imported when an attribute of it is first read."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str):
+        return getattr(importlib.import_module(self._name), attr)
+
+
+@contextmanager
+def _graph_libraries_on_first_use() -> Iterator[None]:
+    """ipycytoscape imports pandas and networkx for graphs given as data frames or networkx
+    graphs (never here); they would cost a designer's cold start about a second. In this
+    block their imports fail (as if absent); after it, ipycytoscape gets them on first use."""
+    blocked = [m for m in _GRAPH_LIBRARIES if m not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        for name in blocked:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
+    module = sys.modules.get("ipycytoscape.cytoscape")
+    for name in blocked:
+        if module is not None and getattr(module, _GRAPH_LIBRARIES[name], 0) is None:
+            setattr(module, _GRAPH_LIBRARIES[name], _OnFirstUse(name))
+
+
+with _graph_libraries_on_first_use():
+    from ipycytoscape import CytoscapeWidget, Edge, Node
 
 PickHandler = Callable[[str, str], None]  # (kind "node" | "edge", element id)
 DOUBLE_CLICK = 0.5   # seconds between the two clicks of a double-click
