@@ -79,7 +79,7 @@ def stylesheet() -> list[dict]:
     rules: list[dict] = [
         {"selector": "node", "style": {
             "shape": "round-rectangle", "label": "data(display)", "text-wrap": "wrap",
-            "text-max-width": LABEL_MAX_WIDTH, "text-overflow-wrap": "anywhere",
+            "text-max-width": LABEL_MAX_WIDTH,
             "min-zoomed-font-size": MIN_READABLE_PX,
             "text-valign": "center", "text-halign": "center", "font-size": LABEL_FONT,
             "width": "label", "height": "label", "padding": "10px",

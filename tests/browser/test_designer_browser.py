@@ -260,6 +260,21 @@ def test_panels_after_a_run_readable_labels_output_folder_download_and_compare(
     press(page, "pw-data-nodes")
     wait_nodes(page, SEED_STEPS)
 
+    # a running step's label (its seconds, its cell) wraps: the node stays a column wide
+    fit_canvas(page)
+    widths = cy_eval(page, """const n = cy.getElementById('train model');
+      const before = n.boundingBox().w;
+      n.data('display', 'train model\\n\\u25b6 running 1234 s\\ncell 12 of 15 in ' +
+                        'the notebook that trains the gradient boosted model');
+      const after = n.boundingBox().w;
+      const box = n.renderedBoundingBox();
+      return [before, after, box.x1, box.x2, cy.width()];""")
+    before, after, left, right, width = widths
+    assert after <= 200 and 0 <= left and right <= width, widths
+    hook(page, "pw-canvas").screenshot(path=str(tmp_path / "running-label.png"))
+    cy_eval(page, "const n = cy.getElementById('train model'); "
+                  "n.data('display', n.data('label')); return null;")
+
     # the train step's output folder opens in the file browser; its model.pkl downloads
     click_node(page, "train model")
     details = hook(page, "pw-step-details")
