@@ -120,3 +120,16 @@ def test_an_output_folder_opens_in_the_file_browser_of_the_server_that_serves_it
         "path": "pipeline_workspace/data/run 1/prepped"}   # from the server's root
     monkeypatch.setattr(jupyter_server.serverapp, "list_running_servers", lambda: [])
     assert "<button" not in folder_html("prepped", str(out))   # no server: a plain link
+
+
+def test_the_timeline_of_a_run_that_reused_every_step_says_so(designer):
+    add_step(designer, "sink.ipynb", "look")
+    panel = designer.runs_panel
+    panel.run()
+    assert panel.wait(120) == "Finished"
+    assert " s</text>" in panel.timeline.value            # it ran: bars with seconds
+    panel.run()
+    assert panel.wait(120) == "Finished"
+    timeline = panel.timeline.value
+    assert "reused" in timeline and "nothing ran" in timeline
+    assert "0.0 s" not in timeline and "<svg" not in timeline
