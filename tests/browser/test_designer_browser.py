@@ -23,7 +23,7 @@ from .canvas import (
     scroll_into_view,
     wait_canvas,
 )
-from .lab import CY_JS, PANEL, cell_errors, hook, press, run_all_cells, type_into
+from .lab import CY_JS, PANEL, cell_errors, choose, hook, press, run_all_cells, type_into
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOT = REPO / "docs" / "designer.png"
@@ -317,3 +317,24 @@ def test_panels_after_a_run_readable_labels_output_folder_download_and_compare(
     expect(plot.locator(".pw-y-title")).not_to_be_empty()
     plot.screenshot(path=str(tmp_path / "compare-plot.png"))
     print(f"screenshots in {tmp_path}")
+
+
+def test_a_steps_kernel_and_environment_in_the_properties_panel(fresh_root, open_nb, tmp_path):
+    """The notebook step's kernel is picked from the installed kernels; environment variables
+    typed as lines; a reference's value is shown as ***."""
+    page = open_designer(open_nb)
+    click_node(page, "train model")
+    kernel = choose(page, "pw-prop-kernel", "(python3)")
+    assert kernel.replace("\xa0", " ").startswith("Python 3")
+    expect(hook(page, "pw-message")).to_contain_text("'train model': kernel python3")
+    type_into(page, "pw-prop-environment", "MODE=fast\nTOKEN=${HOME}")
+    expect(hook(page, "pw-message")).to_contain_text("environment MODE, TOKEN")
+    shown = hook(page, "pw-prop-environment-shown")
+    expect(shown).to_contain_text("MODE = fast")
+    expect(shown).to_contain_text("TOKEN = *** (the runner's HOME)")
+    expect(shown).not_to_contain_text(os.environ.get("HOME", "/root"))
+    hook(page, "pw-properties").screenshot(path=str(tmp_path / "environment.png"))
+    click_node(page, "prepare data")     # a script: an interpreter, no kernel
+    expect(hook(page, "pw-prop-interpreter")).to_be_visible()
+    expect(page.locator(f"{PANEL} .pw-properties .pw-prop-kernel")).to_have_count(0)
+    print(f"screenshot in {tmp_path}")
