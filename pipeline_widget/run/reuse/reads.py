@@ -115,7 +115,7 @@ def _merge(into: Any, child: Any) -> None:
             into[key] = sorted({*into[key], *child[key]})
     if isinstance(into.get("modules"), dict) and isinstance(child.get("modules"), dict):
         into["modules"] = {**child["modules"], **into["modules"]}
-    into["overflow"] = bool(into.get("overflow") or child.get("overflow"))
+    into["overflow"] = into.get("overflow") or child.get("overflow") or ""
 
 
 def collect(trace_path: str | Path, project: Path, memo: DigestMemo
@@ -135,6 +135,9 @@ def collect(trace_path: str | Path, project: Path, memo: DigestMemo
     if not isinstance(raw, dict) or raw.get("format") != tracer.FORMAT:
         return None, "its record of what it read is unreadable; its result is not kept for reuse"
     names = [*raw.get("files", []), *raw.get("dirs", [])]
+    if raw.get("overflow") == tracer.LINE_BREAK:
+        return None, ("it read a file whose name holds a line break, which its record of "
+                      "what it read cannot keep; its result is not kept for reuse")
     if raw.get("overflow") or len(names) > KEPT_FILES:
         return None, (f"it read more than {KEPT_FILES:,} files of the project; its result is "
                       f"not kept for reuse (declare such data as a dataset input)")
@@ -174,7 +177,8 @@ def stale(reads: dict[str, Any], project: Path, memo: DigestMemo,
             return f"{name} {what} (read by the step in its last run)"
     for name, digest in (reads.get("dirs") or {}).items():
         if _listing_digest(_path(name, root), memo) != digest:
-            return f"the files in {name or '.'} changed (listed by the step in its last run)"
+            where = name if name not in ("", ".") else "the project folder"
+            return f"the files in {where} changed (listed by the step in its last run)"
     for name, digest in (reads.get("env") or {}).items():
         if _value_digest(name) != digest:
             how = "is now set" if digest is None else "is no longer set" \

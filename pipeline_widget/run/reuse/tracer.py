@@ -29,7 +29,8 @@ SKIP_ENV = "PIPELINE_WIDGET_TRACE_SKIP"    # folders inside it that are not reco
 CHILD_ENV = "PIPELINE_WIDGET_TRACE_CHILD"  # set for a step's child processes
 CHILD_SUFFIX = ".child"                     # they write <trace>.<pid>.child
 CAP = 500_000        # names kept in memory, at most: beyond, the read set is marked overflowed
-FORMAT = 1
+FORMAT = 2
+TOO_MANY, LINE_BREAK = "too many", "line break"   # why a read set is incomplete
 
 _START_CWD = os.getcwd()
 _START_PATH = list(sys.path)   # before the interpreter adds the folder it was started in
@@ -39,13 +40,14 @@ _READ_ONLY_FLAGS = os.O_ACCMODE
 # step gave them) into sets, per working folder; finish() resolves and filters them.
 _active = False
 _cwd_stale = False
-_opened: set = set()          # names opened for reading, relative to the folder below
-_listed: set = set()          # folders listed, the same way
+# (dicts used as sets: of text only, the garbage collector never walks them)
+_opened: dict = {}            # names opened for reading, relative to the folder below
+_listed: dict = {}            # folders listed, the same way
 _by_folder: list = []         # [(working folder, opened, listed)] for each folder used
 _executed: set = set()        # co_filename of code objects executed (modules)
 _imported: set = set()        # top-level module names imported
 _env: set = set()             # environment variables read
-_overflow = False
+_overflow = ""          # why the read set is incomplete, if it is
 
 
 class _Config:
@@ -61,7 +63,7 @@ def _new_folder():
     """The working folder changed (os.chdir): names given from now are relative to it."""
     global _opened, _listed, _cwd_stale
     _cwd_stale = False
-    _opened, _listed = set(), set()
+    _opened, _listed = {}, {}
     _by_folder.append((os.getcwd(), _opened, _listed))
 
 
@@ -70,19 +72,17 @@ def _hook(event, args):
     if not _active:
         return
     try:
-        if event == "open":
+        if event == "open":   # by far the most frequent: first, and kept short
             mode = args[1]
-            if mode is None:
-                if args[2] & _READ_ONLY_FLAGS == os.O_WRONLY:
-                    return
-            elif "r" not in mode and "+" not in mode:
-                return
-            if _cwd_stale:
-                _new_folder()
-            _opened.add(args[0])
-            if len(_opened) > CAP:
-                _overflow = True
-                _opened.clear()
+            if mode == "r" or mode == "rb" or (
+                    "r" in mode or "+" in mode if mode is not None
+                    else args[2] & _READ_ONLY_FLAGS != os.O_WRONLY):
+                if _cwd_stale:
+                    _new_folder()
+                _opened[args[0]] = None
+                if len(_opened) > CAP:
+                    _overflow = TOO_MANY
+                    _opened.clear()
         elif event == "exec":
             _executed.add(getattr(args[0], "co_filename", None))
         elif event == "import":
@@ -94,7 +94,7 @@ def _hook(event, args):
                 return   # the import system's own directory caches
             if _cwd_stale:
                 _new_folder()
-            _listed.add("." if args[0] is None else args[0])
+            _listed["." if args[0] is None else args[0]] = None
     except Exception:   # never in the step's way
         pass
 
@@ -114,48 +114,15 @@ def _inside(path, folders):
 _INSTALLED_PARTS = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
 
 
-def installed(path):
+def installed(path, prefixes=(sys.prefix, sys.base_prefix)):
     """In a Python environment's own folders (a virtual environment inside the project
     included): the module list names these, by distribution."""
     return (_INSTALLED_PARTS[0] in path or _INSTALLED_PARTS[1] in path
-            or _inside(path, (sys.prefix, sys.base_prefix)))
-
-
-class _Filter:
-    """Which absolute paths are the project's, decided once per folder with prefix tests."""
-
-    def __init__(self):
-        self.roots = tuple(r + os.sep for r in _config.roots)
-        self.skip = tuple(s + os.sep for s in _config.skip)
-        self.environments = tuple(p + os.sep for p in {sys.prefix, sys.base_prefix})
-        self.folders = {}   # folder -> True (the project's), False (not), None (skipped)
-
-    def _folder(self, prefix):
-        if not prefix.startswith(self.roots) or "__pycache__" in prefix \
-                or _INSTALLED_PARTS[0] in prefix or _INSTALLED_PARTS[1] in prefix \
-                or prefix.startswith(self.environments):
-            return False
-        return None if prefix.startswith(self.skip) else True
-
-    def __call__(self, path):
-        """The path if it is one of the project's files (not in a skipped folder), the
-        file it links to from a skipped folder (a snapshot's link), or None."""
-        folder = path.rpartition(os.sep)[0]
-        verdict = self.folders.get(folder, 0)
-        if verdict == 0:
-            verdict = self.folders[folder] = self._folder(folder + os.sep)
-        if verdict:
-            return path
-        if verdict is False:
-            return None
-        real = os.path.realpath(path)
-        if real == path or real.startswith(self.skip) or not real.startswith(self.roots):
-            return None
-        return real
+            or _inside(path, prefixes))
 
 
 def _absolute(name, folder):
-    """An absolute, normal path for a name given relative to `folder`."""
+    """An absolute, normal path for a name given relative to `folder`, or None."""
     if name.__class__ is not str:
         if isinstance(name, int) or name is None:
             return None
@@ -169,55 +136,83 @@ def _absolute(name, folder):
     return path
 
 
-def _plain(names):
-    """Whether every name is text, relative and normal (no `.`, `..` or `//` part), checked
-    at once on the names joined: the common case of a step reading a folder's files."""
+def _lines(names):
+    """The names joined as lines, if every one is text and on one line (the common case);
+    the runner resolves and normalises them (read_trace)."""
     try:
         joined = "\n".join(names)
     except TypeError:
-        return False
-    return not (joined[:1] in ("/", ".") or "/." in joined or "//" in joined
-                or "\n/" in joined or "\n." in joined)
+        return None
+    return joined if joined.count("\n") == len(names) - 1 else None
 
 
-def _resolved():
-    """(files, folders) of the project the step read, from the raw names collected. A step
-    may have opened a great many: a verdict is made once per folder, and names given
-    plainly relative to the working folder are handled in bulk."""
-    keep = _Filter()
-    sep = os.sep
+def _folder_chunks(folder, kind, names):
+    """Chunks for the names given in one working folder: as they were given, with the
+    folder as their base, or else (bytes, descriptors, a newline in a name) made absolute
+    one by one."""
+    text = _lines(names)
+    if text is not None:
+        return [(folder, kind, len(names), text)]
+    global _overflow
+    paths = [p for p in (_absolute(n, folder) for n in names) if p]
+    if any("\n" in p for p in paths):   # cannot be a line of the trace: no read set then
+        _overflow = LINE_BREAK
+        paths = [p for p in paths if "\n" not in p]
+    return [("", kind, len(paths), "\n".join(paths))] if paths else []
 
-    def verdict(prefix):
-        found = keep.folders.get(prefix, 0)
-        if found == 0:
-            found = keep.folders[prefix] = keep._folder(prefix + sep)
-        return found
 
-    files: list = []   # a path may come twice (two working folders): the reader dedupes
-    dirs: list = []
+def _chunks():
+    """[(base folder, "f" or "d", count, text)]: what the step read, names one a line. A
+    step may have opened a great many, so the names are written as the step gave them,
+    relative to their working folder (base); the runner resolves and filters them
+    (read_trace)."""
+    chunks = []
     for folder, opened, listed in _by_folder:
-        base = folder + sep
-        for found, names in ((files, opened), (dirs, listed)):
-            if names and _plain(names):
-                heads = {n.rpartition(sep)[0] for n in names}
-                verdicts = {h: verdict(base + h if h else folder) for h in heads}
-                if all(v is True for v in verdicts.values()):
-                    found.extend([base + n for n in names])
-                    continue
-                rest = [n for n in names if verdicts[n.rpartition(sep)[0]] is not False]
-            else:
-                rest = list(names)
-            for name in rest:
-                path = _absolute(name, folder)
-                path = path and keep(path)
-                if path:
-                    found.append(path)
-    for name in _executed:
-        if name.__class__ is str and name and not name.startswith("<"):
-            path = keep(os.path.abspath(name))
-            if path:
-                files.append(path)
-    return files, dirs
+        for kind, names in (("f", opened), ("d", listed)):
+            if names:
+                chunks.extend(_folder_chunks(folder, kind, names))
+    here = os.getcwd()
+    code = [os.path.join(here, n) for n in _executed
+            if n.__class__ is str and n and not n.startswith("<") and "\n" not in n]
+    if code:
+        chunks.append(("", "f", len(code), "\n".join(code)))
+    return chunks
+
+
+class _Filter:
+    """Which absolute paths are the project's, decided once per folder with prefix tests."""
+
+    def __init__(self, roots, skip, environments):
+        self.roots = tuple(r + os.sep for r in roots)
+        self.skip = tuple(s + os.sep for s in skip)
+        self.environments = tuple(p + os.sep for p in environments)
+        self.folders = {}   # folder -> True (the project's), False (not), None (skipped)
+
+    def _folder(self, prefix):
+        if not prefix.startswith(self.roots) or "__pycache__" in prefix \
+                or _INSTALLED_PARTS[0] in prefix or _INSTALLED_PARTS[1] in prefix \
+                or prefix.startswith(self.environments):
+            return False
+        return None if prefix.startswith(self.skip) else True
+
+    def __call__(self, path, listed=False):
+        """The path if it is one of the project's files or folders `listed` (not in a
+        skipped folder), the file it links to from a skipped folder (a snapshot's link), or
+        None."""
+        if "/." in path or "//" in path or path.endswith(os.sep):
+            path = os.path.normpath(path)
+        folder = path if listed else path.rpartition(os.sep)[0]
+        verdict = self.folders.get(folder, 0)
+        if verdict == 0:
+            verdict = self.folders[folder] = self._folder(folder + os.sep)
+        if verdict:
+            return path
+        if verdict is False:
+            return None
+        real = os.path.realpath(path)
+        if real == path or real.startswith(self.skip) or not real.startswith(self.roots):
+            return None
+        return real
 
 
 class _TracedEnviron(type(os.environ)):  # type: ignore[misc]
@@ -262,7 +257,7 @@ def start(out, roots, skip):
     for collected in (_executed, _imported, _env):
         collected.clear()
     _by_folder.clear()
-    _overflow = False
+    _overflow = ""
     _new_folder()
     _active = True
 
@@ -291,33 +286,32 @@ def _modules():
     return found
 
 
-def _one_line(paths):
-    """The paths that fit on a line of the trace (a name holding a newline cannot)."""
-    if "\n".join(paths).count("\n") == max(len(paths) - 1, 0):
-        return paths
-    return [p for p in paths if "\n" not in p]
-
-
 def finish():
-    """Stop recording and write what was read to the trace file, atomically."""
+    """Stop recording and write what was read to the trace file."""
     global _active
     if not _active:
         return
     _active = False
     try:
-        files, dirs = _resolved()
-        files, dirs = _one_line(files), _one_line(dirs)
-        header = {"format": FORMAT, "env": sorted(_env), "modules": _modules(),
-                  "overflow": _overflow, "files": len(files), "dirs": len(dirs),
-                  "python": {"executable": sys.executable, "prefix": sys.prefix,
-                             "version": "%d.%d.%d" % sys.version_info[:3]}}
-        tmp = f"{_config.out}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as f:
-            # a JSON line, then the files, then the folders: one path a line
-            f.write("\n".join([json.dumps(header), *files, *dirs, ""]))
-        os.replace(tmp, _config.out)
+        write_trace(_config.out, _chunks(), env=sorted(_env), modules=_modules(),
+                    overflow=_overflow, roots=_config.roots, skip=_config.skip)
     except Exception:
         pass
+
+
+def write_trace(out, chunks, env=(), modules=None, overflow="", roots=(), skip=()):
+    """The trace file, atomically: a JSON line (the header), then the chunks' names, one a
+    line. `chunks` are (base folder, "f" or "d", count, names joined by newlines)."""
+    header = {"format": FORMAT, "env": list(env), "modules": modules or {},
+              "overflow": overflow, "roots": list(roots), "skip": list(skip),
+              "chunks": [[base, kind, count] for base, kind, count, _ in chunks],
+              "python": {"executable": sys.executable, "prefix": sys.prefix,
+                         "base_prefix": sys.base_prefix,
+                         "version": "%d.%d.%d" % sys.version_info[:3]}}
+    tmp = f"{out}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as f:
+        f.write("\n".join([json.dumps(header), *(text for *_, text in chunks), ""]))
+    os.replace(tmp, out)
 
 
 def prepare_kernel(cwd, env, trace, roots, skip, unset=()):
@@ -350,15 +344,27 @@ def prepare_kernel(cwd, env, trace, roots, skip, unset=()):
 
 
 def read_trace(path):
-    """What finish() wrote: the header's fields, with "files" and "dirs" as lists."""
+    """What finish() wrote: the header's fields, with "files" and "dirs" the project's
+    files and folders the step read, absolute and resolved (a path may come twice)."""
     with open(path, encoding="utf-8", errors="surrogateescape") as f:
         data = json.loads(f.readline())
-        if not isinstance(data, dict) or not isinstance(data.get("files"), int) \
-                or not isinstance(data.get("dirs"), int):
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError("not a trace")
         lines = f.read().split("\n")
-    count = data["files"]
-    if len(lines) < count + data["dirs"]:
-        raise ValueError("a cut trace")
-    data["files"], data["dirs"] = lines[:count], lines[count:count + data["dirs"]]
+    python = data.get("python") or {}
+    keep = _Filter(data["roots"], data["skip"],
+                   {python.get("prefix") or sys.prefix, python.get("base_prefix") or sys.prefix})
+    found = {"f": [], "d": []}
+    at = 0
+    for base, kind, count in data["chunks"]:
+        names = lines[at:at + count]
+        at += count
+        if len(names) < count:
+            raise ValueError("a cut trace")
+        prefix = base + os.sep if base else ""
+        for name in names:
+            path = keep(name if name[:1] == os.sep or not name else prefix + name, kind == "d")
+            if path:
+                found[kind].append(path)
+    data["files"], data["dirs"] = found["f"], found["d"]
     return data

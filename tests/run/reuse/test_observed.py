@@ -153,6 +153,16 @@ def test_a_folder_listed_by_glob(ws, project):
                   "the files in inbox changed (listed by the step in its last run)", "1", "2")
 
 
+def test_the_project_folder_itself_listed_by_glob(ws, project):
+    (project / "a.csv").write_text("")
+    body = ("import glob, os, sys\nout = sys.argv[1]\n"
+            "value = len(glob.glob('../*.csv'))\n" + WRITE)
+    changes_rerun(lambda: script_pipeline(ws, project, "s.py", body),
+                  lambda: (project / "b.csv").write_text(""),
+                  "the files in the project folder changed (listed by the step in its last run)",
+                  "1", "2")
+
+
 def test_an_environment_variable_the_step_reads(ws, project, monkeypatch):
     monkeypatch.setenv("OBSERVED_SCALE", "1")
     changes_rerun(lambda: notebook_pipeline(ws, project, "import os\n"
