@@ -27,14 +27,25 @@ from .styles import LAYOUT, display_label, layout_for, stylesheet
 _GRAPH_LIBRARIES = {"pandas": "pd", "networkx": "nx"}   # module: ipycytoscape's name for it
 
 
+# The classes ipycytoscape checks every graph against (`isinstance(graph, nx.Graph)`).
+_TYPE_CHECKS = {"Graph", "DiGraph", "MultiGraph", "DataFrame"}
+
+
+class _NotImported:
+    """Stands for a class of a module nobody imported: nothing can be an instance of it."""
+
+
 class _OnFirstUse:
-    """A module imported when an attribute of it is first read."""
+    """A module imported when an attribute of it is first needed."""
 
     def __init__(self, name: str) -> None:
         self._name = name
 
     def __getattr__(self, attr: str):
-        return getattr(importlib.import_module(self._name), attr)
+        module = sys.modules.get(self._name)
+        if module is None and attr in _TYPE_CHECKS:
+            return _NotImported
+        return getattr(module or importlib.import_module(self._name), attr)
 
 
 @contextmanager

@@ -108,7 +108,7 @@ class DesignerDocument:
         designer.children = [*first[:at], run_row, *first[at:]]
         designer.canvas.layout.height = "max(440px, calc(100vh - 370px))"
         for row in designer.children:
-            parts = getattr(row, "children", ())
+            parts: list[Any] = list(getattr(row, "children", ()))
             if len(parts) == 2 and designer.canvas in getattr(parts[0], "children", ()):
                 row.add_class("pw-canvas-row")
                 parts[0].add_class("pw-canvas-box")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -216,3 +218,35 @@ def test_in_a_tab_run_and_cancel_sit_above_the_canvas(seed_copy, sent):
                                              for c in getattr(r, "children", ())))
     assert rows.index(run_row) < rows.index(canvas_row)
     assert doc.designer.run_button not in doc.designer.runs_panel.children
+
+
+def test_opening_a_document_imports_no_papermill_nbformat_pandas_or_networkx(seed_copy):
+    """What a cold open costs: these take seconds to import and the designer's first drawing
+    needs none of them (the parameters cell is read from JSON, ipycytoscape's graph inputs
+    are imported when used)."""
+    code = ("import sys\n"
+            "from pipeline_widget.widget.document import DesignerDocument\n"
+            f"path = {str(seed_copy)!r}\n"
+            "DesignerDocument(path, 'examples/seed.pipeline.json', open(path).read(),\n"
+            "                 lambda m: None, warm_kernels=0)\n"
+            "heavy = ('papermill', 'nbformat', 'pandas', 'networkx')\n"
+            "print(sorted(m for m in heavy if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=seed_copy.parent, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_ipycytoscape_still_takes_networkx_graphs_and_data_frames():
+    """The graph libraries ipycytoscape imports lazily here still work when given."""
+    import networkx as nx
+    import pandas as pd
+    from ipycytoscape import CytoscapeWidget
+
+    import pipeline_widget.widget.canvas  # noqa: F401  (its import of ipycytoscape)
+
+    graph = nx.DiGraph([("a", "b")])
+    assert len(CytoscapeWidget(graph).graph.nodes) == 2
+    frame = pd.DataFrame({"x": [1, 2], "y": [3, 4]})
+    widget = CytoscapeWidget()
+    widget.graph.add_graph_from_df(frame, ["x"])
+    assert len(widget.graph.nodes) >= 1
