@@ -250,3 +250,14 @@ def test_ipycytoscape_still_takes_networkx_graphs_and_data_frames():
     widget = CytoscapeWidget()
     widget.graph.add_graph_from_df(frame, ["x"])
     assert len(widget.graph.nodes) >= 1
+
+
+def test_the_canvas_row_is_named_for_the_page_s_handle(seed_copy, sent):
+    """The page puts its resize handle between the parts named here: the canvas's box and
+    the properties panel beside it."""
+    doc = open_doc(seed_copy, "examples/seed.pipeline.json", sent)
+    rows = [c for c in doc.designer.children if "pw-canvas-row" in c._dom_classes]
+    assert len(rows) == 1
+    box, side = rows[0].children
+    assert "pw-canvas-box" in box._dom_classes and doc.designer.canvas in box.children
+    assert "pw-side" in side._dom_classes and doc.designer.properties in side.children
