@@ -8,7 +8,9 @@ the repository's examples, then times, in the page:
   - with a running kernel: a second view of the open document (File > New View), which runs
     the designer again in the document's running kernel, until its canvas is drawn.
 Figures are medians of several repeats, each on a fresh page. Targets: cold <= 3 s, with a
-running kernel <= 1 s.
+running kernel <= 1 s. A third figure, without target, is the kernel's share of a cold open:
+importing the designer and making it for the seed in a fresh kernel (the part `python -X
+importtime` and a profiler look into).
 
 Run it from the repository root: `python -m benchmarks.document [--repeat N]`.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -72,6 +75,42 @@ def measure(repeat: int) -> dict[str, list[float]]:
     return found
 
 
+KERNEL_SHARE = """
+import time
+start = time.perf_counter()
+from pipeline_widget.widget.document import DesignerDocument
+text = open('seed.pipeline.json').read()
+DesignerDocument('seed.pipeline.json', 'examples/seed.pipeline.json', text, lambda m: None,
+                 warm_kernels=0)
+print(time.perf_counter() - start)
+"""
+
+
+def kernel_share(repeat: int) -> list[float]:
+    """Seconds a fresh kernel takes to import the designer and make it for the seed."""
+    from jupyter_client.manager import start_new_kernel
+
+    found = []
+    with tempfile.TemporaryDirectory() as tmp:
+        root = prepare_root(Path(tmp) / "root", REPO)
+        for _ in range(repeat):
+            found.append(_kernel_share_once(root / "examples", start_new_kernel))
+    return found
+
+
+def _kernel_share_once(folder: Path, start_new_kernel) -> float:
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(folder),
+                              stderr=subprocess.DEVNULL)
+    try:
+        out: list[str] = []
+        kc.execute_interactive(KERNEL_SHARE, timeout=120, output_hook=lambda m: out.append(
+            m["content"].get("text", "")) if m["msg_type"] == "stream" else None)
+        return float("".join(out).split()[-1])
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.document", description=__doc__)
     parser.add_argument("--repeat", type=int, default=3, metavar="N")
@@ -84,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         ok = ok and median <= targets[name]
         print(f"{name:32} {median:9.2f} {targets[name]:9.1f}  "
               + " ".join(f"{t:.2f}" for t in times))
+    times = kernel_share(args.repeat)
+    print(f"{'of cold: kernel makes designer':32} {statistics.median(times):9.2f} {'-':>9}  "
+          + " ".join(f"{t:.2f}" for t in times))
     return 0 if ok else 1
 
 
