@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 _entry: Any = None
+_init_failed = ""   # the worker's init() (or the entry script's import) traceback
+INIT_FAILED = "the entry script's init() failed:\n"
 
 
 def _options(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -74,16 +76,23 @@ def _load_entry(entry: str) -> Any:
 
 
 def _init_worker(entry: str, argv: list[str]) -> None:
-    global _entry
+    """Load the entry script and call its init(); a failure is kept and fails the step
+    (raised here, the pool would start the worker again, and again, without end)."""
+    global _entry, _init_failed
     sys.argv = [entry, *argv]
-    _entry = _load_entry(entry)
-    if hasattr(_entry, "init"):
-        _entry.init()
+    try:
+        _entry = _load_entry(entry)
+        if hasattr(_entry, "init"):
+            _entry.init()
+    except BaseException:
+        _init_failed = traceback.format_exc()
 
 
 def _run_batch(batch: Any) -> tuple[list[str], int, str]:
     """(rows to append, items failed, error text) for one mini batch."""
     size = len(batch)
+    if _init_failed:
+        return [], size, INIT_FAILED + _init_failed
     try:
         result = _entry.run(batch)
     except Exception:
@@ -110,6 +119,10 @@ def main(argv: list[str]) -> int:
     with context.Pool(processes, initializer=_init_worker, initargs=(entry, rest)) as pool:
         results = pool.map(_run_batch, batches, chunksize=1)
     failed = sum(r[1] for r in results)
+    broken = next((r[2] for r in results if r[2].startswith(INIT_FAILED)), None)
+    if broken is not None:
+        print(f"ParallelRunStep: {broken}", file=sys.stderr)
+        return 1
     for rows, count, error in results:
         if error:
             print(f"a mini batch failed ({count} items):\n{error}", file=sys.stderr)

@@ -87,3 +87,12 @@ def test_a_table_is_split_by_size(tmp_path, batch):
 def test_a_bad_mini_batch_size_is_named(tmp_path, batch):
     res = _driver(tmp_path, "--input", str(batch), "--mini-batch-size", "lots")
     assert res.returncode != 0 and "mini_batch_size 'lots' is not a number" in res.stderr
+
+
+def test_an_init_that_fails_fails_the_step_at_once(tmp_path, batch):
+    (tmp_path / "entry.py").write_text("def init():\n    raise RuntimeError('no model')\n"
+                                       "def run(mini_batch):\n    return []\n")
+    res = _driver(tmp_path, "--input", str(batch), "--mini-batch-size", "2", "--processes", "2",
+                  "--output", "out")
+    assert res.returncode == 1
+    assert "init() failed" in res.stderr and "RuntimeError: no model" in res.stderr
