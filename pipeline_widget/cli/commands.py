@@ -172,9 +172,9 @@ def parse_sweep(texts: list[str], current: dict[str, Any]) -> Sweep:
 
 
 def cmd_validate(args, ws: Workspace, out) -> int:
-    from ..run import Pipeline
+    from ..interop import open_pipeline
 
-    problems = Pipeline.load(args.file, workspace=ws).validate()
+    problems = open_pipeline(args.file, ws).validate()   # an Elyra or Ploomber file too
     bad = [p for p in problems if not p.warning]
     if bad:
         raise PipelineError(f"{args.file}: {len(bad)} problem(s):\n" +
@@ -307,9 +307,9 @@ def cmd_rerun(args, ws: Workspace, out) -> int:
 
 
 def cmd_status(args, ws: Workspace, out) -> int:
-    from ..run import Pipeline
+    from ..interop import open_pipeline
 
-    pipeline = Pipeline.load(args.file, workspace=ws)
+    pipeline = open_pipeline(args.file, ws)   # an Elyra or Ploomber file too
     params = parse_params(args.param, pipeline.resolve_parameters(None))
     steps = pipeline.status(params, only=args.only, from_steps=args.from_steps,
                             to_steps=args.to_steps)

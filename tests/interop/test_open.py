@@ -81,3 +81,15 @@ def test_the_pipeline_file_api_refuses_another_tools_file_saying_what_opens_it(c
     (project / "other.yaml").write_text("steps: []\n")
     with pytest.raises(PipelineError, match="none of the formats"):
         open_pipeline(project / "other.yaml")
+
+
+def test_validate_and_status_take_an_elyra_file(copy_project, cli):
+    project = copy_project("elyra")
+    code, out, err = cli("--workspace", project, "validate", project / "weather.pipeline")
+    assert code == 0, out + err
+    code, out, err = cli("--workspace", project, "status", project / "weather.pipeline",
+                         "--json")
+    assert code == 0, out + err
+    assert sorted(s["name"] for s in json.loads(out)) == ["Count rows", "Load data", "Report",
+                                                          "clean.py"]
+    assert not (project / "weather.pipeline.json").exists()
