@@ -23,10 +23,12 @@ from .document import (
 pytestmark = pytest.mark.browser
 
 # Notebook 7's own pages log these with this harness (not this project's extension): the
-# launcher extension finds no launcher, and the shortcuts extension stumbles on settings the
-# harness writes for JupyterLab's plugins.
+# launcher extension finds no launcher, the shortcuts extension stumbles on settings the
+# harness writes for JupyterLab's plugins, and the file browser's restore, on a page opened
+# while the server remembers an earlier file browser, calls a command the page lacks.
 NOTEBOOK7_NOISE = ("jupyter_app_launcher", "reading 'schema'",
-                   "Cannot convert undefined or null to object")
+                   "Cannot convert undefined or null to object",
+                   "Command 'filebrowser:open-path' not registered")
 
 
 def our_errors(console) -> list[str]:
