@@ -308,6 +308,9 @@ export class DesignerPanel extends Widget {
         model.dirty = edited || model.dirty;
       }
     }
+    if (message.dirty) {
+      this._context.model.dirty = true;
+    }
     if (message.save) {
       void this._context.save();
     }

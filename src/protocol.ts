@@ -25,6 +25,8 @@ export interface IKernelMessage {
   text?: string;
   /** The text is an empty file's: the empty pipeline it means, not an edit. */
   initial?: boolean;
+  /** Another tool's file has edits (its text stays; saving writes them beside it). */
+  dirty?: boolean;
   /** The designer's Save was pressed. */
   save?: boolean;
   /** Open this file (path from the server's root) in a tab. */

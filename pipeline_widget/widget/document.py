@@ -6,8 +6,13 @@ a PipelineDesigner for the document and opens a comm (target COMM_TARGET) over w
 sides keep the document's text in step. The document, not the designer, owns the file: the
 designer's edits change the document's text (the tab is then unsaved) and Ctrl+S writes it.
 
+Another tool's file (an Elyra `.pipeline`) is read through its importer and never written:
+edits only mark the tab unsaved ({"dirty": true}), and saving writes `NAME.pipeline.json`
+beside it, which then opens in a tab of its own.
+
 Messages, kernel -> page:
   {"text": str}        the text the file would hold, after every change of the pipeline
+  {"dirty": true}      another tool's file has edits that saving writes beside it
   {"text": str, "initial": true}   an empty file's text: the empty pipeline it stands for,
                        which is no edit (the tab stays saved)
   {"save": true}       the designer's Save was pressed: save the document
@@ -27,6 +32,8 @@ from typing import Any, Callable
 
 from ..core import PipelineError, jsonfiles
 from ..core.fileformat import default_name
+from ..core.pipeline import OTHER_TOOLS_SUFFIXES
+from ..interop import open_pipeline
 from ..run import Pipeline
 from .designer import PipelineDesigner
 
@@ -70,11 +77,16 @@ class DesignerDocument:
         self.server_path = PurePosixPath(server_path)
         self.root = self.path.parents[len(self.server_path.parts) - 1]
         self._send = send
-        problem = None
+        self._showing = False
+        self.other_tool = self.path.suffix in OTHER_TOOLS_SUFFIXES
+        problem, notes = None, list[str]()
         try:
-            pipeline = parse_pipeline(text, self.path)
+            pipeline = (open_pipeline(self.path, notes=notes) if self.other_tool
+                        else parse_pipeline(text, self.path))
         except PipelineError as err:
             pipeline, problem = parse_pipeline("", self.path), str(err)
+        # where saving writes: the file itself, or NAME.pipeline.json beside another tool's
+        self.target = pipeline.path if self.other_tool and pipeline.path else self.path
         # The document's text as last known here, and the designer's pipeline as text when
         # it last matched the document: a file written by another version of the format
         # stays as it is (and the tab saved) until the first edit.
@@ -91,7 +103,9 @@ class DesignerDocument:
         self.designer.canvas.on_open(self.open_step)
         if problem:
             self.designer.say(problem, error=True)
-        elif not text.strip():
+        elif notes:
+            self.designer.say(notes[-1])
+        elif not text.strip() and not self.other_tool:
             self.document_text = self.model_text
             self._send({"text": self.model_text, "initial": True})   # a new file
 
@@ -133,7 +147,11 @@ class DesignerDocument:
     # -- kernel -> page ------------------------------------------------------------------------
     def _changed(self) -> None:
         if self.designer.pipeline.path is None:
-            self.designer.pipeline.path = self.path
+            self.designer.pipeline.path = self.target
+        if self.other_tool:
+            if not self._showing:
+                self._send({"dirty": True})
+            return
         text = pipeline_text(self.designer.pipeline, self.path)
         if text != self.model_text:
             self.model_text = self.document_text = text
@@ -166,10 +184,26 @@ class DesignerDocument:
             self.show_text(str(data["text"]))
         elif "key" in data:
             self.key(str(data["key"]))
+        elif "saved" in data and self.other_tool:
+            self.save_beside()
         elif "saved" in data:
             self.designer.say(f"saved {PurePosixPath(str(data['saved'])).name}")
         elif "drop" in data:
             self.drop(str(data["drop"]))
+
+    def save_beside(self) -> None:
+        """Another tool's file: write the pipeline to NAME.pipeline.json beside it (the
+        other tool's file stays as it is), and open that in a tab of its own."""
+        try:
+            saved = self.designer.pipeline.save(self.target)
+        except PipelineError as err:
+            self.designer.say(str(err), error=True)
+            return
+        self.designer.say(f"saved {saved.name} beside {self.path.name} (which stays as it "
+                          f"was); it opens in a tab of its own")
+        relative = self.from_root(saved)
+        if relative is not None:
+            self._send({"open": relative})
 
     def show_text(self, text: str) -> None:
         """The document's text changed outside the designer: show that pipeline."""
@@ -177,12 +211,17 @@ class DesignerDocument:
             return
         self.document_text = text
         try:
-            pipeline = parse_pipeline(text, self.path, self.designer.workspace)
+            pipeline = (open_pipeline(self.path, self.designer.workspace) if self.other_tool
+                        else parse_pipeline(text, self.path, self.designer.workspace))
         except PipelineError as err:
             self.designer.say(str(err), error=True)
             return
         self.model_text = pipeline_text(pipeline, self.path)
-        self.designer.set_pipeline(pipeline)
+        self._showing = True   # the file as it is: no edit
+        try:
+            self.designer.set_pipeline(pipeline)
+        finally:
+            self._showing = False
         self.designer.say(f"showing {self.path.name} as it is now")
 
     def key(self, key: str) -> None:

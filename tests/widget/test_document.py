@@ -261,3 +261,52 @@ def test_the_canvas_row_is_named_for_the_page_s_handle(seed_copy, sent):
     box, side = rows[0].children
     assert "pw-canvas-box" in box._dom_classes and doc.designer.canvas in box.children
     assert "pw-side" in side._dom_classes and doc.designer.properties in side.children
+
+
+ELYRA = Path(__file__).resolve().parents[1] / "interop" / "projects" / "elyra"
+
+
+@pytest.fixture
+def elyra_copy(tmp_path) -> Path:
+    import shutil
+
+    shutil.copytree(ELYRA, tmp_path / "elyra")
+    return tmp_path / "elyra" / "weather.pipeline"
+
+
+def test_an_elyra_file_opens_through_its_importer_and_is_never_written(elyra_copy, sent,
+                                                                      monkeypatch):
+    monkeypatch.chdir(elyra_copy.parent)
+    before = elyra_copy.read_text()
+    doc = open_doc(elyra_copy, "elyra/weather.pipeline", sent)
+    assert len(doc.designer.canvas.step_ids) == 4
+    assert sent == []   # opened as it is
+    assert "saving writes weather.pipeline.json" in doc.designer.message
+
+    # an edit marks the tab unsaved without changing its text
+    click(doc.designer, doc.designer.canvas.step_ids[0])
+    doc.designer.remove_selected()
+    assert sent == [{"dirty": True}]
+
+    # saving (Ctrl+S, then the page says so): the pipeline goes beside the Elyra file
+    doc.received({"saved": "elyra/weather.pipeline"})
+    beside = elyra_copy.with_name("weather.pipeline.json")
+    assert len(json.loads(beside.read_text())["steps"]) == 3
+    assert sent[-1] == {"open": "elyra/weather.pipeline.json"}
+    assert elyra_copy.read_text() == before
+    assert "saved weather.pipeline.json beside weather.pipeline" in doc.designer.message
+
+
+def test_an_elyra_file_changed_on_disk_is_imported_again_without_an_edit(elyra_copy, sent,
+                                                                         monkeypatch):
+    monkeypatch.chdir(elyra_copy.parent)
+    doc = open_doc(elyra_copy, "elyra/weather.pipeline", sent)
+    data = json.loads(elyra_copy.read_text())
+    pipeline = data["pipelines"][0]
+    kept = [n for n in pipeline["nodes"] if not n.get("inputs") or not any(
+        p.get("links") for p in n["inputs"])]
+    pipeline["nodes"] = kept
+    elyra_copy.write_text(json.dumps(data))
+    doc.received({"text": elyra_copy.read_text()})
+    assert len(doc.designer.canvas.step_ids) == len(kept)
+    assert sent == []   # the file as it is: no edit
