@@ -114,6 +114,14 @@ def kind_of(process: psutil.Process, runner: psutil.Process) -> str:
         return "gone"
     if process.pid == runner.pid:
         return "runner"
+    forked = {"pw-fork-server": "fork server", "pw-supervisor": "supervisor",
+              "pw-kernel": "kernel"}   # forked kernels have their server's command line
+    try:
+        name = process.name()
+    except psutil.Error:
+        return "gone"
+    if name in forked:
+        return forked[name]
     if "supervisor.py" in line:
         return "supervisor"
     if "ipykernel" in line:

@@ -22,6 +22,9 @@ from typing import Any
 
 from ..reuse.reads import TraceSpec
 from .azureml_imports import step_environment
+from .forking.client import enabled as forking_enabled
+from .forking.client import forkable
+from .launch_environment import environment_changes, startup_values
 from .supervisor import stop as stop_process
 from .supervisor import wrap
 
@@ -29,6 +32,7 @@ from .supervisor import wrap
 KERNEL_ARGS = ["--HistoryManager.enabled=False"]
 STARTUP_TIMEOUT = 60
 DEFAULT_KERNEL_NAME = "python3"
+FORK = "pipeline-widget-fork"   # the kernel provisioner of forking/provisioner.py
 SHUTDOWN_WAIT = 5      # seconds a closing pool waits for kernels still starting; the rest
                        # are stopped by their starting threads when they are up
 SLOW_START = 10        # seconds after which a kernel start is logged, with where it waited
@@ -61,24 +65,6 @@ def _prepare_code(cwd: str, env: dict[str, str], trace: TraceSpec | None,
 
 FINISH_TRACE = ("__import__('sys').modules.get('_pipeline_widget_trace') and "
                 "__import__('sys').modules['_pipeline_widget_trace'].finish()")
-
-
-# Variables read as a Python process starts (its sys.path, libraries, IPython's folders): a
-# warm kernel started under other values is not handed out. Any other change since it was
-# started is applied to it before its step, so it sees what a kernel started now would.
-STARTUP_PREFIXES = ("PYTHON", "LD_", "JUPYTER", "IPYTHON", "MPL")
-STARTUP_NAMES = {"PATH", "HOME", "VIRTUAL_ENV", "CONDA_PREFIX"}
-
-
-def _startup_values(env: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in env.items() if k in STARTUP_NAMES or k.startswith(STARTUP_PREFIXES)}
-
-
-def environment_changes(started: dict[str, str]) -> tuple[dict[str, str], list[str]]:
-    """(set, unset): what differs in the runner's environment now from `started`."""
-    now = dict(os.environ)
-    changed = {k: v for k, v in now.items() if started.get(k) != v}
-    return changed, sorted(k for k in started if k not in now)
 
 
 def kernel_argv(argv: list[str]) -> list[str]:
@@ -251,6 +237,25 @@ def _wait_ready(kc, km, timeout: float) -> None:
             raise RuntimeError(f"the kernel did not answer within {timeout:.0f} s")
 
 
+@functools.lru_cache(maxsize=1)
+def _fork_provisioner_installed() -> bool:
+    from importlib.metadata import entry_points
+
+    return bool(entry_points(group="jupyter_client.kernel_provisioners", name=FORK))
+
+
+def fork_kernels() -> bool:
+    """Whether kernels that can be forked are (forking/client.py: the setting), and
+    jupyter_client can find the provisioner that does it."""
+    if not forking_enabled():
+        return False
+    if not _fork_provisioner_installed():
+        log.warning("kernels are started as programs: the package's entry point %s is not "
+                    "installed (reinstall the package)", FORK)
+        return False
+    return True
+
+
 def start_kernel(kernel_name: str, cwd: str | None = None,
                  connection_dir: str | None = None) -> Kernel:
     """Start a kernel under a supervisor (so its whole process tree ends with the runner)
@@ -260,7 +265,13 @@ def start_kernel(kernel_name: str, cwd: str | None = None,
 
     km = KernelManager(kernel_name=kernel_name)
     if km.kernel_spec is not None:
-        km.kernel_spec.argv = wrap(kernel_argv(km.kernel_spec.argv))
+        argv = kernel_argv(km.kernel_spec.argv)
+        if fork_kernels() and forkable(argv):   # forked by a server, under a supervisor
+            km.kernel_spec.argv = argv
+            km.kernel_spec.metadata = {**(km.kernel_spec.metadata or {}),
+                                       "kernel_provisioner": {"provisioner_name": FORK}}
+        else:
+            km.kernel_spec.argv = wrap(argv)
     if connection_dir:
         os.makedirs(connection_dir, exist_ok=True)
         km.connection_file = os.path.join(connection_dir,
@@ -394,12 +405,12 @@ class KernelPool:
         hangs must not hold the step), or starting one now. A kernel started under an
         environment other than today's is stopped, not handed out."""
         deadline = time.monotonic() + SLOW_START
-        now = _startup_values(dict(os.environ))
+        now = startup_values(dict(os.environ))
         with self._cond:
             while True:
                 while self._idle.get(kernel_name):
                     kernel = self._idle[kernel_name].pop(0)
-                    if _startup_values(kernel.environment) == now:
+                    if startup_values(kernel.environment) == now:
                         return kernel
                     threading.Thread(target=kernel.stop, daemon=True,
                                      name="kernel-stop-stale").start()

@@ -15,6 +15,10 @@ import signal
 import subprocess
 import sys
 
+TYPE_CHECKING = False   # typing is not imported: this program starts in milliseconds
+if TYPE_CHECKING:
+    from typing import Callable
+
 PR_SET_CHILD_SUBREAPER = 36
 POLL = 0.25   # seconds between checks that the runner is alive
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
@@ -79,7 +83,9 @@ def exit_like(status: int) -> None:
     os._exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 1)
 
 
-def supervise(runner: int, command: list[str]) -> None:
+def supervise(runner: int, command: list[str] | Callable[[], object]) -> None:
+    """Run `command` (a program, or a function run in a forked child: a kernel forked by
+    the fork server) and end with it, ending its whole tree; end it when `runner` goes."""
     ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # a kernel interrupt is for the kernel
     watched = [signal.SIGCHLD, *STOP_SIGNALS]
@@ -91,7 +97,10 @@ def supervise(runner: int, command: list[str]) -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, watched)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         try:
-            os.execvp(command[0], command)
+            if callable(command):
+                command()
+            else:
+                os.execvp(command[0], command)
         finally:
             os._exit(127)
     while True:
