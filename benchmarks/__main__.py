@@ -12,6 +12,7 @@ import sys
 import time
 
 OPTIONAL = {"reuse": "benchmarks.reuse", "tracing": "benchmarks.tracing", "environments": "benchmarks.environments", "limits": "benchmarks.limits", "status": "benchmarks.status", "warm": "benchmarks.warm", "dask": "benchmarks.dask_shapes",
+            "kernel_floor": "benchmarks.kernel_floor",
             "browser": "benchmarks.browser_canvas"}
 
 
