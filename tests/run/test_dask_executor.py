@@ -36,12 +36,13 @@ def dask_cluster():
 
 
 def descendants() -> set[int]:
-    """Processes started under this one, but multiprocessing's resource tracker (it
-    serves the whole process and lives as long as it does)."""
+    """Processes started under this one, but multiprocessing's resource tracker and the
+    kernel fork server (each serves the whole process and lives as long as it does)."""
     found = set()
     for p in psutil.Process().children(recursive=True):
         try:
-            if not any("resource_tracker" in part for part in p.cmdline()):
+            if p.name() != "pw-fork-server" and \
+                    not any("resource_tracker" in part for part in p.cmdline()):
                 found.add(p.pid)
         except psutil.Error:
             continue

@@ -146,7 +146,9 @@ class DaskExecutor(Executor):
         if not total:
             return
         workers = list(self._client.scheduler_info(n_workers=-1)["workers"])[:total]
-        self._client.run(prestart_kernels, dict(self._remaining), workers=workers)
+        # not waited for: the steps are sent meanwhile, and a worker's pool serves them
+        # with the kernels it has booted by then, or starts theirs
+        self._client.run(prestart_kernels, dict(self._remaining), workers=workers, wait=False)
         self._prestarted = True
 
     def _start_in_background(self) -> None:
@@ -279,8 +281,8 @@ class DaskExecutor(Executor):
                 self._quietly(client.cancel, left, force=True)
             if self._topic:
                 self._quietly(client.unsubscribe_topic, self._topic)
-            if self._prestarted or self._steps:
-                self._quietly(client.run, stop_spare_kernels)
+            if self._prestarted or self._steps:   # not waited for either
+                self._quietly(client.run, stop_spare_kernels, wait=False)
             if self._cancel_token is not None and self._cancel_token.is_set():
                 from distributed import Event
 

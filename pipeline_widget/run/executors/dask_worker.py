@@ -61,9 +61,10 @@ def worker_client(dask_worker):
         return dask_worker._get_client()
 
 
-def prestart_kernels(counts: dict[str, int], dask_worker=None) -> None:
-    """Run on each worker (Client.run) when a run opens: its first kernels boot now,
-    and papermill loads meanwhile."""
+async def prestart_kernels(counts: dict[str, int], dask_worker=None) -> None:
+    """Run on each worker (Client.run, not waited for: a coroutine, on the worker's event
+    loop, so it must not block) when a run opens: its first kernels boot now, and
+    papermill loads meanwhile."""
     nthreads = dask_worker.state.nthreads
     pool = _worker_pool(dask_worker)
     for name, count in counts.items():
@@ -72,13 +73,15 @@ def prestart_kernels(counts: dict[str, int], dask_worker=None) -> None:
                      daemon=True).start()
 
 
-def stop_spare_kernels(dask_worker=None) -> None:
-    """Run on each worker when a run closes: no idle kernel outlives it."""
+async def stop_spare_kernels(dask_worker=None) -> None:
+    """Run on each worker when a run closes (as prestart_kernels is): no idle kernel
+    outlives it. The pool is taken now, so a next run's prestart makes a new one; its
+    kernels are stopped on a thread."""
     global _pool
     with _pool_lock:
         pool, _pool = _pool, None
     if pool is not None:
-        pool.shutdown()
+        threading.Thread(target=pool.shutdown, name="stop-spare-kernels", daemon=True).start()
 
 
 def run_on_worker(plan: StepPlan, cancel_event: str, topic: str, spare: int) -> StepOutcome:
