@@ -106,6 +106,9 @@ class DaskExecutor(Executor):
         self._topic = self._cancel_event = ""
         self._remaining: Counter[str] = Counter()   # notebook steps not yet sent, by kernel
         self._prestarted = False
+        # this run's steps on each worker: a step goes to the least busy (the scheduler,
+        # knowing nothing of them, may queue two short steps on one worker)
+        self._load: Counter[str] = Counter()
 
     # -- connecting ---------------------------------------------------------------
     @staticmethod
@@ -145,7 +148,10 @@ class DaskExecutor(Executor):
         total = sum(self._remaining.values())
         if not total:
             return
-        workers = list(self._client.scheduler_info(n_workers=-1)["workers"])[:total]
+        known = list(self._client.scheduler_info(n_workers=-1)["workers"])
+        with self._lock:
+            self._load = Counter({w: 0 for w in known})
+        workers = known[:total]
         # not waited for: the steps are sent meanwhile, and a worker's pool serves them
         # with the kernels it has booted by then, or starts theirs
         self._client.run(prestart_kernels, dict(self._remaining), workers=workers, wait=False)
@@ -215,8 +221,14 @@ class DaskExecutor(Executor):
                 name = entry.plan.kernel_name
                 self._remaining[name] -= 1
                 spare = max(0, self._remaining[name])
+        with self._lock:
+            worker = min(self._load, key=self._load.__getitem__) if self._load else None
+            if worker is not None:
+                self._load[worker] += 1
+        entry.worker = worker
+        placement = {"workers": [worker], "allow_other_workers": True} if worker else {}
         entry.future = self._client.submit(run_on_worker, entry.plan, self._cancel_event,
-                                           self._topic, spare,
+                                           self._topic, spare, **placement,
                                            # each attempt a task of its own: Dask keeps
                                            # a failed key's error (a killed worker's too)
                                            key=f"step-{entry.plan.step_run_id}-"
@@ -238,6 +250,8 @@ class DaskExecutor(Executor):
                 entry.result.set_exception(err)
         with self._lock:
             self._in_flight -= 1
+            if entry.worker in self._load:
+                self._load[entry.worker] -= 1
             following = self._queue.popleft() if self._queue else None
             if following is not None:
                 self._in_flight += 1

@@ -94,8 +94,6 @@ def run_on_worker(plan: StepPlan, cancel_event: str, topic: str, spare: int) -> 
     cancel, done = CancelToken(), threading.Event()
     # bound to the worker's client, usable from the watcher
     event = Event(cancel_event, client=worker_client(worker))
-    if event.is_set():
-        cancel.cancel()
     kernel = None
     if plan.kernel_name is not None and not cancel.is_set():
         name = plan.kernel_name
@@ -109,14 +107,17 @@ def run_on_worker(plan: StepPlan, cancel_event: str, topic: str, spare: int) -> 
 
     def watch() -> None:
         # Polls rather than waits on the scheduler, so nothing is left pending there
-        # once the step ended.
-        while not done.wait(CANCEL_POLL):
+        # once the step ended; the first look is at once (a run canceled while this
+        # step was on its way), off the step's path.
+        while True:
             try:
                 if event.is_set():
                     cancel.cancel()
                     return
             except Exception:
                 return  # the scheduler went away: the task is ending anyway
+            if done.wait(CANCEL_POLL):
+                return
 
     def on_cell(k: int, n: int) -> None:
         worker.log_event(topic, {"step": plan.name, "cell": [k, n]})
@@ -127,7 +128,8 @@ def run_on_worker(plan: StepPlan, cancel_event: str, topic: str, spare: int) -> 
         outcome = execute_step(plan, cancel, kernel, on_cell)
     finally:
         done.set()
-        if kernel is not None:
-            kernel.stop()
+        if kernel is not None:   # stopped beside the result's way back, as the local
+            threading.Thread(target=kernel.stop, name="kernel-stop",   # reaper does
+                             daemon=True).start()
     outcome.worker = worker_label()
     return outcome

@@ -24,6 +24,7 @@ class RemoteStep:
         self.lock = threading.Lock()
         self.running = False
         self.future: Any = None   # the remote task, once sent
+        self.worker: str | None = None   # the worker it was sent to, if one was chosen
 
 
 class Relay:
