@@ -250,7 +250,7 @@ class DaskExecutor(Executor):
                 entry.result.set_exception(err)
         with self._lock:
             self._in_flight -= 1
-            if entry.worker in self._load:
+            if entry.worker is not None and entry.worker in self._load:
                 self._load[entry.worker] -= 1
             following = self._queue.popleft() if self._queue else None
             if following is not None:
