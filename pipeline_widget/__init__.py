@@ -1,30 +1,48 @@
 """pipeline-widget: draw pipelines of notebooks and scripts linked by PipelineData, run them
 locally with step reuse, and watch them run."""
-from .core import (
-    CommandStep,
-    Dataset,
-    Datastore,
-    NotebookStep,
-    PipelineData,
-    PipelineError,
-    PipelineParameter,
-    Problem,
-    PythonScriptStep,
-    Workspace,
-)
-from .run import Pipeline, PipelineRun, Run, Status, StatusEvent, StepRun
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# The public API, each name from the layer that defines it. Loaded on first use, so that a
+# command that needs little (`pipeline-widget --help`, `runs`) imports little.
+_EXPORTS = {
+    **dict.fromkeys(["CommandStep", "Dataset", "Datastore", "NotebookStep", "PipelineData",
+                     "PipelineError", "PipelineParameter", "Problem", "PythonScriptStep",
+                     "Workspace"], ".core"),
+    **dict.fromkeys(["Pipeline", "PipelineRun", "Run", "Status", "StatusEvent", "StepRun"],
+                    ".run"),
+    "PipelineDesigner": ".widget",   # pulls in ipywidgets
+}
 
 __all__ = ["Workspace", "Datastore", "Dataset", "PipelineData", "PipelineParameter",
            "NotebookStep", "PythonScriptStep", "CommandStep", "Pipeline", "Run", "PipelineDesigner",
            "PipelineRun", "StepRun", "Status", "StatusEvent", "PipelineError", "Problem"]
 
+if TYPE_CHECKING:
+    from .core import (
+        CommandStep,
+        Dataset,
+        Datastore,
+        NotebookStep,
+        PipelineData,
+        PipelineError,
+        PipelineParameter,
+        Problem,
+        PythonScriptStep,
+        Workspace,
+    )
+    from .run import Pipeline, PipelineRun, Run, Status, StatusEvent, StepRun
+    from .widget import PipelineDesigner
 
-def __getattr__(name: str):
-    # The designer pulls in ipywidgets; load it only when asked for.
-    if name == "PipelineDesigner":
-        from .widget import PipelineDesigner
 
-        return PipelineDesigner
-    raise AttributeError(f"module 'pipeline_widget' has no attribute {name!r}")
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pipeline_widget' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
