@@ -52,6 +52,9 @@ class WarmKernels:
 
     def _idle(self) -> None:
         with self._lock:
+            if self._pool is not None and self._pool.starting():
+                self._touch()   # idle counts from when its kernels are ready, not asked for
+                return
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown()

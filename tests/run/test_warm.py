@@ -63,6 +63,30 @@ def test_an_idle_pool_stops_its_kernels_and_warms_again_when_used(ws, project):
     assert warm.ready() == []
 
 
+def test_a_pool_idle_for_less_than_its_kernels_take_to_start_still_gets_them_ready(
+        ws, monkeypatch):
+    """Idle time counts from when the kernels are ready: a timeout shorter than a kernel's
+    start (a busy machine) must not stop the pool before its kernels ever served."""
+    from pipeline_widget.run.step import kernels
+
+    start = kernels.start_kernel
+
+    def slow_start(*args, **kwargs):
+        time.sleep(1.5)   # as on a loaded machine
+        return start(*args, **kwargs)
+
+    monkeypatch.setattr(kernels, "start_kernel", slow_start)
+    warm = WarmKernels(size=1, idle_timeout=0.5)
+    try:
+        warm.want("python3")
+        wait_for(lambda: len(warm.ready()) == 1, "the kernel got ready")
+        (pid,) = warm.ready()
+        wait_for(lambda: not psutil.pid_exists(pid) or psutil.Process(pid).status() == "zombie",
+                 "then, idle, it stopped")
+    finally:
+        warm.shutdown()
+
+
 def test_warm_kernels_end_with_the_process_that_holds_them(tmp_path):
     """The designer's kernel is the holder: when it stops (even by kill -9), so do they."""
     import subprocess

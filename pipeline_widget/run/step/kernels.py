@@ -422,6 +422,11 @@ class KernelPool:
                 self._cond.wait(timeout=left)
         return start_kernel(kernel_name, self.cwd, self.connection_dir)
 
+    def starting(self) -> bool:
+        """Whether kernels are being started now."""
+        with self._cond:
+            return any(self._starting.values())
+
     def idle(self, kernel_name: str) -> list[Kernel]:
         """The kernels of this name ready now."""
         with self._cond:
