@@ -12,11 +12,11 @@ from tests.conftest import write_notebook
 
 
 def kernel_processes() -> set[int]:
-    """The ipykernel processes started by this test process."""
+    """The ipykernel processes started by this test process (forked ones are named so)."""
     found = set()
     for child in psutil.Process().children(recursive=True):
         try:
-            if any("ipykernel" in part for part in child.cmdline()):
+            if child.name() == "pw-kernel" or any("ipykernel" in part for part in child.cmdline()):
                 found.add(child.pid)
         except psutil.Error:
             continue
