@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The JupyterLab extension, as JupyterLab finds it in the virtualenv.
 LABEXT := $(VENV)/share/jupyter/labextensions/pipeline-widget
 
-.PHONY: seed test lint lab bench install clean
+.PHONY: seed test lint lab bench install clean wheel-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ lab: $(STAMP)
 ## speed and memory benchmarks, as ratios against a plain papermill loop
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+## the designer from an installed wheel: build it, install it in a fresh environment with
+## JupyterLab and Notebook 7, and run the document's Chromium tests against that environment
+wheel-check: $(STAMP)
+	bash scripts/check_wheel.sh
 
 clean:
 	rm -rf $(VENV) pipeline_workspace .pipeline_widget

@@ -145,7 +145,10 @@ class LabServer:
         self.home.mkdir(parents=True, exist_ok=True)
         env = self.env()
         self._write_settings()
-        cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser",
+        # JupyterLab and its kernels from this Python, or from another environment's (an
+        # installed wheel: scripts/check_wheel.sh)
+        python = os.environ.get("PIPELINE_WIDGET_LAB_PYTHON") or sys.executable
+        cmd = [python, "-m", "jupyter", "lab", "--no-browser",
                "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
                "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
                f"--ServerApp.root_dir={self.root}", "--LabApp.expose_app_in_browser=True",
