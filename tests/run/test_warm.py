@@ -103,10 +103,11 @@ def test_warm_kernels_end_with_the_process_that_holds_them(tmp_path):
     try:
         pids = [int(p) for p in holder.stdout.readline().split()]
         assert len(pids) == 2
-        kernels = [c for p in pids for c in psutil.Process(p).children(recursive=True)]
+        supervisors = [psutil.Process(p) for p in pids]   # taken now: once gone, a pid is no
+        kernels = [c for p in supervisors for c in p.children(recursive=True)]   # process
         holder.kill()
         holder.wait(WAIT)
-        for process in [*map(psutil.Process, pids), *kernels]:
+        for process in [*supervisors, *kernels]:
             wait_for(lambda p=process: not p.is_running() or p.status() == "zombie",
                      f"process {process.pid} outlived the holder")
     finally:
