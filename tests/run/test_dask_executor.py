@@ -168,6 +168,36 @@ def test_fan_out_runs_on_both_workers_with_local_outputs(ws, project, copy_step,
     assert not wait_no_kernels()
 
 
+def test_a_chain_takes_turns_on_the_workers_and_outcomes_come_as_events(
+        ws, project, copy_step, dask_cluster, monkeypatch):
+    """Each step of a chain goes to the worker that ran the fewer steps, so one worker's
+    next kernel boots while the other runs; a step's outcome comes with its worker's
+    event, so the runner never fetches a task's result (one round trip less per step)."""
+    import distributed
+
+    fetched: list[str] = []
+    original = distributed.Future.result
+
+    def result(self, *args, **kwargs):
+        fetched.append(self.key)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(distributed.Future, "result", result)
+    datas = [PipelineData(f"d{i}") for i in range(4)]
+    steps = [NotebookStep(f"link {i}",
+                          copy_step(f"l{i}", [f"d{i - 1}"] if i else [], [f"d{i}"]),
+                          inputs=[datas[i - 1]] if i else [], outputs=[datas[i]])
+             for i in range(4)]
+    run = Pipeline(ws, steps, name="chain").submit("chain", executor=dask_cluster)
+    assert run.wait_for_completion(show_output=False) == "Finished"
+    workers = [run.get_step(f"link {i}").worker for i in range(4)]
+    assert all(workers) and len(set(workers)) == 2, workers
+    assert all(a != b for a, b in zip(workers, workers[1:])), workers
+    assert fetched == []
+    last = Path(run.get_step("link 3").outputs["d3"]) / "data.txt"
+    assert last.read_text() == "l0\nl1\nl2\nl3"
+
+
 def test_a_failing_step_on_a_worker_is_reported(ws, project, copy_step, dask_cluster):
     a = PipelineData("a")
     bad = write_notebook(project / "bad.ipynb", "a = None", "raise ValueError('broken on purpose')")

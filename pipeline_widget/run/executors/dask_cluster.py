@@ -96,7 +96,7 @@ class DaskExecutor(Executor):
         self._client: Any = None
         self._starting: threading.Thread | None = None
         self._start_error: BaseException | None = None
-        self._relay = Relay()
+        self._relay = Relay(on_outcome=self._finish)
         self._steps = self._relay.steps
         self._queue: deque[RemoteStep] = deque()   # waiting for a slot (max_parallel)
         self._in_flight = 0
@@ -109,6 +109,7 @@ class DaskExecutor(Executor):
         # this run's steps on each worker: a step goes to the least busy (the scheduler,
         # knowing nothing of them, may queue two short steps on one worker)
         self._load: Counter[str] = Counter()
+        self._sent: Counter[str] = Counter()   # this run's steps sent to each worker
 
     # -- connecting ---------------------------------------------------------------
     @staticmethod
@@ -222,9 +223,13 @@ class DaskExecutor(Executor):
                 self._remaining[name] -= 1
                 spare = max(0, self._remaining[name])
         with self._lock:
-            worker = min(self._load, key=self._load.__getitem__) if self._load else None
+            # the least busy; among equals, the one sent fewest steps, so a chain takes
+            # turns and each worker's kernels boot while the other's step runs
+            worker = min(self._load, key=lambda w: (self._load[w], self._sent[w])) \
+                if self._load else None
             if worker is not None:
                 self._load[worker] += 1
+                self._sent[worker] += 1
         entry.worker = worker
         placement = {"workers": [worker], "allow_other_workers": True} if worker else {}
         entry.future = self._client.submit(run_on_worker, entry.plan, self._cancel_event,
@@ -242,12 +247,24 @@ class DaskExecutor(Executor):
         self._relay.on_event(msg)
 
     def _done(self, entry: RemoteStep, future) -> None:
+        """The step's task ended: its outcome, unless its worker's event brought it."""
+        if entry.handed_over:
+            return
         try:
             Relay.mark_running(entry)
-            entry.result.set_result(self._outcome(entry, future))
+            outcome = self._outcome(entry, future)
         except BaseException as err:  # never leave the scheduler waiting
-            if not entry.result.done():
-                entry.result.set_exception(err)
+            outcome = Relay.lost(entry, False, err, "Dask client")
+        self._finish(entry, outcome)
+
+    def _finish(self, entry: RemoteStep, outcome: StepOutcome) -> None:
+        """Hand the step's outcome over once (its worker's event or its task's result,
+        whichever comes first) and give its place to the next step."""
+        with entry.lock:
+            if entry.handed_over:
+                return
+            entry.handed_over = True
+        entry.result.set_result(outcome)
         with self._lock:
             self._in_flight -= 1
             if entry.worker is not None and entry.worker in self._load:
@@ -274,6 +291,7 @@ class DaskExecutor(Executor):
             waiting, self._queue = list(self._queue), deque()
         for entry in waiting:
             now = time.time()
+            entry.handed_over = True
             entry.result.set_result(StepOutcome(Status.CANCELED, now, now))
         if self._client is not None:
             try:

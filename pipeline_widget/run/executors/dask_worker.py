@@ -12,6 +12,7 @@ from ..plan.model import StepPlan
 from ..step.execute import execute_step
 from ..step.kernels import KernelPool
 from ..step.outcome import StepOutcome
+from .relay import outcome_event
 
 CANCEL_POLL = 0.5            # seconds between a running step's looks at the cancel event
 
@@ -132,4 +133,5 @@ def run_on_worker(plan: StepPlan, cancel_event: str, topic: str, spare: int) -> 
             threading.Thread(target=kernel.stop, name="kernel-stop",   # reaper does
                              daemon=True).start()
     outcome.worker = worker_label()
+    worker.log_event(topic, outcome_event(plan.name, outcome))
     return outcome
