@@ -2,26 +2,33 @@
 for no kernel start. Each kernel still serves one step and is stopped after it; the pool
 starts a fresh one in its place. Idle for `idle_timeout` seconds, the pool stops its
 kernels (the next run warms it again); `shutdown` stops them at once. Kernels run under
-supervisors, so they also end with the process that holds the pool."""
+supervisors, so they also end with the process that holds the pool.
+
+Where kernels are forked (step/forking), a pool made with `idle_kernels=False` keeps none
+idle between runs: it keeps their fork server running, which starts one in a fraction of
+a cold start. A run still gets its kernels started ahead of its steps."""
 from __future__ import annotations
 
 import atexit
 import threading
 from pathlib import Path
 
-from .step.kernels import DEFAULT_KERNEL_NAME, Kernel, KernelPool, start_kernel
+from .step.kernels import DEFAULT_KERNEL_NAME, Kernel, KernelPool, prepare_forked, start_kernel
 
 
 class WarmKernels:
     """size: ready kernels kept per kernel name; idle_timeout: seconds without a run after
     which they are stopped; connection_dir: where their connection files live (default: the
     `kernels` folder of the current project's workspace, never the system's temporary
-    folder; files a killed owner left there are removed by the next pool)."""
+    folder; files a killed owner left there are removed by the next pool); idle_kernels:
+    False keeps no kernel idle between runs where kernels of the name are forked, only
+    their fork server (other kernels are kept idle all the same)."""
 
     def __init__(self, size: int = 2, idle_timeout: float = 600.0,
-                 connection_dir: str | Path | None = None) -> None:
+                 connection_dir: str | Path | None = None, idle_kernels: bool = True) -> None:
         self.size = max(1, int(size))
         self.idle_timeout = idle_timeout
+        self.idle_kernels = idle_kernels
         if connection_dir is None:
             from ..core.workspace import Workspace
 
@@ -67,7 +74,21 @@ class WarmKernels:
         if pool is None:
             return
         self._names.add(kernel_name)
+        if count is None and not self.idle_kernels:   # in the background, as kernels start
+            threading.Thread(target=self._warm_forked, args=(pool, kernel_name),
+                             name="warm-fork-server", daemon=True).start()
+            return
         pool.want(kernel_name, self.size if count is None else count)
+
+    def _warm_forked(self, pool: KernelPool, kernel_name: str) -> None:
+        """Its fork server started, or idle kernels where kernels of the name are not
+        forked (or the server failed to start: a kernel's own start then says why)."""
+        try:
+            forked = prepare_forked(kernel_name, self.connection_dir)
+        except Exception:
+            forked = False
+        if not forked:
+            pool.want(kernel_name, self.size)
 
     def acquire(self, kernel_name: str) -> Kernel:
         pool = self._current()

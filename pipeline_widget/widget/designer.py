@@ -5,6 +5,7 @@ control changes it through an all-or-nothing edit, and the canvas is redrawn fro
 """
 from __future__ import annotations
 
+import functools
 import html
 import os
 from pathlib import Path
@@ -40,7 +41,9 @@ class PipelineDesigner(w.VBox):
     warm_kernels: fresh kernels kept ready while the designer is open, so its runs wait for
         no kernel start (0: none); shared by every designer of the workspace (the first one
         sets their number, see warm_share); they stop after `warm_idle` seconds without a
-        run, when the last designer is closed, and with the kernel that holds them.
+        run, when the last designer is closed, and with the kernel that holds them. Where
+        kernels are forked (the default on Linux), none is kept idle: their fork server is
+        kept running instead, and each run's kernels are forked as its steps need them.
     """
 
     def __init__(self, pipeline: Pipeline | None = None, workspace: Workspace | None = None,
@@ -70,7 +73,8 @@ class PipelineDesigner(w.VBox):
                                           lambda: self._message if self.message_is_error else "",
                                           self.canvas.link_element)
         warm = warm_share.lease(pipeline.workspace.root, warm_kernels, warm_idle,
-                                WarmKernels) if warm_kernels else None
+                                functools.partial(WarmKernels, idle_kernels=False)
+                                ) if warm_kernels else None
         self.runs_panel = RunsPanel(lambda: self._pipeline, self.canvas, self.say, experiment,
                                     warm)
         self.run_button = self.runs_panel.run_button

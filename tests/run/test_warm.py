@@ -48,6 +48,32 @@ def test_runs_take_ready_kernels_and_never_share_one(ws, project):
         warm.shutdown()
 
 
+def test_without_idle_kernels_only_kernels_that_are_not_forked_wait_idle(
+        ws, project, monkeypatch):
+    """idle_kernels=False keeps a forked kernel's server, not the kernel (its start is
+    short); a kernel started as a program (forking turned off here) is kept idle as ever,
+    and a run from either pool gets its kernels."""
+    from pipeline_widget.run.step.forking.client import FORK_ENV, servers
+
+    nb = write_notebook(project / "one.ipynb", "n = 0", "print(n)")
+    for forked in (True, False):
+        monkeypatch.setenv(FORK_ENV, "1" if forked else "0")
+        warm = WarmKernels(size=1, idle_kernels=False)
+        try:
+            warm.want("python3")
+            if forked:
+                wait_for(servers, "a fork server started")
+                time.sleep(1.0)   # an idle kernel would be ready by now
+                assert warm.ready() == []
+            else:
+                wait_for(lambda: len(warm.ready()) == 1, "a kernel kept idle")
+            run = Pipeline(ws, [NotebookStep("one", nb, parameters={"n": 1})],
+                           name="w").submit("w", kernels=warm, regenerate_outputs=True)
+            assert run.wait_for_completion(show_output=False) == "Finished"
+        finally:
+            warm.shutdown()
+
+
 def test_an_idle_pool_stops_its_kernels_and_warms_again_when_used(ws, project):
     warm = WarmKernels(size=1, idle_timeout=1.0)
     try:

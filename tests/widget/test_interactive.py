@@ -1,5 +1,10 @@
 """The interactive loop in the designer: what the next run would run is marked, and part of
 the pipeline runs from the selected step."""
+import nbformat
+import pytest
+
+from pipeline_widget import PipelineDesigner
+from tests.conftest import write_notebook
 from tests.widget.conftest import add_step, click, draw_fan_out, link
 
 
@@ -105,8 +110,63 @@ def test_the_runs_panel_compares_runs_and_plots_a_metric(designer, steps_dir):
     assert "pw-x-title" in plot and "score.score</text>" in plot   # both axes are titled
 
 
+@pytest.fixture
+def kernels_not_forked(monkeypatch):
+    from pipeline_widget.run.step.forking.client import FORK_ENV
+
+    monkeypatch.setenv(FORK_ENV, "0")
+
+
+def _forked_kernels() -> list[int]:
+    """Kernels running under this process's fork servers."""
+    import psutil
+
+    from pipeline_widget.run.step.forking.client import servers
+
+    return [p.pid for s in servers() for p in psutil.Process(s.pid).children(recursive=True)
+            if p.name() == "pw-kernel" and p.status() != "zombie"]
+
+
+def test_with_forked_kernels_the_designer_keeps_their_fork_server_and_no_idle_kernel(
+        steps_dir, warm_kernels_end_with_the_test, ws):
+    """The designer's runs fork their kernels from a server it keeps running, so no kernel
+    waits idle between runs; each step still gets a fresh kernel of its own."""
+    import time
+
+    from pipeline_widget.run.step.forking.client import servers
+
+    write_notebook(steps_dir / "who.ipynb", "x = 1",
+                   "import os\nstat = open(f'/proc/{os.getppid()}/stat').read()\n"
+                   "print(open('/proc/self/comm').read().strip(), stat.rsplit(')')[1].split()[1])")
+    designer = PipelineDesigner(workspace=ws, steps_dir=steps_dir)
+    (warm,) = warm_kernels_end_with_the_test
+    deadline = time.monotonic() + 60
+    while not servers():
+        assert time.monotonic() < deadline, "the designer did not start a fork server"
+        time.sleep(0.05)
+    time.sleep(1.0)   # idle kernels, if any were kept, would be starting by now
+    assert warm.ready() == [] and _forked_kernels() == []
+
+    add_step(designer, "who.ipynb", "who")
+    designer.runs_panel.run()
+    assert designer.runs_panel.wait(120) == "Finished"
+    executed = nbformat.read(designer.runs_panel.live.get_step("who").notebook, as_version=4)
+    printed = "".join(o.get("text", "") for c in executed.cells if c.cell_type == "code"
+                      for o in c.get("outputs", []))
+    name, server = printed.split()   # the kernel's name, its supervisor's parent
+    assert name == "pw-kernel"                             # a forked kernel of its own,
+    assert int(server) in {s.pid for s in servers()}       # from the designer's server
+    while _forked_kernels():   # stopped after its step, and none kept idle
+        assert time.monotonic() < deadline + 60, "the step's kernel was not stopped"
+        time.sleep(0.05)
+    time.sleep(1.0)
+    assert warm.ready() == [] and _forked_kernels() == []
+    designer.close()
+
+
 def test_the_designer_keeps_warm_kernels_its_runs_take_and_stops_them_when_closed(
-        designer, warm_kernels_end_with_the_test):
+        kernels_not_forked, designer, warm_kernels_end_with_the_test):
+    """Where kernels are not forked (here: turned off), the designer keeps idle ones."""
     import time
 
     import psutil

@@ -16,8 +16,9 @@ class FakePool:
 
     made: list["FakePool"] = []
 
-    def __init__(self, size, idle_timeout, connection_dir=None) -> None:
+    def __init__(self, size, idle_timeout, connection_dir=None, idle_kernels=True) -> None:
         self.size, self.connection_dir = size, connection_dir
+        self.idle_kernels = idle_kernels
         self.wanted: list[str] = []
         self.closed = False
         FakePool.made.append(self)
@@ -45,6 +46,7 @@ def test_designers_of_a_workspace_share_one_pool_until_the_last_is_closed(ws, st
     assert len(fake_pools) == 1   # five designers (a cell run five times): one pool
     (pool,) = fake_pools
     assert pool.size == 2 and pool.connection_dir == ws.root / "kernels"
+    assert pool.idle_kernels is False   # kernels that are forked are not kept idle
     assert all(d.runs_panel.warm.pool is pool for d in designers)
     for d in designers[:-1]:
         d.close()

@@ -256,6 +256,38 @@ def fork_kernels() -> bool:
     return True
 
 
+def _forked_argv(km) -> list[str] | None:
+    """The kernel's command line if its kernels are forked, else None."""
+    if km.kernel_spec is None:
+        return None
+    argv = kernel_argv(km.kernel_spec.argv)
+    return argv if fork_kernels() and forkable(argv) else None
+
+
+def _start_environment() -> dict[str, str]:
+    """The variables a kernel is started with (the runner's, for its step's Python)."""
+    return step_environment({**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
+
+
+def prepare_forked(kernel_name: str, connection_dir: str | Path) -> bool:
+    """If kernels of this name are forked: start their fork server now (a kernel then
+    starts in a fraction of a cold start, so none need be kept idle) and say so; False
+    for kernels started as programs (and an unknown name)."""
+    from jupyter_client.kernelspec import NoSuchKernel
+    from jupyter_client.manager import KernelManager
+
+    from .forking.client import server_for
+
+    try:
+        argv = _forked_argv(KernelManager(kernel_name=kernel_name))
+    except NoSuchKernel:
+        return False
+    if argv is None:
+        return False
+    server_for(argv[0], _start_environment(), str(connection_dir))
+    return True
+
+
 def start_kernel(kernel_name: str, cwd: str | None = None,
                  connection_dir: str | None = None) -> Kernel:
     """Start a kernel under a supervisor (so its whole process tree ends with the runner)
@@ -265,13 +297,13 @@ def start_kernel(kernel_name: str, cwd: str | None = None,
 
     km = KernelManager(kernel_name=kernel_name)
     if km.kernel_spec is not None:
-        argv = kernel_argv(km.kernel_spec.argv)
-        if fork_kernels() and forkable(argv):   # forked by a server, under a supervisor
-            km.kernel_spec.argv = argv
+        forked = _forked_argv(km)
+        if forked is not None:   # forked by a server, under a supervisor
+            km.kernel_spec.argv = forked
             km.kernel_spec.metadata = {**(km.kernel_spec.metadata or {}),
                                        "kernel_provisioner": {"provisioner_name": FORK}}
         else:
-            km.kernel_spec.argv = wrap(argv)
+            km.kernel_spec.argv = wrap(kernel_argv(km.kernel_spec.argv))
     if connection_dir:
         os.makedirs(connection_dir, exist_ok=True)
         km.connection_file = os.path.join(connection_dir,
@@ -279,7 +311,7 @@ def start_kernel(kernel_name: str, cwd: str | None = None,
     environment = dict(os.environ)
     # Cell output arrives over the kernel's channels; its own stderr is start-up noise.
     km.start_kernel(cwd=cwd or os.getcwd(), extra_arguments=KERNEL_ARGS,
-                    env=step_environment({**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}),
+                    env=_start_environment(),
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     kernel = Kernel(km, environment)
     probe = km.client()
