@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from ..core.errors import PipelineError
 from ..core.pipeline import PipelineModel
+from ..core import plugins
 from ..core.workspace import Workspace
 
 IMPORTERS_GROUP = "pipeline_widget.importers"
@@ -74,13 +75,11 @@ def _load() -> None:
             register_importer(import_module(f"{__package__}.{name}").IMPORTER)
         for name in BUILT_IN_EXPORTERS:
             register_exporter(import_module(f"{__package__}.{name}").EXPORTER)
-        from importlib.metadata import entry_points
-
-        plugins: tuple[tuple[str, type, Callable[[Any], None]], ...] = (
+        groups: tuple[tuple[str, type, Callable[[Any], None]], ...] = (
             (IMPORTERS_GROUP, Importer, register_importer),
             (EXPORTERS_GROUP, Exporter, register_exporter))
-        for group, kind, register in plugins:
-            for point in entry_points(group=group):
+        for group, kind, register in groups:
+            for point in plugins.entry_points_of(group):
                 try:
                     found = point.load()
                     found = found if isinstance(found, kind) else found()

@@ -14,6 +14,7 @@ from typing import Any, Callable
 import ipywidgets as w
 
 from ..core import Workspace
+from ..core import plugins
 
 ENTRY_POINTS = "pipeline_widget.runs_panel_sections"
 Section = dict[str, Any]
@@ -32,9 +33,7 @@ def providers() -> dict[str, Provider]:
     global _loaded
     with _lock:
         if not _loaded:
-            from importlib.metadata import entry_points
-
-            for point in entry_points(group=ENTRY_POINTS):
+            for point in plugins.entry_points_of(ENTRY_POINTS):
                 try:
                     _providers.setdefault(point.name, point.load())
                 except Exception as err:   # a broken plug-in must not stop the panel

@@ -59,10 +59,9 @@ def test_plug_ins_register_through_entry_points_and_a_broken_one_only_warns(
                                    EntryPoint("broken", "no_such_module:thing",
                                               registry.EXPORTERS_GROUP)],
     }
-    import importlib.metadata
+    from pipeline_widget.core import plugins
 
-    monkeypatch.setattr(importlib.metadata, "entry_points",
-                        lambda group=None: points.get(group, []))
+    monkeypatch.setattr(plugins, "entry_points_of", lambda group: tuple(points.get(group, [])))
     with pytest.warns(UserWarning, match="'broken' could not be loaded"):
         assert "text" in importers()
     assert {"listing", "airflow", "kfp", "elyra"} <= set(exporters())

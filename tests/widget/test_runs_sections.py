@@ -25,13 +25,13 @@ def declared() -> list[EntryPoint]:
 @pytest.fixture
 def installed(monkeypatch):
     """The registry as a fresh process with this package installed would load it."""
-    import importlib.metadata
+    from pipeline_widget.core import plugins
 
     points = declared()
     monkeypatch.setattr(runs_sections, "_providers", {})
     monkeypatch.setattr(runs_sections, "_loaded", False)
-    monkeypatch.setattr(importlib.metadata, "entry_points",
-                        lambda group=None: [p for p in points if p.group == group])
+    monkeypatch.setattr(plugins, "entry_points_of",
+                        lambda group: tuple(p for p in points if p.group == group))
     return points
 
 
@@ -73,12 +73,12 @@ def test_models_published_pipelines_and_schedules_are_listed(installed, designer
 
 
 def test_a_provider_that_fails_is_named_and_one_that_cannot_load_is_skipped(monkeypatch, ws):
-    import importlib.metadata
+    from pipeline_widget.core import plugins
 
     monkeypatch.setattr(runs_sections, "_providers", {})
     monkeypatch.setattr(runs_sections, "_loaded", False)
-    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group=None: [
-        EntryPoint("gone", "no_such_module_here:sections", runs_sections.ENTRY_POINTS)])
+    monkeypatch.setattr(plugins, "entry_points_of", lambda group: (
+        EntryPoint("gone", "no_such_module_here:sections", runs_sections.ENTRY_POINTS),))
 
     def broken(workspace):
         raise ValueError("its table is damaged")

@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 from ..errors import PipelineError
+from .. import plugins
 from .base import DEFAULT_KERNEL, EXECUTION_TAGS, Binding, Input, Step
 from .command import CommandStep
 from .notebook import NotebookStep
@@ -32,9 +33,7 @@ def kinds() -> dict[str, type[Step]]:
     global _loaded
     with _lock:
         if not _loaded:
-            from importlib.metadata import entry_points
-
-            for point in entry_points(group=ENTRY_POINTS):
+            for point in plugins.entry_points_of(ENTRY_POINTS):
                 try:
                     point.load()   # a Step subclass registers itself by its `kind`
                 except Exception as err:  # a broken plug-in must not stop the built-in kinds

@@ -9,6 +9,7 @@ import threading
 from typing import Any, Callable
 
 from ...core.errors import PipelineError
+from ...core import plugins
 from .base import Executor
 
 # (the executor URL, max_parallel, warm kernels or None, the workspace or None) -> Executor
@@ -72,9 +73,7 @@ def _load() -> None:
         for scheme, factory in (("local", _local), ("dask", _dask), ("tcp", _dask),
                                 ("slurm", _slurm), ("kubernetes", _kubernetes)):
             _factories.setdefault(scheme, factory)
-        from importlib.metadata import entry_points
-
-        for point in entry_points(group=ENTRY_POINTS):
+        for point in plugins.entry_points_of(ENTRY_POINTS):
             try:
                 register(point.name, point.load())
             except Exception:   # a broken plug-in must not stop the built-in executors

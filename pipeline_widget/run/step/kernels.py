@@ -20,6 +20,7 @@ from pathlib import Path
 from queue import Empty
 from typing import Any
 
+from ...core import plugins
 from ..reuse.reads import TraceSpec
 from .azureml_imports import step_environment
 from .forking.client import enabled as forking_enabled
@@ -239,9 +240,8 @@ def _wait_ready(kc, km, timeout: float) -> None:
 
 @functools.lru_cache(maxsize=1)
 def _fork_provisioner_installed() -> bool:
-    from importlib.metadata import entry_points
-
-    return bool(entry_points(group="jupyter_client.kernel_provisioners", name=FORK))
+    provisioners = plugins.entry_points_of("jupyter_client.kernel_provisioners")
+    return any(point.name == FORK for point in provisioners)
 
 
 def fork_kernels() -> bool:

@@ -8,6 +8,7 @@ import threading
 from typing import Any, Callable
 
 from ...core.errors import PipelineError
+from ...core import plugins
 from ..cancel import CancelToken
 from ..plan.model import StepPlan
 from .outcome import OnCell, StepOutcome
@@ -40,9 +41,7 @@ def runner_for(kind: str) -> Runner:
     with _lock:   # steps start in threads of their own
         if not _loaded:
             _builtin()
-            from importlib.metadata import entry_points
-
-            for point in entry_points(group=ENTRY_POINTS):
+            for point in plugins.entry_points_of(ENTRY_POINTS):
                 try:
                     register(point.name, point.load())
                 except Exception:   # a broken plug-in must not stop the built-in kinds
