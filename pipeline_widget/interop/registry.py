@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from ..core import plugins
 from ..core.errors import PipelineError
 from ..core.pipeline import PipelineModel
-from ..core import plugins
 from ..core.workspace import Workspace
 
 IMPORTERS_GROUP = "pipeline_widget.importers"

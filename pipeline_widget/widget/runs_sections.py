@@ -13,8 +13,7 @@ from typing import Any, Callable
 
 import ipywidgets as w
 
-from ..core import Workspace
-from ..core import plugins
+from ..core import Workspace, plugins
 
 ENTRY_POINTS = "pipeline_widget.runs_panel_sections"
 Section = dict[str, Any]

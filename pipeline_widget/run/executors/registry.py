@@ -8,8 +8,8 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable
 
-from ...core.errors import PipelineError
 from ...core import plugins
+from ...core.errors import PipelineError
 from .base import Executor
 
 # (the executor URL, max_parallel, warm kernels or None, the workspace or None) -> Executor

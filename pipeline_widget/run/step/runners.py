@@ -7,8 +7,8 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable
 
-from ...core.errors import PipelineError
 from ...core import plugins
+from ...core.errors import PipelineError
 from ..cancel import CancelToken
 from ..plan.model import StepPlan
 from .outcome import OnCell, StepOutcome
