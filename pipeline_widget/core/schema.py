@@ -33,9 +33,9 @@ def text(schema: dict[str, Any]) -> str:
 
 @lru_cache(maxsize=1)
 def _compiled_for(kinds_key: tuple[str, ...]) -> Any:
-    import fastjsonschema
+    from .compiled_schemas import compiled
 
-    return fastjsonschema.compile(build())
+    return compiled(build())
 
 
 def validator() -> Any:
