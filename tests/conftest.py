@@ -15,6 +15,15 @@ from pipeline_widget import Workspace
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _user_cache(tmp_path_factory):
+    """What the package keeps in the user's cache folder goes to one folder of the test
+    session (shared by its processes), never to the machine's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+        yield
+
+
 def write_notebook(path: Path, params: str, *cells: str, kernel: bool = True) -> Path:
     """A notebook with a cell tagged `parameters` (unless `params` is None) and code cells."""
     nb = new_notebook()

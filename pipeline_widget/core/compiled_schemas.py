@@ -12,20 +12,15 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any, Callable
 
 from .atomic import write_text
+from .user_cache import cache_folder
 
 _ROOT = re.compile(r"^def (\w+)\(", re.MULTILINE)   # the schema's own function comes first
 ENTRY = "validate_document"   # the name the kept module gives it
-
-
-def cache_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "pipeline-widget" / "validators"
 
 
 def compiled(schema: dict[str, Any]) -> Callable[[Any], Any]:
@@ -34,7 +29,7 @@ def compiled(schema: dict[str, Any]) -> Callable[[Any], Any]:
 
     text = json.dumps(schema, sort_keys=True)
     digest = hashlib.sha256(f"{fastjsonschema.VERSION}\n{text}".encode()).hexdigest()[:32]
-    path = cache_folder() / f"schema_{digest}.py"
+    path = cache_folder("validators") / f"schema_{digest}.py"
     try:
         return _load(path)
     except Exception:
