@@ -42,11 +42,10 @@ def _worker_pool(dask_worker) -> KernelPool:
 def _warm_worker(dask_worker) -> None:
     """What a worker's first step would otherwise wait for: papermill and the worker's
     client (the cancel event goes through it)."""
+    from ..step.notebook import preload
+
+    preload()
     try:
-        import papermill  # noqa: F401
-
-        from ..step import notebook  # noqa: F401
-
         worker_client(dask_worker)
     except Exception:
         pass  # the step does the same and reports what fails

@@ -43,6 +43,9 @@ class LocalExecutor(Executor):
                                                   connection_dir=plan.kernels_dir or None)
             for name, count in self._waiting.items():
                 self._pool.want(name, count)
+            from ..step.notebook import preload_in_background
+
+            preload_in_background()
 
     def open(self, plan: RunPlan) -> None:
         if not self._warmed:

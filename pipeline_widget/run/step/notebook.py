@@ -22,11 +22,33 @@ SAVE_EVERY = 1.0  # seconds between writes of the executed notebook while it run
 RICH = {"display_data", "execute_result"}
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _registered = False
+_register_lock = threading.Lock()
+
+
+def preload() -> None:
+    """Import what running a notebook takes (papermill, nbclient, the engine): called in
+    the background as a run's first kernels start, so its first notebook step does not
+    wait for it (a step that comes first waits on the same imports, never repeats them)."""
+    try:
+        import papermill  # noqa: F401
+
+        _register_engine()
+    except Exception:
+        pass   # the step imports them itself, and reports what fails
+
+
+def preload_in_background() -> None:
+    threading.Thread(target=preload, name="notebook-preload", daemon=True).start()
 
 
 def _register_engine() -> None:
     """A papermill engine that runs in the kernel and client we hand it; whoever handed
     them over stops the kernel (a graceful shutdown here would hold the step up)."""
+    with _register_lock:
+        _register_engine_once()
+
+
+def _register_engine_once() -> None:
     global _registered
     if _registered:
         return
