@@ -25,13 +25,19 @@ def dask_cluster():
     import dask
     from distributed import LocalCluster
 
+    from pipeline_widget.run.executors import dask_cluster as executor_module
+
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address="127.0.0.1:0",
                                silence_logs=logging.ERROR)
+    # the tests check that nothing is left after a run: workers keep no kernel for the next
+    # (but in the test of that)
+    keep, executor_module.KEEP_WARM = executor_module.KEEP_WARM, 0.0
     try:
         yield "dask://" + cluster.scheduler_address[len("tcp://"):]
     finally:
+        executor_module.KEEP_WARM = keep
         cluster.close()
 
 
@@ -196,6 +202,54 @@ def test_a_chain_takes_turns_on_the_workers_and_outcomes_come_as_events(
     assert fetched == []
     last = Path(run.get_step("link 3").outputs["d3"]) / "data.txt"
     assert last.read_text() == "l0\nl1\nl2\nl3"
+
+
+def test_workers_keep_fresh_kernels_for_the_next_run_and_then_stop_them(
+        ws, project, dask_cluster, monkeypatch):
+    """After a run on a running cluster, its workers keep their fresh kernels a while, and
+    the next run's steps start in them; a kernel still serves one step only."""
+    from distributed import Client
+
+    from pipeline_widget.run.executors import dask_cluster as executor_module
+    from pipeline_widget.run.executors.dask_worker import stop_spare_kernels
+
+    def idle_kernels(dask_worker=None) -> list[int]:
+        from pipeline_widget.run.executors import dask_worker as module
+
+        pool = module._pool
+        return [k.pid for k in pool.idle("python3")] if pool is not None else []
+
+    monkeypatch.setattr(executor_module, "KEEP_WARM", 60.0)
+    nb = write_notebook(project / "pid.ipynb", "n = 0",
+                        "import os\nprint('PID', os.getppid())  # its supervisor, as the pool knows it")
+    client = Client(dask_cluster[len("dask://"):], timeout=10)
+
+    def run_two() -> set[int]:
+        """Two independent steps (one per worker): each worker starts two kernels."""
+        run = Pipeline(ws, [NotebookStep(name, nb, parameters={"n": i})
+                            for i, name in enumerate(("a", "b"))], name="k").submit(
+            "k", executor=dask_cluster, regenerate_outputs=True)
+        assert run.wait_for_completion(show_output=False) == "Finished"
+        return {int(open(run.get_step(name).notebook).read().split("PID ")[1].split("\\")[0])
+                for name in ("a", "b")}
+
+    def kept() -> set[int]:
+        deadline = time.monotonic() + 30
+        while not (found := {p for pids in client.run(idle_kernels).values() for p in pids}):
+            assert time.monotonic() < deadline, "no kernel was kept after the run"
+            time.sleep(0.1)
+        return found
+
+    try:
+        first = run_two()
+        waiting = kept()
+        assert not waiting & first
+        second = run_two()
+        assert second <= waiting             # the next run's steps took the kept kernels
+        client.run(stop_spare_kernels, 0.0)
+        assert not wait_no_kernels()
+    finally:
+        client.close()
 
 
 def test_a_failing_step_on_a_worker_is_reported(ws, project, copy_step, dask_cluster):

@@ -9,7 +9,8 @@ into the worker's own CancelToken (killing the step's kernel or process).
 
 Each worker keeps kernels started ahead of its next notebook steps (one more
 than its threads, as long as steps remain), so a step's kernel boots while the
-previous ones run; the run stops those spare kernels when it closes.
+previous ones run. When a run closes, a running cluster's workers keep their fresh
+kernels KEEP_WARM seconds for the next run, then stop them.
 
 The project folder and the run records must be reachable at the same paths on
 the workers (one machine, or a shared filesystem); data may live on a remote
@@ -37,6 +38,7 @@ from .relay import Relay, RemoteStep
 
 DEFAULT_WORKERS = 2          # of a LocalCluster started for a run
 CONNECT_TIMEOUT = 10         # seconds to reach a running scheduler
+KEEP_WARM = 60.0             # seconds a running cluster's workers keep fresh kernels after a run
 
 
 def scheduler_address(address: str) -> str | None:
@@ -314,7 +316,9 @@ class DaskExecutor(Executor):
             if self._topic:
                 self._quietly(client.unsubscribe_topic, self._topic)
             if self._prestarted or self._steps:   # not waited for either
-                self._quietly(client.run, stop_spare_kernels, wait=False)
+                # a cluster of the run's own closes with it: nothing to keep
+                keep = KEEP_WARM if cluster is None else 0.0
+                self._quietly(client.run, stop_spare_kernels, keep, wait=False)
             if self._cancel_token is not None and self._cancel_token.is_set():
                 from distributed import Event
 

@@ -25,6 +25,7 @@ def worker_label() -> str:
 
 _pool_lock = threading.Lock()
 _pool: KernelPool | None = None   # this worker process's kernels started ahead of need
+_idle_stop: threading.Timer | None = None   # stops them, unless a run comes first
 
 
 def _worker_pool(dask_worker) -> KernelPool:
@@ -64,19 +65,43 @@ def worker_client(dask_worker):
 async def prestart_kernels(counts: dict[str, int], dask_worker=None) -> None:
     """Run on each worker (Client.run, not waited for: a coroutine, on the worker's event
     loop, so it must not block) when a run opens: its first kernels boot now, and
-    papermill loads meanwhile."""
-    nthreads = dask_worker.state.nthreads
+    papermill loads meanwhile. Kernels kept from an earlier run serve it first."""
+    _keep_pool()
     pool = _worker_pool(dask_worker)
     for name, count in counts.items():
-        pool.want(name, min(count, nthreads))  # no more at once: the worker is loading too
+        pool.want(name, count)   # up to the pool's size: one per thread, and one more
     threading.Thread(target=_warm_worker, args=(dask_worker,), name="warm-worker",
                      daemon=True).start()
 
 
-async def stop_spare_kernels(dask_worker=None) -> None:
-    """Run on each worker when a run closes (as prestart_kernels is): no idle kernel
-    outlives it. The pool is taken now, so a next run's prestart makes a new one; its
-    kernels are stopped on a thread."""
+async def stop_spare_kernels(keep_for: float = 0.0, dask_worker=None) -> None:
+    """Run on each worker when a run closes (as prestart_kernels is): its fresh kernels
+    are kept `keep_for` seconds for a next run, which takes them at once, then stopped
+    (on a thread); a run that opens meanwhile keeps them. No idle kernel outlives that."""
+    global _idle_stop
+    _keep_pool()
+    if keep_for > 0:
+        with _pool_lock:
+            if _pool is not None:
+                _idle_stop = threading.Timer(keep_for, _stop_pool)
+                _idle_stop.daemon = True
+                _idle_stop.name = "stop-idle-kernels"
+                _idle_stop.start()
+                return
+    _stop_pool()
+
+
+def _keep_pool() -> None:
+    """A run opens: the kernels kept from the last one are no longer to be stopped."""
+    global _idle_stop
+    with _pool_lock:
+        if _idle_stop is not None:
+            _idle_stop.cancel()
+            _idle_stop = None
+
+
+def _stop_pool() -> None:
+    """Stop the worker's idle kernels; the next run's prestart makes a new pool."""
     global _pool
     with _pool_lock:
         pool, _pool = _pool, None
