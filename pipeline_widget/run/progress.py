@@ -28,13 +28,15 @@ class ProgressDisplay:
 
     def __init__(self, total: int, file: TextIO | None = None,
                  on_closed: Callable[[], None] = lambda: None) -> None:
-        from tqdm import tqdm
-
         self.file = file or sys.stdout
         self.on_closed = on_closed
         self.closed = False
-        self.bar = tqdm(total=total, unit="step", file=self.file, leave=False, disable=None,
-                        bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} steps [{elapsed}]")
+        self.bar = None   # a bar only on a terminal (tqdm draws none elsewhere): lines alone
+        if _is_terminal(self.file):
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="step", file=self.file, leave=False,
+                            bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} steps [{elapsed}]")
         self.ended: set[str] = set()
 
     def __call__(self, event: StatusEvent) -> None:
@@ -48,13 +50,24 @@ class ProgressDisplay:
 
     def _show(self, event: StatusEvent) -> None:
         if event.step is None:
-            if event.status.is_terminal:
+            if event.status.is_terminal and self.bar is not None:
                 self.bar.close()
             return
-        if event.status == Status.RUNNING:
+        if event.status == Status.RUNNING and self.bar is not None:
             self.bar.set_description_str(event.step[:30])
         if event.status.is_terminal and event.step not in self.ended:
             self.ended.add(event.step)
-            self.bar.write(printable(describe(event)), file=self.file)
-            self.bar.update(1)
+            line = printable(describe(event))
+            if self.bar is not None:
+                self.bar.write(line, file=self.file)
+                self.bar.update(1)
+            else:
+                self.file.write(line + "\n")
             self.file.flush()
+
+
+def _is_terminal(file: TextIO) -> bool:
+    try:
+        return bool(file.isatty())
+    except (AttributeError, ValueError):   # no such method, or closed
+        return False
