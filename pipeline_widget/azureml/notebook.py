@@ -118,15 +118,30 @@ def run_notebook(path: str, out: TextIO | None = None, err: TextIO | None = None
                 break
             _print_outputs(cell, out)
         client.execute_cell(last, len(nb.cells) - 1)
-    for output in last.get("outputs", []):   # the wait: its notes on stderr, the rest as is
-        stream = err if output.get("name") == "stderr" else out
-        for line in output.get("text", "").splitlines():
-            if line.startswith(FAILED_MARK):
-                failed_runs = int(line.split()[-1])
-            else:
-                print(line, file=stream)
+    for name, line in stream_lines(last.get("outputs", [])):   # the wait: its notes on
+        if name == "stdout" and line.startswith(FAILED_MARK):   # stderr, the rest as is
+            count = line[len(FAILED_MARK):].strip()
+            failed_runs = int(count) if count.isdigit() else 1
+        else:
+            print(line, file=err if name == "stderr" else out)
     _keep(nb, source)
     return status if status != EXIT_OK else (EXIT_FAILED if failed_runs else EXIT_OK)
+
+
+def stream_lines(outputs: list[Any]) -> list[tuple[str, str]]:
+    """(stream name, line) of a cell's stream outputs. A kernel may send one printed line
+    in several messages (a busy kernel flushes between the parts of `print(a, b)`), so the
+    consecutive texts of a stream are joined before they are split into lines."""
+    chunks: list[tuple[str, str]] = []
+    for output in outputs:
+        if output.get("output_type") not in (None, "stream"):
+            continue
+        name, text = str(output.get("name", "stdout")), str(output.get("text", ""))
+        if chunks and chunks[-1][0] == name:
+            chunks[-1] = (name, chunks[-1][1] + text)
+        else:
+            chunks.append((name, text))
+    return [(name, line) for name, text in chunks for line in text.splitlines()]
 
 
 def _keep(nb: Any, source: Path) -> None:
