@@ -174,21 +174,9 @@ def test_fan_out_runs_on_both_workers_with_local_outputs(ws, project, copy_step,
     assert not wait_no_kernels()
 
 
-def test_a_chain_takes_turns_on_the_workers_and_outcomes_come_as_events(
-        ws, project, copy_step, dask_cluster, monkeypatch):
+def test_a_chain_takes_turns_on_the_workers(ws, project, copy_step, dask_cluster):
     """Each step of a chain goes to the worker that ran the fewer steps, so one worker's
-    next kernel boots while the other runs; a step's outcome comes with its worker's
-    event, so the runner never fetches a task's result (one round trip less per step)."""
-    import distributed
-
-    fetched: list[str] = []
-    original = distributed.Future.result
-
-    def result(self, *args, **kwargs):
-        fetched.append(self.key)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(distributed.Future, "result", result)
+    next kernel boots while the other runs."""
     datas = [PipelineData(f"d{i}") for i in range(4)]
     steps = [NotebookStep(f"link {i}",
                           copy_step(f"l{i}", [f"d{i - 1}"] if i else [], [f"d{i}"]),
@@ -199,9 +187,62 @@ def test_a_chain_takes_turns_on_the_workers_and_outcomes_come_as_events(
     workers = [run.get_step(f"link {i}").worker for i in range(4)]
     assert all(workers) and len(set(workers)) == 2, workers
     assert all(a != b for a, b in zip(workers, workers[1:])), workers
-    assert fetched == []
     last = Path(run.get_step("link 3").outputs["d3"]) / "data.txt"
     assert last.read_text() == "l0\nl1\nl2\nl3"
+
+
+def _remote_step(name: str):
+    from pipeline_widget.run.executors.relay import RemoteStep
+    from pipeline_widget.run.plan.model import StepPlan
+
+    plan = StepPlan(name=name, slug=name, kind="notebook", run_id="r", step_run_id=name,
+                    source="x.ipynb", cwd=".", record_dir=".")
+    return RemoteStep(plan, lambda: None, None)
+
+
+class _Finished:
+    """A task future that ended; its result is fetched only when asked for."""
+
+    status = "finished"
+
+    def __init__(self, outcome) -> None:
+        self.outcome, self.fetched = outcome, 0
+
+    def result(self):
+        self.fetched += 1
+        return self.outcome
+
+
+def test_an_outcome_comes_once_from_the_workers_event_or_else_from_the_task():
+    """A worker sends a step's outcome as an event before its task returns: taken from
+    there, the runner never fetches the task's result (a round trip less); when the task's
+    end is heard first, its result is fetched and the later event changes nothing."""
+    from pipeline_widget.run.executors.dask_cluster import DaskExecutor
+    from pipeline_widget.run.executors.relay import outcome_event
+    from pipeline_widget.run.step.outcome import StepOutcome
+
+    executor = DaskExecutor("dask")
+    by_event, by_task = _remote_step("a"), _remote_step("b")
+    sent = StepOutcome(Status.FINISHED, 1.0, 2.0, worker="w/1")
+    returned = StepOutcome(Status.FINISHED, 1.0, 3.0, worker="w/2")
+    for entry in (by_event, by_task):
+        executor._relay.add(entry)
+        executor._in_flight += 1
+
+    executor._relay.on_event(outcome_event("a", sent))
+    got = by_event.result.result(timeout=10)
+    task = _Finished(returned)
+    executor._done(by_event, task)
+    assert (got.end_time, got.worker, task.fetched) == (2.0, "w/1", 0)
+    assert by_event.running   # Running was told before the outcome
+
+    task = _Finished(returned)
+    executor._done(by_task, task)
+    executor._relay.on_event(outcome_event("b", sent))
+    executor.close()          # the relay's thread has handed over every event by now
+    got = by_task.result.result(timeout=10)
+    assert (got.end_time, got.worker, task.fetched) == (3.0, "w/2", 1)
+    assert executor._in_flight == 0   # each step's place given back once
 
 
 def test_workers_keep_fresh_kernels_for_the_next_run_and_then_stop_them(
