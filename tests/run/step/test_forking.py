@@ -25,8 +25,11 @@ from tests.conftest import write_notebook
 pytestmark = pytest.mark.skipif(not fork_kernels(), reason="kernels are not forked here")
 
 SEES = ("import json, os, random, sys\n"
+        "packages = sorted(n for n in sys.modules if n.partition('.')[0] not in\n"
+        "                  sys.stdlib_module_names and not n.startswith('_pipeline_widget'))\n"
         "import helper\n"
         "seen = {'env': dict(os.environ), 'cwd': os.getcwd(), 'path': sys.path,\n"
+        "        'packages': packages,\n"
         "        'argv0': sys.argv[0], 'argv_flags': sys.argv[1::2],\n"
         "        'dh': [str(d) for d in _dh], 'main': type(sys.modules['__main__']).__name__,\n"
         "        'random': random.random(), 'pid': os.getpid(), 'parent': os.getppid(),\n"
@@ -62,6 +65,11 @@ def test_a_forked_kernel_sees_what_a_kernel_started_as_a_program_sees(ws, projec
             seen["env"].pop(name, None)
     differ = {k for k in {*first["env"], *cold["env"]} if first["env"].get(k) != cold["env"].get(k)}
     assert not differ, {k: (first["env"].get(k), cold["env"].get(k)) for k in differ}
+    # the packages loaded when the step's code begins are a cold kernel's, no more: what
+    # the step imports itself is traced alike (the server preloads only what a cold
+    # kernel has loaded by then)
+    assert first["packages"] == cold["packages"]
+    assert "debugpy" in cold["packages"] and "helper" not in cold["packages"]
     assert first == second == cold
     assert first["path"][0] == str(project / "steps")
     assert first["argv0"].endswith("ipykernel_launcher.py") and first["main"] == "module"

@@ -26,11 +26,19 @@ import selectors
 import signal
 import sys
 
+# What a kernel started as a program has imported by the time it runs a step's first line
+# (found in a cold kernel's sys.modules then): importing it here is work every forked kernel
+# would repeat, and none of it is the step's own (its imports are traced from that line on).
+# The debugger (debugpy, pydevd) alone is about two thirds of a kernel's start after fork.
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
-           "IPython.core.interactiveshell", "jupyter_client.session", "zmq", "tornado.ioloop",
-           "comm")
+           "ipykernel.debugger", "IPython.core.interactiveshell", "IPython.core.completerlib",
+           "IPython.core.debugger", "IPython.core.logger", "IPython.core.oinspect",
+           "IPython.extensions.storemagic", "IPython.utils.wildcard", "jupyter_client.session",
+           "zmq", "tornado.ioloop", "tornado.gen", "tornado.locks", "tornado.queues",
+           "tornado.platform.asyncio", "comm", "psutil", "faulthandler", "runpy")
 _connection_files: set = set()   # of the kernels forked: removed when the server ends
 _own_fds: list = []         # the server's own descriptors, closed in what it forks
+_set_by_imports: dict = {}  # variables the preloaded modules set as they were imported
 PR_SET_NAME = 15
 # What `ps` and `top` show for the processes forked from here (their command lines are the
 # server's): the server, a kernel's supervisor, a kernel.
@@ -56,12 +64,16 @@ supervisor = _load("_pipeline_widget_supervisor", os.path.join(os.path.dirname(_
 
 
 def _preload():
-    """Import what every kernel imports before its first request, once, here."""
+    """Import what every kernel imports before its first request, once, here; and keep
+    the variables those imports set (debugpy sets PYDEVD_USE_FRAME_EVAL unless given),
+    which a forked kernel's own environment would otherwise lose."""
+    before = dict(os.environ)
     for name in PRELOAD:
         try:
             __import__(name)
         except Exception:   # a kernel that needs it fails as it would cold
             pass
+    _set_by_imports.update((k, v) for k, v in os.environ.items() if before.get(k) != v)
 
 
 def _become_kernel(module, argv, cwd, env):
@@ -75,6 +87,8 @@ def _become_kernel(module, argv, cwd, env):
         os.chdir(cwd)
         os.environ.clear()
         os.environ.update(env)
+        for key, value in _set_by_imports.items():   # as the imports would, given `env`
+            os.environ.setdefault(key, value)
         sys.argv = [module, *argv]
         sys.orig_argv = [sys.executable, "-m", module, *argv]
         sys.path.insert(0, cwd)   # `-m` puts the start folder first; the launcher removes it
