@@ -161,3 +161,23 @@ def test_a_step_does_not_wait_for_a_prestarted_kernel_that_never_answers(monkeyp
     begin = clock.monotonic()
     assert pool.acquire("hangs") == "fresh"  # its own kernel, after a bounded wait
     assert clock.monotonic() - begin < kernels.STARTUP_TIMEOUT / 2
+
+
+def test_the_client_waiting_for_a_new_kernel_tries_again_soon(tmp_path, monkeypatch):
+    """It asks before the kernel listens (a forked kernel listens within tens of ms); with
+    zmq's default reconnect interval of 100 ms, every kernel would answer that much late."""
+    import zmq
+
+    from pipeline_widget.run.step import kernels
+
+    seen = []
+    wait_ready = kernels._wait_ready
+
+    def spy(kc, km, timeout):
+        seen.append(kc.shell_channel.socket.getsockopt(zmq.RECONNECT_IVL))
+        return wait_ready(kc, km, timeout)
+
+    monkeypatch.setattr(kernels, "_wait_ready", spy)
+    kernel = kernels.start_kernel("python3", str(tmp_path), str(tmp_path / "kernels"))
+    kernel.stop()
+    assert seen and seen[0] <= 10, seen

@@ -220,6 +220,21 @@ class Kernel:
             stop_process(process)
 
 
+RECONNECT_MS = 5   # how soon a client tries again to reach a kernel not yet listening
+
+
+@functools.lru_cache(maxsize=1)
+def _probe_context() -> Any:
+    """The zmq context of the clients that wait for new kernels. A client asks before its
+    kernel listens, and zmq tries again only after its reconnect interval: 100 ms by
+    default, longer than a forked kernel takes to start listening."""
+    import zmq
+
+    context = zmq.Context()
+    context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+    return context
+
+
 def _wait_ready(kc, km, timeout: float) -> None:
     """Wait for the kernel's kernel_info reply, without jupyter_client's fixed 0.2 s of
     IOPub silence at the end (the step's own client checks IOPub when it connects)."""
@@ -314,7 +329,7 @@ def start_kernel(kernel_name: str, cwd: str | None = None,
                     env=_start_environment(),
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     kernel = Kernel(km, environment)
-    probe = km.client()
+    probe = km.client(context=_probe_context())
     started = time.monotonic()
     try:
         probe.start_channels(iopub=False, stdin=False, hb=False, control=False)
