@@ -181,3 +181,31 @@ def test_the_client_waiting_for_a_new_kernel_tries_again_soon(tmp_path, monkeypa
     kernel = kernels.start_kernel("python3", str(tmp_path), str(tmp_path / "kernels"))
     kernel.stop()
     assert seen and seen[0] <= 10, seen
+
+
+def test_the_fork_server_started_from_the_kernelspec_is_the_one_kernels_use(tmp_path):
+    """A pool starts the server from the kernelspec as soon as a kernel is wanted, beside
+    (not after) jupyter_client's preparing the kernel's start; the kernels started then
+    are forked by that same server, none boots a second one."""
+    import pytest
+
+    from pipeline_widget.run.step import kernels
+    from pipeline_widget.run.step.forking import client
+
+    if not kernels.fork_kernels():
+        pytest.skip("kernels are not forked here")
+    client.close_all()
+    assert kernels.prepare_forked("python3", str(tmp_path / "kernels"))
+    assert not kernels.prepare_forked("no-such-kernel", str(tmp_path / "kernels"))
+    [server] = client.servers()
+    pool = kernels.KernelPool(1, connection_dir=tmp_path / "kernels")
+    try:
+        kernel = pool.acquire("python3")
+        try:
+            supervisor = psutil.Process(kernel.pid)
+            assert supervisor.ppid() == server.pid and client.servers() == [server]
+        finally:
+            kernel.stop()
+    finally:
+        pool.shutdown()
+        client.close_all()

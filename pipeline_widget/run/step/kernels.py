@@ -77,23 +77,31 @@ def kernel_argv(argv: list[str]) -> list[str]:
     return argv
 
 
-@functools.lru_cache(maxsize=64)
-def kernel_interpreter(kernel_name: str) -> str | None:
-    """The program a kernel of this name runs (its Python), None if it is not installed.
-    Read from its kernel.json where jupyter_client would find it, without importing
-    jupyter_client (an unchanged re-run starts no kernel and needs none of it)."""
+def _installed_spec(kernel_name: str) -> dict[str, Any] | None:
+    """The kernel.json of this name where jupyter_client would find it, read without
+    importing jupyter_client (an unchanged re-run starts no kernel and needs none of it);
+    ipykernel's own kernel when no kernelspec of the default name is installed."""
     from jupyter_core.paths import jupyter_path
 
     for folder in jupyter_path("kernels"):
         spec = Path(folder) / kernel_name.lower() / "kernel.json"
         try:
-            argv = json.loads(spec.read_text(encoding="utf-8")).get("argv")
-        except (OSError, ValueError, AttributeError):
+            found = json.loads(spec.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
             continue
+        argv = found.get("argv") if isinstance(found, dict) else None
         if isinstance(argv, list) and argv and all(isinstance(a, str) for a in argv):
-            return kernel_argv(argv)[0]
-    # ipykernel's own kernel, served when no kernelspec of that name is installed
-    return sys.executable if kernel_name == DEFAULT_KERNEL_NAME else None
+            return {**found, "argv": kernel_argv(argv)}
+    if kernel_name == DEFAULT_KERNEL_NAME:
+        return {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]}
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def kernel_interpreter(kernel_name: str) -> str | None:
+    """The program a kernel of this name runs (its Python), None if it is not installed."""
+    spec = _installed_spec(kernel_name)
+    return spec["argv"][0] if spec else None
 
 
 class Kernel:
@@ -287,19 +295,17 @@ def _start_environment() -> dict[str, str]:
 def prepare_forked(kernel_name: str, connection_dir: str | Path) -> bool:
     """If kernels of this name are forked: start their fork server now (a kernel then
     starts in a fraction of a cold start, so none need be kept idle) and say so; False
-    for kernels started as programs (and an unknown name)."""
-    from jupyter_client.kernelspec import NoSuchKernel
-    from jupyter_client.manager import KernelManager
-
+    for kernels started as programs (and an unknown name). Read from the kernelspec
+    without jupyter_client, so the server boots while jupyter_client loads; a kernelspec
+    that sets variables is left to the kernel's own start (which starts the same server)."""
     from .forking.client import server_for
 
-    try:
-        argv = _forked_argv(KernelManager(kernel_name=kernel_name))
-    except NoSuchKernel:
+    spec = _installed_spec(kernel_name)
+    if spec is None or spec.get("env") or not fork_kernels() or not forkable(spec["argv"]):
         return False
-    if argv is None:
-        return False
-    server_for(argv[0], _start_environment(), str(connection_dir))
+    environment = _start_environment()
+    environment.pop("PYTHONEXECUTABLE", None)   # as jupyter_client starts a Python kernel
+    server_for(spec["argv"][0], environment, str(connection_dir))
     return True
 
 
@@ -417,6 +423,7 @@ class KernelPool:
         self._idle: dict[str, list[Kernel]] = {}
         self._starting: dict[str, int] = {}
         self._errors: dict[str, BaseException] = {}
+        self._served: set[str] = set()   # kernel names whose fork server was asked for
         self._cond = threading.Condition()
         self._closed = False
 
@@ -426,10 +433,20 @@ class KernelPool:
             if self._closed:
                 return
             have = len(self._idle.get(kernel_name, [])) + self._starting.get(kernel_name, 0)
+            if kernel_name not in self._served and self.connection_dir:
+                self._served.add(kernel_name)   # its fork server boots beside the first start
+                threading.Thread(target=self._prepare_forked, args=(kernel_name,),
+                                 daemon=True, name=f"fork-server-{kernel_name}").start()
             for _ in range(max(0, min(count, self.size) - have)):
                 self._starting[kernel_name] = self._starting.get(kernel_name, 0) + 1
                 threading.Thread(target=self._start, args=(kernel_name,), daemon=True,
                                  name=f"kernel-start-{kernel_name}").start()
+
+    def _prepare_forked(self, kernel_name: str) -> None:
+        try:
+            prepare_forked(kernel_name, str(self.connection_dir))
+        except Exception:   # the kernel's own start reports what is wrong
+            pass
 
     def _start(self, kernel_name: str) -> None:
         kernel, error = None, None
