@@ -130,11 +130,20 @@ COMMANDS = {"run": cmd_run, "validate": cmd_validate, "runs": cmd_runs, "show": 
             **cancel_command.COMMANDS, **azureml_commands.COMMANDS, **interop_commands.COMMANDS}
 
 
-def _skip_unused_grammar() -> None:
-    """jsonschema (imported by nbformat, hence papermill) compiles an IRI grammar at import,
-    about a second of CPU, only to check "iri" formats that notebooks never use. The
-    command line owns its process, so it tells jsonschema that the grammar is absent."""
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+# Optional modules that packages the command line loads try to import, for features a
+# command never uses; the command line owns its process, so it tells them these are absent:
+# - jsonschema (loaded by nbformat, hence papermill) compiles an IRI grammar at import,
+#   about a second of CPU, and loads checkers of formats notebooks never use;
+# - papermill's storage back-ends (boto3 and the like): steps' notebooks and their
+#   executed copies are local files.
+UNUSED_IMPORTS = ("rfc3987_syntax", "rfc3987", "rfc3986_validator", "rfc3339_validator",
+                  "isoduration", "webcolors", "uri_template", "fqdn", "papermill.s3",
+                  "papermill.abs", "papermill.adl")
+
+
+def _skip_unused_imports() -> None:
+    for name in UNUSED_IMPORTS:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
 
 
 def _interrupt(signum, frame) -> NoReturn:
@@ -144,7 +153,7 @@ def _interrupt(signum, frame) -> NoReturn:
 def main(argv: Sequence[str] | None = None, out=None) -> int:
     out = terminal.Terminal(out or sys.stdout)
     err_out = terminal.stderr()
-    _skip_unused_grammar()
+    _skip_unused_imports()
     # SIGTERM is Ctrl-C for the whole command, submission included (a run, once started,
     # replaces this with a clean cancel)
     old_term = signal.signal(signal.SIGTERM, _interrupt)

@@ -14,9 +14,9 @@ LOCAL = "local"
 
 
 def installed_kernels() -> list[str]:
-    from jupyter_client.kernelspec import KernelSpecManager
+    from .step.kernels import spec_manager
 
-    return sorted(KernelSpecManager().find_kernel_specs())
+    return sorted(spec_manager().find_kernel_specs())
 
 
 def kernel_problems(pipeline: PipelineModel, executor: str,

@@ -77,13 +77,38 @@ def kernel_argv(argv: list[str]) -> list[str]:
     return argv
 
 
+def kernel_dirs() -> list[str]:
+    """The folders kernelspecs are found in, in order: jupyter_client's, including IPython's
+    own kernels folder, found here without importing IPython (jupyter_client's default
+    imports it, about 50 ms for a process that never runs IPython itself)."""
+    from jupyter_core.paths import jupyter_path
+
+    ipython_dir = os.environ.get("IPYTHONDIR") or os.path.join(os.path.expanduser("~"),
+                                                                ".ipython")
+    return [*jupyter_path("kernels"), os.path.join(ipython_dir, "kernels")]
+
+
+def spec_manager() -> Any:
+    """jupyter_client's kernelspec lookup, in `kernel_dirs`."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return KernelSpecManager(kernel_dirs=kernel_dirs())
+
+
+def _kernel_manager(kernel_name: str) -> Any:
+    """jupyter_client's manager of a kernel of this name, on the loopback address (its
+    default, found without probing the network interfaces)."""
+    from jupyter_client.manager import KernelManager
+
+    return KernelManager(kernel_name=kernel_name, ip="127.0.0.1",
+                         kernel_spec_manager=spec_manager())
+
+
 def _installed_spec(kernel_name: str) -> dict[str, Any] | None:
     """The kernel.json of this name where jupyter_client would find it, read without
     importing jupyter_client (an unchanged re-run starts no kernel and needs none of it);
     ipykernel's own kernel when no kernelspec of the default name is installed."""
-    from jupyter_core.paths import jupyter_path
-
-    for folder in jupyter_path("kernels"):
+    for folder in kernel_dirs():
         spec = Path(folder) / kernel_name.lower() / "kernel.json"
         try:
             found = json.loads(spec.read_text(encoding="utf-8"))
@@ -314,9 +339,7 @@ def start_kernel(kernel_name: str, cwd: str | None = None,
     """Start a kernel under a supervisor (so its whole process tree ends with the runner)
     and wait until it answers; its connection file goes to `connection_dir` (the run's
     folder) when given, instead of the system's temporary folder."""
-    from jupyter_client.manager import KernelManager
-
-    km = KernelManager(kernel_name=kernel_name)
+    km = _kernel_manager(kernel_name)
     if km.kernel_spec is not None:
         forked = _forked_argv(km)
         if forked is not None:   # forked by a server, under a supervisor
