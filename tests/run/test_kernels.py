@@ -173,9 +173,11 @@ def test_the_client_waiting_for_a_new_kernel_tries_again_soon(tmp_path, monkeypa
     seen = []
     wait_ready = kernels._wait_ready
 
-    def spy(kc, km, timeout):
-        seen.append(kc.shell_channel.socket.getsockopt(zmq.RECONNECT_IVL))
-        return wait_ready(kc, km, timeout)
+    def spy(km, timeout):
+        socket = km.connect_shell()   # as the kernel's manager connects to it
+        seen.append(socket.getsockopt(zmq.RECONNECT_IVL))
+        socket.close(linger=0)
+        return wait_ready(km, timeout)
 
     monkeypatch.setattr(kernels, "_wait_ready", spy)
     kernel = kernels.start_kernel("python3", str(tmp_path), str(tmp_path / "kernels"))

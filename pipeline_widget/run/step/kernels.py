@@ -100,7 +100,7 @@ def _kernel_manager(kernel_name: str) -> Any:
     default, found without probing the network interfaces)."""
     from jupyter_client.manager import KernelManager
 
-    return KernelManager(kernel_name=kernel_name, ip="127.0.0.1",
+    return KernelManager(kernel_name=kernel_name, ip="127.0.0.1", context=_context(),
                          kernel_spec_manager=spec_manager())
 
 
@@ -169,9 +169,11 @@ class Kernel:
         import zmq.asyncio
         from jupyter_client.asynchronous import AsyncKernelClient
 
+        # the manager's session, not a clone of it (cloning costs a few ms a step): the
+        # manager sends nothing while the step runs
         kc = AsyncKernelClient(parent=self.km, context=zmq.asyncio.Context.instance(),
                                connection_file=self.km.connection_file,
-                               **self.km.get_connection_info(session=True))
+                               **_connection_info(self.km))
         self.kc = kc
         kc.start_channels(stdin=False, hb=False)
         python = (getattr(self.km.kernel_spec, "language", "") or "").lower() == "python"
@@ -257,10 +259,11 @@ RECONNECT_MS = 5   # how soon a client tries again to reach a kernel not yet lis
 
 
 @functools.lru_cache(maxsize=1)
-def _probe_context() -> Any:
-    """The zmq context of the clients that wait for new kernels. A client asks before its
-    kernel listens, and zmq tries again only after its reconnect interval: 100 ms by
-    default, longer than a forked kernel takes to start listening."""
+def _context() -> Any:
+    """The zmq context of this process's kernel managers and of the sockets that wait for
+    new kernels (jupyter_client would make one, with its own I/O thread, per kernel). A
+    kernel is asked before it listens, and zmq tries again only after its reconnect
+    interval: 100 ms by default, longer than a forked kernel takes to start listening."""
     import zmq
 
     context = zmq.Context()
@@ -268,22 +271,34 @@ def _probe_context() -> Any:
     return context
 
 
-def _wait_ready(kc, km, timeout: float) -> None:
-    """Wait for the kernel's kernel_info reply, without jupyter_client's fixed 0.2 s of
-    IOPub silence at the end (the step's own client checks IOPub when it connects)."""
+def _connection_info(km) -> dict[str, Any]:
+    """What a client of the kernel needs, with the manager's session (its key) itself."""
+    info = km.get_connection_info()
+    info.pop("key", None)
+    info.pop("signature_scheme", None)
+    return {**info, "session": km.session}
+
+
+def _wait_ready(km, timeout: float) -> None:
+    """Wait for the kernel's kernel_info reply, on a bare shell socket signed by the
+    manager's session (a full client costs more than the kernel's answer), without
+    jupyter_client's fixed 0.2 s of IOPub silence at the end (the step's own client checks
+    IOPub when it connects)."""
     deadline = time.monotonic() + timeout
-    while True:
-        kc.kernel_info()
-        try:
-            msg = kc.shell_channel.get_msg(timeout=1)
-        except Empty:
-            msg = None
-        if msg is not None and msg["msg_type"] == "kernel_info_reply":
-            return
-        if not km.is_alive():
-            raise RuntimeError("the kernel died while starting")
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the kernel did not answer within {timeout:.0f} s")
+    shell = km.connect_shell()
+    try:
+        while True:
+            km.session.send(shell, "kernel_info_request")
+            if shell.poll(1000):
+                _, reply = km.session.recv(shell)
+                if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                    return
+            if not km.is_alive():
+                raise RuntimeError("the kernel died while starting")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the kernel did not answer within {timeout:.0f} s")
+    finally:
+        shell.close(linger=0)
 
 
 @functools.lru_cache(maxsize=1)
@@ -358,16 +373,13 @@ def start_kernel(kernel_name: str, cwd: str | None = None,
                     env=_start_environment(),
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     kernel = Kernel(km, environment)
-    probe = km.client(context=_probe_context())
     started = time.monotonic()
     try:
-        probe.start_channels(iopub=False, stdin=False, hb=False, control=False)
-        _wait_ready(probe, km, STARTUP_TIMEOUT)
+        _wait_ready(km, STARTUP_TIMEOUT)
     except BaseException:
         kernel.stop()
         raise
     finally:
-        probe.stop_channels()
         took = time.monotonic() - started
         if took > SLOW_START:
             log.warning("kernel %s (pid %s) took %.1f s to answer its first request",
