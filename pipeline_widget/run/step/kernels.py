@@ -156,13 +156,28 @@ class Kernel:
         run_sync(self._connect)(cwd, {**changed, **env}, trace, unset)
 
     def finish_trace(self) -> None:
-        """After the step's last cell: the kernel writes what the step read."""
+        """After the step's last cell: the kernel writes what the step read. Its reply
+        says it is written; what the request publishes (busy, idle) is left unread."""
         from jupyter_core.utils import run_sync
 
         if self.kc is not None and self.traced:
-            run_sync(self.kc.execute_interactive)(
-                FINISH_TRACE, silent=True, store_history=False, timeout=STARTUP_TIMEOUT,
-                allow_stdin=False, output_hook=lambda msg: None)
+            run_sync(self._finish_trace)()
+
+    async def _finish_trace(self) -> None:
+        msg_id = self.kc.execute(FINISH_TRACE, silent=True, store_history=False,
+                                 allow_stdin=False)
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"the kernel did not write what the step read within "
+                                   f"{STARTUP_TIMEOUT} s")
+            try:
+                reply = await self.kc.get_shell_msg(timeout=left)
+            except Empty:
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return
 
     async def _connect(self, cwd: str, env: dict[str, str], trace: TraceSpec | None,
                        unset: list[str]) -> None:

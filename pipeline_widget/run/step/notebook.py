@@ -64,6 +64,7 @@ def _register_engine_once() -> None:
         at the end, which papermill reaches even when the kernel is killed."""
 
         final = False
+        written_after = False   # papermill writes the notebook itself once this returns
         budget: OutputBudget
         on_cell: OnCell | None = None
         code_cells: dict[int, int] = {}   # a cell's index -> its place among code cells
@@ -83,7 +84,8 @@ def _register_engine_once() -> None:
                 super().save(**kwargs)
 
         def notebook_complete(self, **kwargs):
-            self.final = True
+            self.budget.flush()
+            self.final = not self.written_after   # else one write would follow another
             super().notebook_complete(**kwargs)
 
     class BoundedClient(PapermillNotebookClient):
@@ -128,6 +130,9 @@ def _register_engine_once() -> None:
             nb_man.notebook_start()
             try:
                 cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+                # papermill writes the executed notebook when the engine returns (and when
+                # a cell failed); only a kernel that died or was stopped leaves it to us
+                nb_man.written_after = True
             finally:
                 nb_man.cleanup_pbar()
                 nb_man.notebook_complete()
