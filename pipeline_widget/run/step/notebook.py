@@ -48,10 +48,35 @@ def _register_engine() -> None:
         _register_engine_once()
 
 
+def _keep_compiled_notebook_schemas() -> None:
+    """nbformat checks every notebook it reads or writes against its schema with
+    fastjsonschema, which compiles the schema in each process first: about 0.1 s of CPU on
+    the path of a run's first step. Its compiled code is kept between processes instead
+    (core.compiled_schemas); nbformat still chooses the schema and the checker."""
+    from nbformat import json_compat
+
+    from ...core.compiled_schemas import compiled
+
+    base = json_compat.FastJsonSchemaValidator
+
+    class KeptFastJsonSchemaValidator(base):  # type: ignore[misc,valid-type]
+        def __init__(self, schema):
+            json_compat.JsonSchemaValidator.__init__(self, schema)
+            self._validator = compiled(schema)
+
+    json_compat._VALIDATOR_MAP[:] = [
+        (name, module, KeptFastJsonSchemaValidator if kind is base else kind)
+        for name, module, kind in json_compat._VALIDATOR_MAP]
+
+
 def _register_engine_once() -> None:
     global _registered
     if _registered:
         return
+    try:
+        _keep_compiled_notebook_schemas()
+    except Exception:   # another nbformat: it compiles as it always did
+        pass
     from nbformat.v4 import new_output
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
