@@ -4,6 +4,7 @@ import nbformat
 import pytest
 
 from pipeline_widget import PipelineDesigner
+from pipeline_widget.run.step.kernels import fork_kernels
 from tests.conftest import write_notebook
 from tests.widget.conftest import add_step, click, draw_fan_out, link
 
@@ -127,6 +128,7 @@ def _forked_kernels() -> list[int]:
             if p.name() == "pw-kernel" and p.status() != "zombie"]
 
 
+@pytest.mark.skipif(not fork_kernels(), reason="kernels are not forked here")
 def test_with_forked_kernels_the_designer_keeps_their_fork_server_and_no_idle_kernel(
         steps_dir, warm_kernels_end_with_the_test, ws):
     """The designer's runs fork their kernels from a server it keeps running, so no kernel
