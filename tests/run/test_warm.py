@@ -74,14 +74,21 @@ def test_without_idle_kernels_only_kernels_that_are_not_forked_wait_idle(
             warm.shutdown()
 
 
+def gone(pid: int) -> bool:
+    """The process has ended (it may end between two looks at it)."""
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
 def test_an_idle_pool_stops_its_kernels_and_warms_again_when_used(ws, project):
     warm = WarmKernels(size=1, idle_timeout=1.0)
     try:
         warm.want("python3")
         wait_for(lambda: len(warm.ready()) == 1, "one kernel ready")
         (pid,) = warm.ready()
-        wait_for(lambda: not psutil.pid_exists(pid) or psutil.Process(pid).status() == "zombie",
-                 "the idle kernel stopped")
+        wait_for(lambda: gone(pid), "the idle kernel stopped")
         assert warm.ready() == []
         warm.want("python3")
         wait_for(lambda: len(warm.ready()) == 1, "warm again")
@@ -108,7 +115,7 @@ def test_a_pool_idle_for_less_than_its_kernels_take_to_start_still_gets_them_rea
         warm.want("python3")
         wait_for(lambda: len(warm.ready()) == 1, "the kernel got ready")
         (pid,) = warm.ready()
-        wait_for(lambda: not psutil.pid_exists(pid) or psutil.Process(pid).status() == "zombie",
+        wait_for(lambda: gone(pid),
                  "then, idle, it stopped")
     finally:
         warm.shutdown()
@@ -218,7 +225,7 @@ def test_connection_files_of_a_killed_owner_go_with_the_next_pool(tmp_path):
     assert list(folder.glob("kernel-*.json"))
     owner.send_signal(signal.SIGKILL)
     owner.wait()
-    wait_for(lambda: not psutil.pid_exists(kernel) or psutil.Process(kernel).status() == "zombie",
+    wait_for(lambda: gone(kernel),
              "the kernel ended with its owner")
     if fork_kernels():   # the fork server, seeing its owner gone, removed them
         wait_for(lambda: not list(folder.glob("kernel-*.json")), "the server removed them")

@@ -16,6 +16,7 @@ from .kernels import Kernel
 from .notebook_failure import mark_stopped_cell
 from .outcome import OnCell, StepError, StepOutcome, tail, timeout_message
 from .output_limits import OutputBudget, rich_size
+from .papermill_loading import import_papermill
 
 ENGINE = "pipeline_widget"
 SAVE_EVERY = 1.0  # seconds between writes of the executed notebook while it runs
@@ -30,8 +31,7 @@ def preload() -> None:
     the background as a run's first kernels start, so its first notebook step does not
     wait for it (a step that comes first waits on the same imports, never repeats them)."""
     try:
-        import papermill  # noqa: F401
-
+        import_papermill()
         _register_engine()
     except Exception:
         pass   # the step imports them itself, and reports what fails
@@ -73,6 +73,7 @@ def _register_engine_once() -> None:
     global _registered
     if _registered:
         return
+    import_papermill()
     try:
         _keep_compiled_notebook_schemas()
     except Exception:   # another nbformat: it compiles as it always did
@@ -194,7 +195,7 @@ def run_notebook(plan: StepPlan, kernel: Kernel, cancel: CancelToken,
     """Execute the step's notebook in `kernel` (started and ready). The kernel is killed
     here only on cancel or timeout; the caller stops it after the step. `on_cell` hears
     of each code cell as it starts."""
-    import papermill
+    papermill = import_papermill()
     from papermill.exceptions import PapermillExecutionError
 
     _register_engine()
