@@ -59,7 +59,8 @@ class WarmKernels:
 
     def _idle(self) -> None:
         with self._lock:
-            if self._pool is not None and self._pool.starting():
+            if self._pool is not None and (self._pool.starting() or
+                                           self._pool.ready_for() < self.idle_timeout):
                 self._touch()   # idle counts from when its kernels are ready, not asked for
                 return
             pool, self._pool = self._pool, None

@@ -474,6 +474,7 @@ class KernelPool:
         self._starting: dict[str, int] = {}
         self._errors: dict[str, BaseException] = {}
         self._served: set[str] = set()   # kernel names whose fork server was asked for
+        self._last_ready = float("-inf")
         self._cond = threading.Condition()
         self._closed = False
 
@@ -510,6 +511,7 @@ class KernelPool:
                 kernel.stop()
             elif kernel is not None:
                 self._idle.setdefault(kernel_name, []).append(kernel)
+                self._last_ready = time.monotonic()
             else:
                 self._errors[kernel_name] = error  # type: ignore[assignment]
             self._cond.notify_all()
@@ -540,6 +542,11 @@ class KernelPool:
         """Whether kernels are being started now."""
         with self._cond:
             return any(self._starting.values())
+
+    def ready_for(self) -> float:
+        """Seconds since a kernel last got ready (infinite if none has)."""
+        with self._cond:
+            return time.monotonic() - self._last_ready
 
     def idle(self, kernel_name: str) -> list[Kernel]:
         """The kernels of this name ready now."""
