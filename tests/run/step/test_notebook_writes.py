@@ -29,13 +29,18 @@ def _outputs(notebook: str) -> str:
                    for o in c.get("outputs", []))
 
 
+def _executed(ws, nb: Path, status: str) -> str:
+    """Run the notebook as a one-step pipeline that ends `status`; its executed notebook."""
+    run = Pipeline(ws, [NotebookStep(nb.stem, nb, allow_reuse=False)]).submit("writes")
+    assert run.wait_for_completion(show_output=False) == status
+    return run.get_step(nb.stem).notebook
+
+
 def test_a_short_step_writes_its_executed_notebook_once_and_whole(ws, project, monkeypatch):
     written = _writes_of(monkeypatch)
     nb = write_notebook(project / "short.ipynb", "x = 1", "print('first')",
                         "print('last of', x)")
-    run = Pipeline(ws, [NotebookStep("short", nb, allow_reuse=False)]).submit("writes")
-    assert run.wait_for_completion(show_output=False) == "Finished"
-    executed = run.get_step("short").notebook
+    executed = _executed(ws, nb, "Finished")
     assert [Path(p) for p in written] == [Path(executed)]
     assert "first" in _outputs(executed) and "last of 1" in _outputs(executed)
 
@@ -44,8 +49,6 @@ def test_a_step_whose_kernel_dies_still_writes_its_executed_notebook(ws, project
     written = _writes_of(monkeypatch)
     nb = write_notebook(project / "dies.ipynb", "x = 1", "print('before')",
                         "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
-    run = Pipeline(ws, [NotebookStep("dies", nb, allow_reuse=False)]).submit("writes")
-    assert run.wait_for_completion(show_output=False) == "Failed"
-    executed = run.get_step("dies").notebook
+    executed = _executed(ws, nb, "Failed")
     assert Path(executed) in [Path(p) for p in written]
     assert "before" in _outputs(executed)
