@@ -13,16 +13,18 @@ the stat it was read under: another process takes it while that stat is unchange
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata as metadata
 import json
 import os
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...core.atomic import write_json
 from ...core.user_cache import cache_folder
 from .digests import DigestMemo
+
+if TYPE_CHECKING:   # imported when a folder is read: a kept index needs none of it
+    import importlib.metadata as metadata
 
 _indexes: dict[str, tuple[list[int], dict[str, tuple[str, str, str]]]] = {}
 _lock = threading.Lock()
@@ -77,6 +79,8 @@ def index(folder: str) -> dict[str, tuple[str, str, str]]:
         with _lock:
             _indexes[folder] = (key, kept)
         return kept
+    import importlib.metadata as metadata
+
     found: dict[str, tuple[str, str, str]] = {}
     newest: dict[str, int] = {}
     for dist in metadata.distributions(path=[folder]):
