@@ -28,7 +28,7 @@ def reads_counted(monkeypatch) -> list[str]:
         calls.append(str(kwargs.get("path")))
         return real(**kwargs)
 
-    monkeypatch.setattr(distributions.metadata, "distributions", counted)
+    monkeypatch.setattr(importlib.metadata, "distributions", counted)
     return calls
 
 
