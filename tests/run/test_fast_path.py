@@ -5,10 +5,11 @@ import subprocess
 from pipeline_widget import NotebookStep, Pipeline, PipelineData
 from tests.conftest import PYTHON, write_notebook
 
-HEAVY = ("papermill", "pandas", "nbformat.validator", "jupyter_client", "ipykernel", "nbclient")
+HEAVY = ("papermill", "pandas", "nbformat.validator", "jupyter_client", "ipykernel", "nbclient",
+         "importlib.metadata")   # the installed entry points and distributions are kept
 UNUSED_BY_A_RUN = ("boto3", "botocore", "isoduration", "arrow", "rfc3986_validator",
                    "rfc3339_validator", "webcolors", "uri_template", "fqdn", "IPython",
-                   "requests", "urllib3", "entrypoints")
+                   "requests", "urllib3", "entrypoints", "click")
 
 
 def imported_modules(importtime_stderr: str) -> set[str]:

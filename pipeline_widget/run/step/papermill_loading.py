@@ -1,12 +1,13 @@
 """Importing papermill without paying for what running a step's notebook never uses.
 
 papermill's package imports, as it loads, `requests` for its HTTP storage back-end (used
-only for notebooks read from or written to a URL) and calls the deprecated `entrypoints`
-package twice, which reads the entry points of every installed distribution again. Together
-that is about 80 ms of a run's start-up. While papermill's modules load, this gives them:
+only for notebooks read from or written to a URL), `click` for its command line's help about
+a notebook's parameters, and calls the deprecated `entrypoints` package twice, which reads
+the entry points of every installed distribution again. Together that is about 90 ms of a
+run's start-up. While papermill's modules load, this gives them:
 
-- a stand-in for `requests` that imports the real module at its first use (so the HTTP
-  back-end still works, it only loads later);
+- stand-ins for `requests` and `click` that import the real module at its first use (so the
+  HTTP back-end and the help still work, they only load later);
 - a stand-in for `entrypoints` that answers from the process's one reading of the installed
   entry points (core.plugins), as importlib.metadata gives them (a name and `load()`, which
   is all papermill uses of them).
@@ -25,6 +26,7 @@ from typing import Any
 from ...core import plugins
 
 _lock = threading.Lock()
+LOADED_AT_FIRST_USE = ("requests", "click")   # what papermill uses only in some functions
 
 
 class _OnFirstUse(types.ModuleType):
@@ -56,9 +58,8 @@ def import_papermill() -> types.ModuleType:
 
 
 def _import_with_stand_ins() -> types.ModuleType:
-    stand_ins: dict[str, types.ModuleType] = {}
-    if "requests" not in sys.modules:
-        stand_ins["requests"] = _OnFirstUse("requests")
+    stand_ins: dict[str, types.ModuleType] = {
+        name: _OnFirstUse(name) for name in LOADED_AT_FIRST_USE if name not in sys.modules}
     if "entrypoints" not in sys.modules:
         stand_ins["entrypoints"] = _entry_points_module()
     sys.modules.update(stand_ins)

@@ -1,5 +1,5 @@
-"""papermill imported for a run: without loading `requests` (its HTTP back-end loads it at
-first use) or reading the installed entry points again (its plug-ins come from the one
+"""papermill imported for a run: without loading `requests` or `click` (its HTTP back-end
+and its help load them at first use) or reading the installed entry points again (its plug-ins come from the one
 reading of the process), and working as papermill does."""
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ CHECK = textwrap.dedent("""
 
     papermill = import_papermill()
     from papermill.engines import papermill_engines
-    from papermill import iorw
+    from papermill import inspection, iorw
 
     seen = {"requests_loaded": "requests" in sys.modules,
+            "click_loaded": "click" in sys.modules,
             "entrypoints_loaded": "entrypoints" in sys.modules,
             "plugin": papermill_engines.get_engine("fake-engine") is json.JSONDecoder,
             "same": import_papermill() is papermill}
@@ -29,15 +30,17 @@ CHECK = textwrap.dedent("""
     import requests
     seen["real_requests"] = type(sys.modules["requests"]).__name__ == "module" and \\
         requests.codes.ok == 200
+    seen["click_ok"] = inspection.click.echo.__module__        # the help's, at first use
     print(json.dumps(seen))
 """)
 
 
-def test_papermill_loads_without_requests_and_takes_plugins_from_one_reading():
+def test_papermill_loads_without_requests_or_click_and_takes_plugins_from_one_reading():
     done = subprocess.run([PYTHON, "-c", CHECK], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     import json
 
     seen = json.loads(done.stdout)
-    assert seen == {"requests_loaded": False, "entrypoints_loaded": False, "plugin": True,
-                    "same": True, "http_ok": 200, "real_requests": True}
+    assert seen == {"requests_loaded": False, "click_loaded": False,
+                    "entrypoints_loaded": False, "plugin": True, "same": True, "http_ok": 200,
+                    "real_requests": True, "click_ok": "click.utils"}
