@@ -24,8 +24,37 @@ POLL = 0.25   # seconds between checks that the runner is alive
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
+def _children(pid: int) -> list[int]:
+    """The children of `pid`, from each of its threads' `children` file (none if it is gone)."""
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children", "rb") as f:
+                found.extend(int(child) for child in f.read().split())
+        except OSError:   # the thread ended: its children went to another of its threads
+            pass
+    return found
+
+
 def descendants(root: int) -> list[int]:
-    """Every live process under `root`, read from /proc."""
+    """Every live process under `root`: read from the subtree's own `children` files, so
+    what it costs grows with the subtree, not with every process of the machine (Linux
+    without CONFIG_PROC_CHILDREN: from every process's /proc entry)."""
+    if not os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children"):
+        return _descendants_from_every_process(root)
+    found, todo = [], [root]
+    while todo:
+        below = _children(todo.pop())
+        found.extend(below)
+        todo.extend(below)
+    return found
+
+
+def _descendants_from_every_process(root: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():

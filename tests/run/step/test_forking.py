@@ -24,7 +24,7 @@ from tests.conftest import write_notebook
 
 pytestmark = pytest.mark.skipif(not fork_kernels(), reason="kernels are not forked here")
 
-SEES = ("import json, os, random, sys\n"
+SEES = ("import gc, json, os, random, sys\n"
         "packages = sorted(n for n in sys.modules if n.partition('.')[0] not in\n"
         "                  sys.stdlib_module_names and not n.startswith('_pipeline_widget'))\n"
         "import helper\n"
@@ -33,7 +33,7 @@ SEES = ("import json, os, random, sys\n"
         "        'argv0': sys.argv[0], 'argv_flags': sys.argv[1::2],\n"
         "        'dh': [str(d) for d in _dh], 'main': type(sys.modules['__main__']).__name__,\n"
         "        'random': random.random(), 'pid': os.getpid(), 'parent': os.getppid(),\n"
-        "        'helper': helper.VALUE}\n"
+        "        'helper': helper.VALUE, 'gc': [gc.isenabled(), gc.get_threshold()]}\n"
         "open(os.path.join(out, 'seen.json'), 'w').write(json.dumps(seen))")
 PER_PROCESS = ("PIPELINE_WIDGET_CONTEXT", "PIPELINE_WIDGET_TRACE", "JPY_PARENT_PID", FORK_ENV)
 
