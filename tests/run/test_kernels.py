@@ -211,3 +211,38 @@ def test_the_fork_server_started_from_the_kernelspec_is_the_one_kernels_use(tmp_
     finally:
         pool.shutdown()
         client.close_all()
+
+
+PROVISIONERS = """
+import importlib.metadata, json
+calls = []
+real = importlib.metadata.entry_points
+def counted(**kwargs):
+    calls.append(kwargs)
+    return real(**kwargs)
+importlib.metadata.entry_points = counted
+import jupyter_client.provisioning.factory as factory
+factory.entry_points = counted
+from pipeline_widget.run.step.kernels import _kernel_manager
+km = _kernel_manager("python3")
+assert km.kernel_spec is not None
+names = sorted(factory.KernelProvisionerFactory.instance().provisioners)
+local = factory.KernelProvisionerFactory.instance().provisioners["local-provisioner"].load()
+print(json.dumps({"calls": calls, "names": names, "local": local.__name__}))
+"""
+
+
+def test_jupyter_clients_provisioners_come_from_the_one_reading_of_entry_points():
+    import subprocess
+
+    from tests.conftest import PYTHON
+
+    done = subprocess.run([PYTHON, "-c", PROVISIONERS], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    # at most the process's one reading of every group (none where it is kept), and no
+    # reading of the provisioners' group by jupyter_client
+    assert seen.pop("calls") in ([], [{}])
+    assert seen == {"names": ["local-provisioner", "pipeline-widget-fork"],
+                    "local": "LocalProvisioner"}

@@ -88,10 +88,24 @@ def kernel_dirs() -> list[str]:
     return [*jupyter_path("kernels"), os.path.join(ipython_dir, "kernels")]
 
 
+@functools.lru_cache(maxsize=1)
+def _provisioners_from_one_reading() -> None:
+    """jupyter_client's registry of kernel provisioners reads every installed distribution's
+    entry points when it is first made (about 25 ms on the path of a run's first kernel);
+    it takes them from the process's one reading instead (core/plugins.py), which loads
+    them as importlib.metadata's would."""
+    from jupyter_client.provisioning.factory import KernelProvisionerFactory
+
+    group = KernelProvisionerFactory.GROUP_NAME
+    KernelProvisionerFactory._get_all_provisioners = staticmethod(  # type: ignore[method-assign]
+        lambda: list(plugins.entry_points_of(group)))
+
+
 def spec_manager() -> Any:
     """jupyter_client's kernelspec lookup, in `kernel_dirs`."""
     from jupyter_client.kernelspec import KernelSpecManager
 
+    _provisioners_from_one_reading()
     return KernelSpecManager(kernel_dirs=kernel_dirs())
 
 
