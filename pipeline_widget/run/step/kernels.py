@@ -97,7 +97,7 @@ def _provisioners_from_one_reading() -> None:
     from jupyter_client.provisioning.factory import KernelProvisionerFactory
 
     group = KernelProvisionerFactory.GROUP_NAME
-    KernelProvisionerFactory._get_all_provisioners = staticmethod(  # type: ignore[method-assign]
+    KernelProvisionerFactory._get_all_provisioners = staticmethod(  # type: ignore[assignment]
         lambda: list(plugins.entry_points_of(group)))
 
 
