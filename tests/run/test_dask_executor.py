@@ -275,11 +275,13 @@ def test_workers_keep_fresh_kernels_for_the_next_run_and_then_stop_them(
                 for name in ("a", "b")}
 
     def kept() -> set[int]:
+        """The kernels the workers keep, once each worker has its own ready (a kernel
+        started as a program may still be booting on one worker when the other's is)."""
         deadline = time.monotonic() + 30
-        while not (found := {p for pids in client.run(idle_kernels).values() for p in pids}):
-            assert time.monotonic() < deadline, "no kernel was kept after the run"
+        while not (per_worker := client.run(idle_kernels)) or not all(per_worker.values()):
+            assert time.monotonic() < deadline, f"a worker kept no kernel: {per_worker}"
             time.sleep(0.1)
-        return found
+        return {p for pids in per_worker.values() for p in pids}
 
     try:
         first = run_two()
