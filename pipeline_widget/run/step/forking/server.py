@@ -19,7 +19,6 @@ What a forked kernel shares with this process is only what ipykernel's import ma
 any step: its folder, environment, sys.path, argv and random state are set as a kernel
 started cold for the step would have them (see `_become_kernel`).
 """
-import gc
 import importlib.util
 import json
 import os
@@ -165,10 +164,7 @@ def serve(owner):
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl+C is for the runner
     if os.getppid() != owner:
         _end()   # the owner is already gone
-    gc.disable()   # no collection leaves holes in the pages the kernels will share
     _preload()
-    gc.freeze()    # what the imports made is out of every later collection's reach, here
-    gc.enable()    # and in each kernel, whose collections would otherwise copy its pages
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
