@@ -9,7 +9,7 @@ HEAVY = ("papermill", "pandas", "nbformat.validator", "jupyter_client", "ipykern
          "importlib.metadata")   # the installed entry points and distributions are kept
 UNUSED_BY_A_RUN = ("boto3", "botocore", "isoduration", "arrow", "rfc3986_validator",
                    "rfc3339_validator", "webcolors", "uri_template", "fqdn", "IPython",
-                   "requests", "urllib3", "entrypoints", "click")
+                   "requests", "urllib3", "entrypoints", "click", "psutil")
 
 
 def imported_modules(importtime_stderr: str) -> set[str]:
@@ -54,7 +54,8 @@ def test_unchanged_rerun_starts_no_kernel_and_imports_nothing_heavy(ws, project)
     # -X importtime does not list; its modules are listed)
     assert "jupyter_client" in cold_modules and "papermill.execute" in cold_modules
     # a cold run loads no storage back-end (nor requests), schema format checker, IPython
-    # (which only the kernels run) or second reading of the entry points: none of it
+    # (which only the kernels run), second reading of the entry points or psutil (to list
+    # the network interfaces, when kernels listen on the loopback address): none of it
     # serves a run of local notebooks (an attempt that finds
     # the module marked absent is listed too, in microseconds: a load takes far longer)
     unused = {m for m, cumulative in import_times(cold.stderr).items()

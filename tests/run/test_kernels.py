@@ -228,11 +228,18 @@ km = _kernel_manager("python3")
 assert km.kernel_spec is not None
 names = sorted(factory.KernelProvisionerFactory.instance().provisioners)
 local = factory.KernelProvisionerFactory.instance().provisioners["local-provisioner"].load()
-print(json.dumps({"calls": calls, "names": names, "local": local.__name__}))
+import sys
+from jupyter_client.provisioning import local_provisioner
+loopback = local_provisioner.is_local_ip("127.0.0.1")
+listed = "psutil" in sys.modules
+elsewhere = local_provisioner.is_local_ip("192.0.2.1")   # a documentation address
+print(json.dumps({"calls": calls, "names": names, "local": local.__name__,
+                  "loopback": [loopback, listed], "elsewhere": [elsewhere,
+                  "psutil" in sys.modules]}))
 """
 
 
-def test_jupyter_clients_provisioners_come_from_the_one_reading_of_entry_points():
+def test_jupyter_client_takes_the_one_reading_of_entry_points_and_knows_the_loopback():
     import subprocess
 
     from tests.conftest import PYTHON
@@ -244,5 +251,7 @@ def test_jupyter_clients_provisioners_come_from_the_one_reading_of_entry_points(
     # at most the process's one reading of every group (none where it is kept), and no
     # reading of the provisioners' group by jupyter_client
     assert seen.pop("calls") in ([], [{}])
+    # the loopback address is local without listing the interfaces; others are listed
     assert seen == {"names": ["local-provisioner", "pipeline-widget-fork"],
-                    "local": "LocalProvisioner"}
+                    "local": "LocalProvisioner", "loopback": [True, False],
+                    "elsewhere": [False, True]}

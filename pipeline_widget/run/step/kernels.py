@@ -89,23 +89,33 @@ def kernel_dirs() -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _provisioners_from_one_reading() -> None:
-    """jupyter_client's registry of kernel provisioners reads every installed distribution's
-    entry points when it is first made (about 25 ms on the path of a run's first kernel);
-    it takes them from the process's one reading instead (core/plugins.py), which loads
-    them as importlib.metadata's would."""
+def _lighter_jupyter_client() -> None:
+    """Two things jupyter_client does on the path of a run's first kernel, done cheaper with
+    the same answers:
+
+    - its registry of kernel provisioners reads every installed distribution's entry points
+      when it is first made (about 25 ms); it takes them from the process's one reading
+      instead (core/plugins.py), which loads them as importlib.metadata's would;
+    - before it starts a kernel it checks that the kernel's address is local by listing the
+      machine's network interfaces with psutil (about 10 ms, psutil's import included); the
+      kernels here listen on the loopback address (127.0.0.0/8), local by definition, so
+      only other addresses are checked that way."""
+    from jupyter_client.provisioning import local_provisioner
     from jupyter_client.provisioning.factory import KernelProvisionerFactory
 
     group = KernelProvisionerFactory.GROUP_NAME
     KernelProvisionerFactory._get_all_provisioners = staticmethod(  # type: ignore[assignment]
         lambda: list(plugins.entry_points_of(group)))
+    listed = local_provisioner.is_local_ip
+    local_provisioner.is_local_ip = lambda ip, *args, **kwargs: (   # type: ignore[assignment]
+        str(ip).startswith("127.") or listed(ip, *args, **kwargs))
 
 
 def spec_manager() -> Any:
     """jupyter_client's kernelspec lookup, in `kernel_dirs`."""
     from jupyter_client.kernelspec import KernelSpecManager
 
-    _provisioners_from_one_reading()
+    _lighter_jupyter_client()
     return KernelSpecManager(kernel_dirs=kernel_dirs())
 
 
