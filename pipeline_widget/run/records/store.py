@@ -278,19 +278,14 @@ def new_record(run_id: str, **values: Any) -> RunRecord:
                      start_time=time.time(), **values)
 
 
-SAVE_EVERY = 0.2   # seconds: live enough for a person watching, few writes for short steps
-
-
 class BackgroundSaver:
     """Saves a run record off the run's critical path. Changes that arrive while a save is
     written go out together with the next one, at most every `interval` seconds, so a big
-    pipeline's record is not serialised again for every status change of every step (a
-    record of 10 steps takes about 1.5 ms to serialise, with two-space indents, and 0.5 ms
-    to write; a run of 10 short steps wrote it 21 times at 0.05 s).
+    pipeline's record is not serialised again for every status change of every step.
     `lock` is the one the record's writers hold while they change it."""
 
     def __init__(self, workspace: Workspace, record: RunRecord, lock: threading.Lock,
-                 interval: float = SAVE_EVERY, save: Any = None) -> None:
+                 interval: float = 0.05, save: Any = None) -> None:
         """save: how to write the record, if not as a whole (a joined run merges it)."""
         self._workspace, self._record, self._lock = workspace, record, lock
         self._save = save
