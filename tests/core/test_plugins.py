@@ -2,6 +2,7 @@
 the reading is kept for the next process until a package is installed, removed or changed."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -51,28 +52,43 @@ def test_every_group_comes_from_one_reading_of_the_installed_packages(readings):
     assert readings == [1]
 
 
-def test_a_kept_reading_serves_the_next_process_until_a_package_changes(
-        readings, monkeypatch, tmp_path):
+# A process that prints the entry points of the group `pw.test` and whether it read the
+# installed packages to find them (rather than taking the kept reading).
+ONE_PROCESS = """
+import json
+from pipeline_widget.core import plugins
+read = []
+real = plugins._read_installed
+plugins._read_installed = lambda: read.append(1) or real()
+points = sorted([p.name, p.value] for p in plugins.entry_points_of("pw.test"))
+print(json.dumps({"points": points, "read": bool(read)}))
+"""
+
+
+def test_a_kept_reading_serves_the_next_process_until_a_package_changes(tmp_path):
     site = tmp_path / "site"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(site)}
+
+    def process() -> tuple[list[list[str]], bool]:
+        done = subprocess.run([sys.executable, "-c", ONE_PROCESS], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        seen = json.loads(done.stdout)
+        return seen["points"], seen["read"]
+
     _distribution(site, "demo", "[pw.test]\na = json:dumps\n")
-    monkeypatch.syspath_prepend(str(site))
-
-    assert _points("pw.test") == {("a", "json:dumps")}
-    assert _points("pw.test") == {("a", "json:dumps")}
-    assert readings == [1]   # the second came from the kept reading
-
+    assert process() == ([["a", "json:dumps"]], True)
+    assert process() == ([["a", "json:dumps"]], False)   # the kept reading
     _distribution(site, "demo", "[pw.test]\na = json:dumps\nb = json:loads\n")   # upgraded
-    assert _points("pw.test") == {("a", "json:dumps"), ("b", "json:loads")}
+    assert process() == ([["a", "json:dumps"], ["b", "json:loads"]], True)
     _distribution(site, "other", "[pw.test]\nc = os.path:join\n")                 # installed
-    assert _points("pw.test") == {("a", "json:dumps"), ("b", "json:loads"),
-                                  ("c", "os.path:join")}
+    assert process() == ([["a", "json:dumps"], ["b", "json:loads"], ["c", "os.path:join"]],
+                         True)
     for file in (site / "demo-1.0.dist-info").iterdir():                           # removed
         file.unlink()
     (site / "demo-1.0.dist-info").rmdir()
-    assert _points("pw.test") == {("c", "os.path:join")}
-    assert readings == [1, 1, 1, 1]
-    assert _points("pw.test") == {("c", "os.path:join")}
-    assert len(readings) == 4
+    assert process() == ([["c", "os.path:join"]], True)
+    assert process() == ([["c", "os.path:join"]], False)
 
 
 def test_another_finder_of_distributions_means_reading_each_time(readings, monkeypatch):
