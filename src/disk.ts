@@ -34,3 +34,35 @@ export function diskAction(
   }
   return askedAbout === onDisk ? 'none' : 'ask';
 }
+
+/**
+ * Whether the answer of a look at the disk still holds when it arrives. The tab's own save
+ * writes the file before the tab learns the file's new time, so an answer that arrives
+ * during a save (or after the tab saved or read its file since the look began) would show
+ * the tab's own write as a change from elsewhere.
+ */
+export class DiskLooks {
+  /** The tab started, finished or failed a save. */
+  saveState(state: string): void {
+    this._generation++;
+    this._saving = state === 'started';
+  }
+
+  /** The tab read or wrote its file. */
+  fileChanged(): void {
+    this._generation++;
+  }
+
+  /** A look that begins now, or null while the tab saves (it would find its own write). */
+  begin(): number | null {
+    return this._saving ? null : this._generation;
+  }
+
+  /** Whether the answer of the look that `begin` gave `look` for still holds. */
+  holds(look: number): boolean {
+    return !this._saving && look === this._generation;
+  }
+
+  private _generation = 0;
+  private _saving = false;
+}

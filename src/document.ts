@@ -20,7 +20,7 @@ import {
   openCode,
   stepSources
 } from './protocol';
-import { CHECK_EVERY_MS, diskAction } from './disk';
+import { CHECK_EVERY_MS, diskAction, DiskLooks } from './disk';
 import { cytoscapeIn, sideWidth, zoomBy, zoomToFit } from './view';
 
 /** How many times a document starts a kernel again when its session is shut down under it. */
@@ -341,7 +341,7 @@ export class DesignerPanel extends Widget {
     _: DocumentRegistry.Context,
     state: DocumentRegistry.SaveState
   ): void {
-    this._diskGeneration++;
+    this._diskLooks.saveState(state);
     if (state === 'completed' && !this._context.model.dirty) {
       this._send({ saved: this._context.path });
     }
@@ -349,7 +349,7 @@ export class DesignerPanel extends Widget {
 
   /** The tab read or wrote its file: what it knows of the disk is new. */
   private _fileChanged(): void {
-    this._diskGeneration++;
+    this._diskLooks.fileChanged();
   }
 
   /**
@@ -383,11 +383,18 @@ export class DesignerPanel extends Widget {
     ) {
       return;
     }
+    const look = this._diskLooks.begin();
+    if (look === null) {
+      return; // saving: the tab learns its file's new time when the save ends
+    }
     this._checkingDisk = true;
-    const generation = this._diskGeneration;
     try {
       const onDisk = await this._contents.get(context.path, { content: false });
-      if (generation !== this._diskGeneration || context.isDisposed) {
+      if (
+        !this._diskLooks.holds(look) ||
+        this.isDisposed ||
+        context.isDisposed
+      ) {
         return; // saved or reloaded meanwhile: this answer may be older than the tab
       }
       const action = diskAction(
@@ -602,7 +609,7 @@ export class DesignerPanel extends Widget {
   private _shownIn: string | null = null;
   private _restarts = 0;
   private _diskTimer = 0;
-  private _diskGeneration = 0;
+  private _diskLooks = new DiskLooks();
   private _checkingDisk = false;
   private _askedAbout: string | null = null;
   private _sideWidth: number | null = null;

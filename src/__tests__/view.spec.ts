@@ -1,4 +1,4 @@
-import { diskAction } from '../disk';
+import { diskAction, DiskLooks } from '../disk';
 import {
   ICytoscape,
   MIN_CANVAS,
@@ -85,5 +85,36 @@ describe('diskAction', () => {
     expect(diskAction(t1, t1, true, null)).toBe('none');
     expect(diskAction(t1, t0, false, null)).toBe('none');
     expect(diskAction(undefined, t1, false, null)).toBe('none');
+  });
+});
+
+describe('DiskLooks', () => {
+  it('keeps the answer of a look when nothing happened meanwhile', () => {
+    const looks = new DiskLooks();
+    const look = looks.begin() as number;
+    expect(look).not.toBeNull();
+    expect(looks.holds(look)).toBe(true);
+  });
+
+  it('drops an answer that arrives while the tab saves or after it saved', () => {
+    const looks = new DiskLooks();
+    const before = looks.begin() as number;
+    looks.saveState('started');
+    expect(looks.begin()).toBeNull(); // no look begins during a save
+    expect(looks.holds(before)).toBe(false); // the file is being written by the tab
+    looks.saveState('completed');
+    expect(looks.holds(before)).toBe(false); // the tab knows the new time now
+    const after = looks.begin() as number;
+    expect(looks.holds(after)).toBe(true);
+  });
+
+  it('drops an answer when the tab read its file meanwhile, and looks again after a failed save', () => {
+    const looks = new DiskLooks();
+    const look = looks.begin() as number;
+    looks.fileChanged();
+    expect(looks.holds(look)).toBe(false);
+    looks.saveState('started');
+    looks.saveState('failed');
+    expect(looks.begin()).not.toBeNull();
   });
 });

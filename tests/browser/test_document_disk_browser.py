@@ -4,6 +4,8 @@ and asked about when it has; File > Reload from Disk works on the document."""
 from __future__ import annotations
 
 import json
+import time
+import urllib.parse
 
 import pytest
 
@@ -139,3 +141,41 @@ def test_file_reload_from_disk_reverts_the_designer(page, lab, fresh_root):
     assert node_ids(page, CANVAS) == ["prepare data", "train model"]
     wait_dirty(page, False)
     wait_message(page, "as it is now")
+
+
+def test_the_tabs_own_slow_save_is_not_a_change_made_elsewhere(page, lab, fresh_root):
+    """The server writes the file before the tab hears that its save is done: a look at the
+    disk in between must not take the tab's own write for another program's (it asked
+    "File Changed" over a save, and the dialog then covered the page)."""
+    copy_seed(lab, "slow")
+    open_folder(page, lab, "examples")
+    file_item(page, "slow.pipeline.json").dblclick()
+    wait_designer(page, nodes=2)
+    page.locator(f"{DOC} .pw-add-after input").uncheck()
+    page.locator(f"{DOC} .pw-add-source", has_text="evaluate_model.ipynb").click()
+    wait_designer(page, nodes=3)
+    wait_dirty(page, True)
+
+    held: list[str] = []
+
+    def slow_answer(route) -> None:   # the save reaches the server; its answer comes late
+        if route.request.method != "PUT":
+            route.continue_()
+            return
+        answer = route.fetch()
+        held.append(route.request.url)
+        time.sleep(4)   # more than two looks at the disk (every 1.5 s)
+        route.fulfill(response=answer)
+
+    def the_save(url: str) -> bool:   # not the looks at the disk, which must pass meanwhile
+        parts = urllib.parse.urlsplit(url)
+        return (parts.path.endswith("/api/contents/examples/slow.pipeline.json")
+                and "content=" not in parts.query)
+
+    page.route(the_save, slow_answer)
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    wait_dirty(page, False)
+    assert held, "the save did not go through the slowed route"
+    page.wait_for_timeout(3500)   # two more looks at the disk, now that the save is done
+    assert page.locator(".jp-Dialog").count() == 0
+    assert not is_dirty(page) and len(node_ids(page, CANVAS)) == 3
