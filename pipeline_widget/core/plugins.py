@@ -21,6 +21,7 @@ import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache, reduce
+from pathlib import Path
 from typing import Any
 
 from .atomic import write_json
@@ -92,7 +93,7 @@ def _key() -> list[Any] | None:
     return [_path_key(entry) for entry in sys.path if isinstance(entry, str)]
 
 
-def _kept_file(key: list[Any]) -> Any:
+def _kept_file(key: list[Any]) -> Path:
     digest = hashlib.sha256(json.dumps(key).encode()).hexdigest()[:32]
     return cache_folder("entry_points") / f"{digest}.json"
 
