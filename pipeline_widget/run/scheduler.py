@@ -68,7 +68,7 @@ class Scheduler:
             for key, value in values.items():
                 setattr(entry, key, value)
             if save and self._saver is not None:
-                self._saver.request()
+                self._saver.request(now=status.is_terminal)
             elif save:
                 self._save()
             detail = {k: v for k, v in values.items() if k in ("error", "why_not_reused", "reason")}

@@ -279,25 +279,28 @@ def new_record(run_id: str, **values: Any) -> RunRecord:
 
 
 class BackgroundSaver:
-    """Saves a run record off the run's critical path. Changes that arrive while a save is
-    written go out together with the next one, at most every `interval` seconds, so a big
-    pipeline's record is not serialised again for every status change of every step.
-    `lock` is the one the record's writers hold while they change it."""
+    """Saves a run record off the run's critical path. A change asked to be written `now`
+    (a step's end: a runner killed right after must still show it) is written as soon as
+    the write under way is done; other changes (a step starting, its cells) go out with the
+    next write, at most every `interval` seconds, so a big pipeline's record is not
+    serialised again for every change of every step. `lock` is the one the record's writers
+    hold while they change it."""
 
     def __init__(self, workspace: Workspace, record: RunRecord, lock: threading.Lock,
-                 interval: float = 0.05, save: Any = None) -> None:
+                 interval: float = 0.25, save: Any = None) -> None:
         """save: how to write the record, if not as a whole (a joined run merges it)."""
         self._workspace, self._record, self._lock = workspace, record, lock
         self._save = save
         self._interval = interval
         self._cond = threading.Condition()
-        self._dirty = self._closed = False
+        self._dirty = self._now = self._closed = False
         self._thread = threading.Thread(target=self._work, name="record-save", daemon=True)
         self._thread.start()
 
-    def request(self) -> None:
+    def request(self, now: bool = False) -> None:
         with self._cond:
             self._dirty = True
+            self._now = self._now or now
             self._cond.notify()
 
     def _work(self) -> None:
@@ -306,7 +309,7 @@ class BackgroundSaver:
                 self._cond.wait_for(lambda: self._dirty or self._closed)
                 if not self._dirty:
                     return
-                self._dirty = False
+                self._dirty = self._now = False
             try:
                 if self._save is not None:
                     with self._lock:
@@ -316,7 +319,7 @@ class BackgroundSaver:
             except Exception as err:  # the final, synchronous save reports a lasting problem
                 logging.getLogger(__name__).debug("could not save run record: %s", err)
             with self._cond:
-                self._cond.wait_for(lambda: self._closed, timeout=self._interval)
+                self._cond.wait_for(lambda: self._closed or self._now, timeout=self._interval)
 
     def _write(self) -> None:
         """The record serialised under the record's lock, written under the file's (never
