@@ -47,6 +47,20 @@ def write_elsewhere(path, keep: list[str]) -> None:
     path.write_text(json.dumps(data, indent=2) + "\n")
 
 
+def open_with_an_unsaved_step(page, lab, name: str):
+    """A copy of the seed pipeline open in a designer tab with a third step added, unsaved;
+    the copy's path."""
+    path = copy_seed(lab, name)
+    open_folder(page, lab, "examples")
+    file_item(page, f"{name}.pipeline.json").dblclick()
+    wait_designer(page, nodes=2)
+    page.locator(f"{DOC} .pw-add-after input").uncheck()
+    page.locator(f"{DOC} .pw-add-source", has_text="evaluate_model.ipynb").click()
+    wait_designer(page, nodes=3)
+    wait_dirty(page, True)
+    return path
+
+
 def test_opening_a_pipeline_file_never_shows_the_unsaved_marker(page, lab, fresh_root):
     copy_seed(lab, "clean")
     open_folder(page, lab, "examples")
@@ -91,14 +105,7 @@ def test_a_save_made_elsewhere_is_shown_in_a_saved_tab(page, lab, fresh_root):
 
 
 def test_a_save_made_elsewhere_asks_in_a_tab_with_unsaved_changes(page, lab, fresh_root):
-    path = copy_seed(lab, "both")
-    open_folder(page, lab, "examples")
-    file_item(page, "both.pipeline.json").dblclick()
-    wait_designer(page, nodes=2)
-    page.locator(f"{DOC} .pw-add-after input").uncheck()
-    page.locator(f"{DOC} .pw-add-source", has_text="evaluate_model.ipynb").click()
-    wait_designer(page, nodes=3)
-    wait_dirty(page, True)
+    path = open_with_an_unsaved_step(page, lab, "both")
 
     # first change on disk: keep the tab's version; the tab stays as it was, asked once
     write_elsewhere(path, keep=["prepare data"])
@@ -124,14 +131,7 @@ def test_a_save_made_elsewhere_asks_in_a_tab_with_unsaved_changes(page, lab, fre
 
 
 def test_file_reload_from_disk_reverts_the_designer(page, lab, fresh_root):
-    copy_seed(lab, "reverted")
-    open_folder(page, lab, "examples")
-    file_item(page, "reverted.pipeline.json").dblclick()
-    wait_designer(page, nodes=2)
-    page.locator(f"{DOC} .pw-add-after input").uncheck()
-    page.locator(f"{DOC} .pw-add-source", has_text="evaluate_model.ipynb").click()
-    wait_designer(page, nodes=3)
-    wait_dirty(page, True)
+    open_with_an_unsaved_step(page, lab, "reverted")
     page.locator(".lm-MenuBar-item", has_text="File").first.click()
     page.locator(".lm-Menu-item:visible", has_text="Reload Pipeline from Disk").first.click()
     dialog = page.locator(".jp-Dialog")
@@ -147,14 +147,7 @@ def test_the_tabs_own_slow_save_is_not_a_change_made_elsewhere(page, lab, fresh_
     """The server writes the file before the tab hears that its save is done: a look at the
     disk in between must not take the tab's own write for another program's (it asked
     "File Changed" over a save, and the dialog then covered the page)."""
-    copy_seed(lab, "slow")
-    open_folder(page, lab, "examples")
-    file_item(page, "slow.pipeline.json").dblclick()
-    wait_designer(page, nodes=2)
-    page.locator(f"{DOC} .pw-add-after input").uncheck()
-    page.locator(f"{DOC} .pw-add-source", has_text="evaluate_model.ipynb").click()
-    wait_designer(page, nodes=3)
-    wait_dirty(page, True)
+    open_with_an_unsaved_step(page, lab, "slow")
 
     held: list[str] = []
 

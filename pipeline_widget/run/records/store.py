@@ -278,6 +278,9 @@ def new_record(run_id: str, **values: Any) -> RunRecord:
                      start_time=time.time(), **values)
 
 
+SAVE_EVERY = 0.25   # seconds between writes of what can wait: a step's start, its cells
+
+
 class BackgroundSaver:
     """Saves a run record off the run's critical path. A change asked to be written `now`
     (a step's end: a runner killed right after must still show it) is written as soon as
@@ -287,7 +290,7 @@ class BackgroundSaver:
     hold while they change it."""
 
     def __init__(self, workspace: Workspace, record: RunRecord, lock: threading.Lock,
-                 interval: float = 0.25, save: Any = None) -> None:
+                 interval: float = SAVE_EVERY, save: Any = None) -> None:
         """save: how to write the record, if not as a whole (a joined run merges it)."""
         self._workspace, self._record, self._lock = workspace, record, lock
         self._save = save
