@@ -64,6 +64,10 @@ def _prepare_code(cwd: str, env: dict[str, str], trace: TraceSpec | None,
                       "    __os._exit(70)", "del __os, __sys, __t", ""])
 
 
+# What a step's client answers, without asking the kernel again, when asked for the kernel's
+# info (papermill asks after the last cell): the kernel gave it as it started (`info`).
+KNOWN_INFO = "kernel-info-given-at-start"
+
 FINISH_TRACE = ("__import__('sys').modules.get('_pipeline_widget_trace') and "
                 "__import__('sys').modules['_pipeline_widget_trace'].finish()")
 
@@ -157,9 +161,11 @@ class Kernel:
     """A started kernel that serves one step: `connect` gives the step its client (`kc`),
     `stop` ends the kernel afterwards."""
 
-    def __init__(self, km, environment: dict[str, str] | None = None) -> None:
+    def __init__(self, km, environment: dict[str, str] | None = None,
+                 info: dict[str, Any] | None = None) -> None:
         self.km = km
         self.environment = dict(environment or {})   # the runner's, when it was started
+        self.info = info                 # its kernel_info reply's content, once it answered
         self.traced = False              # a Python kernel: it records what its step reads
         self.kc: Any = None
         self._lock = threading.Lock()
@@ -251,6 +257,8 @@ class Kernel:
             if reply["content"].get("status") != "ok":
                 raise RuntimeError(f"could not prepare the kernel: "
                                    f"{reply['content'].get('evalue')}")
+        if self.info is not None:   # from here on, a round trip less: the answer is known
+            kc.kernel_info = lambda: KNOWN_INFO   # type: ignore[method-assign]
 
     def disconnect(self) -> None:
         """Close the step's client, from the thread that used it (zmq sockets are not
@@ -318,9 +326,9 @@ def _connection_info(km) -> dict[str, Any]:
     return {**info, "session": km.session}
 
 
-def _wait_ready(km, timeout: float) -> None:
-    """Wait for the kernel's kernel_info reply, on a bare shell socket signed by the
-    manager's session (a full client costs more than the kernel's answer), without
+def _wait_ready(km, timeout: float) -> dict[str, Any]:
+    """Wait for the kernel's kernel_info reply and return its content, on a bare shell
+    socket signed by the manager's session (a full client costs more than the kernel's answer), without
     jupyter_client's fixed 0.2 s of IOPub silence at the end (the step's own client checks
     IOPub when it connects)."""
     deadline = time.monotonic() + timeout
@@ -331,7 +339,7 @@ def _wait_ready(km, timeout: float) -> None:
             if shell.poll(1000):
                 _, reply = km.session.recv(shell)
                 if reply is not None and reply["msg_type"] == "kernel_info_reply":
-                    return
+                    return reply["content"]
             if not km.is_alive():
                 raise RuntimeError("the kernel died while starting")
             if time.monotonic() > deadline:
@@ -414,7 +422,7 @@ def start_kernel(kernel_name: str, cwd: str | None = None,
     kernel = Kernel(km, environment)
     started = time.monotonic()
     try:
-        _wait_ready(km, STARTUP_TIMEOUT)
+        kernel.info = _wait_ready(km, STARTUP_TIMEOUT)
     except BaseException:
         kernel.stop()
         raise

@@ -12,7 +12,7 @@ from ..plan.model import StepPlan
 from ..records import store as records
 from ..reuse.reads import TraceSpec
 from ..status import Status
-from .kernels import Kernel
+from .kernels import KNOWN_INFO, Kernel
 from .notebook_failure import mark_stopped_cell
 from .outcome import OnCell, StepError, StepOutcome, tail, timeout_message
 from .output_limits import OutputBudget, rich_size
@@ -78,6 +78,7 @@ def _register_engine_once() -> None:
         _keep_compiled_notebook_schemas()
     except Exception:   # another nbformat: it compiles as it always did
         pass
+    from jupyter_core.utils import run_sync
     from nbformat.v4 import new_output
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
@@ -138,6 +139,13 @@ def _register_engine_once() -> None:
                 return None
             return super().output(outs, msg, display_id, cell_index)
 
+        async def async_wait_for_reply(self, msg_id, cell=None):
+            if msg_id == KNOWN_INFO:   # see Kernel.info
+                return {"content": self.known_info}
+            return await super().async_wait_for_reply(msg_id, cell)
+
+        wait_for_reply = run_sync(async_wait_for_reply)   # papermill asks after the cells
+
         def clear_output(self, outs, msg, cell_index):
             if not msg["content"].get("wait"):
                 self.nb_man.budget.cleared(cell_index)
@@ -175,6 +183,7 @@ def _register_engine_once() -> None:
             client = BoundedClient(nb_man, km=kernel.km, **final)
             client.owns_km = False
             client.kc = kernel.kc  # connected and answered: no second handshake
+            client.known_info = kernel.info
             return client.execute()
 
     papermill_engines.register(ENGINE, PrestartedKernelEngine)
