@@ -2,8 +2,9 @@
 locally with step reuse, and watch them run."""
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .core.lazy_exports import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -39,10 +40,4 @@ if TYPE_CHECKING:
     from .widget import PipelineDesigner
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pipeline_widget' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS, globals())

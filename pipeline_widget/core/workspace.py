@@ -116,6 +116,16 @@ class Workspace:
         return self.root / "cache"
 
     @property
+    def results_dir(self) -> Path:
+        """Where finished steps' results are kept for reuse (run/reuse/cache.py)."""
+        return self.cache_dir / "results"
+
+    @property
+    def kernels_dir(self) -> Path:
+        """Kernels that outlive one run (the designer's warm kernels) and their lock."""
+        return self.root / "kernels"
+
+    @property
     def default_datastore_dir(self) -> Path:
         return self.root / "datastores" / DEFAULT_DATASTORE
 

@@ -35,7 +35,7 @@ def interpreter_for(step: Step) -> str | None:
             raise PipelineError(f"step {step.name!r}: interpreter {wanted} is not an executable "
                                 f"file; give the path of a python, or the name of a kernel")
         return wanted
-    from .step.kernels import kernel_interpreter
+    from .step.kernelspecs import kernel_interpreter
 
     found = kernel_interpreter(wanted)
     if found is None:
@@ -67,7 +67,7 @@ def identity(step: Step, kernel_name: str | None, interpreter: str | None,
     """What of the step's environment decides its result: its kernel or interpreter, that
     Python's version, and its variables (referenced values by digest)."""
     if kernel_name is not None:
-        from .step.kernels import kernel_interpreter
+        from .step.kernelspecs import kernel_interpreter
 
         program = kernel_interpreter(kernel_name)
         where: dict[str, Any] = {"kernel": kernel_name}

@@ -13,7 +13,8 @@ import atexit
 import threading
 from pathlib import Path
 
-from .step.kernels import DEFAULT_KERNEL_NAME, Kernel, KernelPool, prepare_forked, start_kernel
+from .step.kernels import Kernel, KernelPool, prepare_forked, start_kernel
+from .step.kernelspecs import DEFAULT_KERNEL_NAME
 
 
 class WarmKernels:
@@ -32,7 +33,7 @@ class WarmKernels:
         if connection_dir is None:
             from ..core.workspace import Workspace
 
-            connection_dir = Workspace().root / "kernels"
+            connection_dir = Workspace().kernels_dir
         self.connection_dir = connection_dir
         self._closed = False   # shutdown() is final: nothing warms it again
         self._pool: KernelPool | None = None

@@ -32,7 +32,7 @@ class ReuseCache:
         self.digests = DigestMemo(self.root / "digests.json", workspace.path)
 
     def _entry_dir(self, fingerprint: str) -> Path:
-        return self.root / "results" / fingerprint[:2] / fingerprint
+        return self.workspace.results_dir / fingerprint[:2] / fingerprint
 
     def _latest_path(self, pipeline: str, step_slug: str) -> Path:
         return self.root / "latest" / slug(pipeline) / f"{step_slug}.json"

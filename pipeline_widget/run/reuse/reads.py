@@ -195,6 +195,6 @@ def interpreter_now(kernel_name: str | None, interpreter: str | None = None) -> 
     """The Python a step would run in now: its kernel's, the one it names, or the runner's."""
     if kernel_name is None:
         return interpreter or sys.executable
-    from ..step.kernels import kernel_interpreter
+    from ..step.kernelspecs import kernel_interpreter
 
     return kernel_interpreter(kernel_name)

@@ -7,12 +7,10 @@ has answered, so a step starts executing code at once.
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import os
 import queue
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -22,9 +20,14 @@ from typing import Any
 
 from ...core import plugins
 from ..reuse.reads import TraceSpec
-from .azureml_imports import step_environment
 from .forking.client import enabled as forking_enabled
 from .forking.client import forkable
+from .kernelspecs import (
+    fork_server_start,
+    kernel_argv,
+    kernel_dirs,
+    start_environment,
+)
 from .launch_environment import environment_changes, startup_values
 from .supervisor import stop as stop_process
 from .supervisor import wrap
@@ -32,14 +35,12 @@ from .supervisor import wrap
 # No history database: parallel kernels would contend for one sqlite file.
 KERNEL_ARGS = ["--HistoryManager.enabled=False"]
 STARTUP_TIMEOUT = 60
-DEFAULT_KERNEL_NAME = "python3"
 FORK = "pipeline-widget-fork"   # the kernel provisioner of forking/provisioner.py
 SHUTDOWN_WAIT = 5      # seconds a closing pool waits for kernels still starting; the rest
                        # are stopped by their starting threads when they are up
 SLOW_START = 10        # seconds after which a kernel start is logged, with where it waited
 log = logging.getLogger(__name__)
 WELCOME_WAIT = 0.1  # seconds to wait for an IOPub welcome before asking for kernel_info
-_PYTHON_NAMES = {"python", f"python{sys.version_info[0]}", "python%i.%i" % sys.version_info[:2]}
 
 
 def _prepare_code(cwd: str, env: dict[str, str], trace: TraceSpec | None,
@@ -70,26 +71,6 @@ KNOWN_INFO = "kernel-info-given-at-start"
 
 FINISH_TRACE = ("__import__('sys').modules.get('_pipeline_widget_trace') and "
                 "__import__('sys').modules['_pipeline_widget_trace'].finish()")
-
-
-def kernel_argv(argv: list[str]) -> list[str]:
-    """A kernelspec's command as it is started: a bare `python` is the runner's own, as
-    jupyter_client would make it were it first on PATH."""
-    argv = list(argv)
-    if argv and argv[0] in _PYTHON_NAMES:
-        argv[0] = sys.executable
-    return argv
-
-
-def kernel_dirs() -> list[str]:
-    """The folders kernelspecs are found in, in order: jupyter_client's, including IPython's
-    own kernels folder, found here without importing IPython (jupyter_client's default
-    imports it, about 50 ms for a process that never runs IPython itself)."""
-    from jupyter_core.paths import jupyter_path
-
-    ipython_dir = os.environ.get("IPYTHONDIR") or os.path.join(os.path.expanduser("~"),
-                                                                ".ipython")
-    return [*jupyter_path("kernels"), os.path.join(ipython_dir, "kernels")]
 
 
 @functools.lru_cache(maxsize=1)
@@ -130,31 +111,6 @@ def _kernel_manager(kernel_name: str) -> Any:
 
     return KernelManager(kernel_name=kernel_name, ip="127.0.0.1", context=_context(),
                          kernel_spec_manager=spec_manager())
-
-
-def _installed_spec(kernel_name: str) -> dict[str, Any] | None:
-    """The kernel.json of this name where jupyter_client would find it, read without
-    importing jupyter_client (an unchanged re-run starts no kernel and needs none of it);
-    ipykernel's own kernel when no kernelspec of the default name is installed."""
-    for folder in kernel_dirs():
-        spec = Path(folder) / kernel_name.lower() / "kernel.json"
-        try:
-            found = json.loads(spec.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        argv = found.get("argv") if isinstance(found, dict) else None
-        if isinstance(argv, list) and argv and all(isinstance(a, str) for a in argv):
-            return {**found, "argv": kernel_argv(argv)}
-    if kernel_name == DEFAULT_KERNEL_NAME:
-        return {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]}
-    return None
-
-
-@functools.lru_cache(maxsize=64)
-def kernel_interpreter(kernel_name: str) -> str | None:
-    """The program a kernel of this name runs (its Python), None if it is not installed."""
-    spec = _installed_spec(kernel_name)
-    return spec["argv"][0] if spec else None
 
 
 class Kernel:
@@ -374,25 +330,18 @@ def _forked_argv(km) -> list[str] | None:
     return argv if fork_kernels() and forkable(argv) else None
 
 
-def _start_environment() -> dict[str, str]:
-    """The variables a kernel is started with (the runner's, for its step's Python)."""
-    return step_environment({**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
-
-
-def prepare_forked(kernel_name: str, connection_dir: str | Path) -> bool:
+def prepare_forked(kernel_name: str, connection_dir: str | Path, wait: bool = True) -> bool:
     """If kernels of this name are forked: start their fork server now (a kernel then
     starts in a fraction of a cold start, so none need be kept idle) and say so; False
     for kernels started as programs (and an unknown name). Read from the kernelspec
-    without jupyter_client, so the server boots while jupyter_client loads; a kernelspec
-    that sets variables is left to the kernel's own start (which starts the same server)."""
+    without jupyter_client, so the server boots while jupyter_client loads. wait: until
+    the server is ready (else it boots while the caller goes on)."""
     from .forking.client import server_for
 
-    spec = _installed_spec(kernel_name)
-    if spec is None or spec.get("env") or not fork_kernels() or not forkable(spec["argv"]):
+    found = fork_server_start(kernel_name) if fork_kernels() else None
+    if found is None:
         return False
-    environment = _start_environment()
-    environment.pop("PYTHONEXECUTABLE", None)   # as jupyter_client starts a Python kernel
-    server_for(spec["argv"][0], environment, str(connection_dir))
+    server_for(*found, str(connection_dir), wait=wait)
     return True
 
 
@@ -417,7 +366,7 @@ def start_kernel(kernel_name: str, cwd: str | None = None,
     environment = dict(os.environ)
     # Cell output arrives over the kernel's channels; its own stderr is start-up noise.
     km.start_kernel(cwd=cwd or os.getcwd(), extra_arguments=KERNEL_ARGS,
-                    env=_start_environment(),
+                    env=start_environment(),
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     kernel = Kernel(km, environment)
     started = time.monotonic()

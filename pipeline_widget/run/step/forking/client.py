@@ -92,11 +92,15 @@ class ForkServer:
         self._ready = False
         self._gone = False
         threading.Thread(target=self._read, name="fork-server", daemon=True).start()
+
+    def wait_ready(self) -> None:
+        """Until the server has imported what kernels need; it is ended if it cannot."""
         with self._cond:
-            if not self._cond.wait_for(lambda: self._ready or self._gone, READY_TIMEOUT) \
-                    or self._gone:
-                self.close()
-                raise RuntimeError("the kernel fork server did not start")
+            ready = self._cond.wait_for(lambda: self._ready or self._gone, READY_TIMEOUT) \
+                and not self._gone
+        if not ready:
+            self.close()
+            raise RuntimeError("the kernel fork server did not start")
 
     @property
     def pid(self) -> int:
@@ -163,6 +167,8 @@ class ForkServer:
                 self.process.stdin.close()
         except OSError:
             pass
+        if not self._ready:   # still importing: it would read the end of its pipe only after
+            self.process.terminate()
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -174,17 +180,25 @@ _servers: dict[tuple[str, tuple[tuple[str, str], ...]], ForkServer] = {}
 _lock = threading.Lock()
 
 
-def server_for(python: str, env: dict[str, str], folder: str) -> ForkServer:
+def server_for(python: str, env: dict[str, str], folder: str, wait: bool = True) -> ForkServer:
     """The running server for this interpreter and these start-up variables (PYTHON*,
     PATH, ...: what a Python reads as it starts), started now if there is none; it runs
-    in `folder` (the workspace's kernels folder)."""
+    in `folder` (the workspace's kernels folder). wait: until it is ready to fork."""
     key = (python, tuple(sorted(startup_values(env).items())))
     with _lock:
         server = _servers.get(key)
         if server is None or not server.alive():
             os.makedirs(folder, exist_ok=True)
             server = _servers[key] = ForkServer(python, env, folder)
-        return server
+    if wait:
+        try:
+            server.wait_ready()
+        except RuntimeError:
+            with _lock:
+                if _servers.get(key) is server:
+                    del _servers[key]
+            raise
+    return server
 
 
 def servers() -> list[ForkServer]:
