@@ -11,23 +11,15 @@ import os
 import signal
 import sys
 import threading
-from typing import NoReturn, Sequence
+from typing import Callable, NoReturn, Sequence
 
 from ..core.errors import PipelineError
 from ..core.printable import printable
 from ..core.workspace import Workspace
 from . import azureml_commands, cancel_command, interop_commands, terminal
-from .commands import (
-    MAX_SWEEP_RUNS,
-    cmd_rerun,
-    cmd_resume,
-    cmd_run,
-    cmd_runs,
-    cmd_show,
-    cmd_status,
-    cmd_validate,
-)
 from .exit_codes import EXIT_BAD_INPUT, EXIT_INTERRUPTED
+
+MAX_SWEEP_RUNS = 1000     # the most runs a --sweep makes unless --max-runs says more
 
 
 class _Parser(argparse.ArgumentParser):
@@ -125,7 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = {"run": cmd_run, "validate": cmd_validate, "runs": cmd_runs, "show": cmd_show,
+def _commands() -> dict[str, Callable[..., int]]:
+    """Each command's function, by name: loaded once the arguments are read (a run's
+    kernel fork server starts first, see main)."""
+    from .commands import cmd_rerun, cmd_resume, cmd_run, cmd_runs, cmd_show, cmd_status, cmd_validate
+
+    return {"run": cmd_run, "validate": cmd_validate, "runs": cmd_runs, "show": cmd_show,
             "rerun": cmd_rerun, "resume": cmd_resume, "status": cmd_status,
             **cancel_command.COMMANDS, **azureml_commands.COMMANDS, **interop_commands.COMMANDS}
 
@@ -144,6 +141,17 @@ UNUSED_IMPORTS = ("rfc3987_syntax", "rfc3987", "rfc3986_validator", "rfc3339_val
 def _skip_unused_imports() -> None:
     for name in UNUSED_IMPORTS:
         sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+
+
+def _start_kernel_server(workspace: Workspace) -> None:
+    """A first run in a workspace: its kernel fork server boots while the rest of the
+    command loads (run/step/forking/ahead.py). A failure here only costs that head start."""
+    try:
+        from ..run.step.forking.ahead import start_for_first_run
+
+        start_for_first_run(workspace)
+    except Exception:
+        pass
 
 
 def _interrupt(signum, frame) -> NoReturn:
@@ -167,7 +175,10 @@ def main(argv: Sequence[str] | None = None, out=None) -> int:
         for option in ("max_parallel", "max_runs"):
             if getattr(args, option, None) is not None and getattr(args, option) < 1:
                 raise PipelineError(f"--{option.replace('_', '-')} must be at least 1")
-        return COMMANDS[args.command](args, Workspace(args.workspace), out)
+        workspace = Workspace(args.workspace)
+        if args.command == "run" and args.executor in (None, "local"):
+            _start_kernel_server(workspace)
+        return _commands()[args.command](args, workspace, out)
     except PipelineError as err:
         print(f"error: {err}", file=err_out)
         return EXIT_BAD_INPUT

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from ..run.sweep import Sweep
 
 SUMMARY_OUTPUTS_MAX = 20  # a run summary lists output folders for pipelines up to this size
-MAX_SWEEP_RUNS = 1000     # the most runs a --sweep makes unless --max-runs says more
 NOT_CREATED = "not created (the step did not run)"
 
 
