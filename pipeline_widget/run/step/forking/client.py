@@ -183,7 +183,8 @@ _lock = threading.Lock()
 def server_for(python: str, env: dict[str, str], folder: str, wait: bool = True) -> ForkServer:
     """The running server for this interpreter and these start-up variables (PYTHON*,
     PATH, ...: what a Python reads as it starts), started now if there is none; it runs
-    in `folder` (the workspace's kernels folder). wait: until it is ready to fork."""
+    in `folder` (the kernels folder of the run or the designer that started it; the
+    project folder for one started ahead of a run's plan). wait: until it is ready to fork."""
     key = (python, tuple(sorted(startup_values(env).items())))
     with _lock:
         server = _servers.get(key)
