@@ -47,6 +47,7 @@ lab: $(STAMP)
 
 ## speed and memory benchmarks, as ratios against a plain papermill loop
 bench: $(STAMP)
+	bash scripts/ensure_chromium.sh
 	$(BIN)/python -m benchmarks
 
 ## the designer from an installed wheel: build it, install it in a fresh environment with

@@ -29,7 +29,10 @@ def _ready(warm, count: int) -> None:
     deadline = time.monotonic() + 120
     while len(warm.ready()) < count:
         if time.monotonic() > deadline:
-            raise RuntimeError("the warm kernels did not start")
+            pool = warm._pool
+            errors = dict(pool._errors) if pool is not None else {}
+            raise RuntimeError(f"the warm kernels did not start: {len(warm.ready())} of "
+                               f"{count} ready; errors: {errors!r}")
         time.sleep(0.02)
 
 
