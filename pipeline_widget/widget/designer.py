@@ -72,7 +72,7 @@ class PipelineDesigner(w.VBox):
         self.properties = PropertiesPanel(lambda: self._pipeline, self.edit, self.say, self.select,
                                           lambda: self._message if self.message_is_error else "",
                                           self.canvas.link_element)
-        warm = warm_share.lease(pipeline.workspace.root, warm_kernels, warm_idle,
+        warm = warm_share.lease(pipeline.workspace.kernels_dir, warm_kernels, warm_idle,
                                 functools.partial(WarmKernels, idle_kernels=False)
                                 ) if warm_kernels else None
         self.runs_panel = RunsPanel(lambda: self._pipeline, self.canvas, self.say, experiment,

@@ -5,7 +5,7 @@ Every designer of a process (the cells of a notebook, a cell run again, a docume
 takes a lease on the one WarmKernels of its workspace; the pool lives while a lease is held
 and stops at once when the last is given back. Across processes (each designer document runs
 in a kernel of its own), only the process holding the workspace's warm lock
-(`<workspace>/kernels/warm.lock`) keeps warm kernels; the runs of the others start their
+(`warm.lock` in the workspace's kernels folder) keeps warm kernels; the runs of the others start their
 kernels as a run without a designer does. So a workspace has `size` warm kernels however many
 designers are open.
 """
@@ -23,12 +23,12 @@ Factory = Callable[..., Any]   # WarmKernels(size, idle_timeout, connection_dir=
 class WarmShare:
     """The warm kernels of one workspace in this process, and who holds them."""
 
-    def __init__(self, root: Path, size: int, idle: float, factory: Factory) -> None:
-        self.root = root
+    def __init__(self, folder: Path, size: int, idle: float, factory: Factory) -> None:
+        self.folder = folder   # the workspace's kernels folder (Workspace.kernels_dir)
         self.size, self.idle, self.factory = size, idle, factory
         self.leases: set[int] = set()
         self.pool: Any = None
-        self._lock = FileLock(str(root / "kernels" / "warm.lock"))
+        self._lock = FileLock(str(folder / "warm.lock"))
         self._mutex = threading.Lock()
 
     def current(self) -> Any:
@@ -39,12 +39,12 @@ class WarmShare:
             if not self.leases:
                 return None
             try:
-                (self.root / "kernels").mkdir(parents=True, exist_ok=True)
+                self.folder.mkdir(parents=True, exist_ok=True)
                 self._lock.acquire(timeout=0)
             except (Timeout, OSError):
                 return None   # another process keeps them
             self.pool = self.factory(self.size, self.idle,
-                                     connection_dir=self.root / "kernels")
+                                     connection_dir=self.folder)
             return self.pool
 
     def release(self, lease: int) -> None:
@@ -93,12 +93,13 @@ class WarmLease:
             self._share.release(self._id)
 
 
-def lease(workspace_root: Path, size: int, idle: float, factory: Factory) -> WarmLease:
-    """A lease on the warm kernels of the workspace whose folder is `workspace_root`; the
-    first lease of a workspace in this process sets their number and idle time."""
-    root = Path(workspace_root).absolute()
+def lease(kernels_dir: Path, size: int, idle: float, factory: Factory) -> WarmLease:
+    """A lease on the warm kernels of the workspace whose kernels folder is `kernels_dir`
+    (Workspace.kernels_dir); the first lease of a workspace in this process sets their
+    number and idle time."""
+    folder = Path(kernels_dir).absolute()
     with _registry_lock:
-        share = _shares.get(root)
+        share = _shares.get(folder)
         if share is None:
-            share = _shares[root] = WarmShare(root, size, idle, factory)
+            share = _shares[folder] = WarmShare(folder, size, idle, factory)
     return WarmLease(share)

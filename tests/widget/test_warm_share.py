@@ -45,7 +45,7 @@ def test_designers_of_a_workspace_share_one_pool_until_the_last_is_closed(ws, st
     designers = [PipelineDesigner(workspace=ws, steps_dir=steps_dir) for _ in range(5)]
     assert len(fake_pools) == 1   # five designers (a cell run five times): one pool
     (pool,) = fake_pools
-    assert pool.size == 2 and pool.connection_dir == ws.root / "kernels"
+    assert pool.size == 2 and pool.connection_dir == ws.kernels_dir
     assert pool.idle_kernels is False   # kernels that are forked are not kept idle
     assert all(d.runs_panel.warm.pool is pool for d in designers)
     for d in designers[:-1]:
@@ -64,15 +64,15 @@ def test_a_designer_without_warm_kernels_takes_no_lease(ws, steps_dir, fake_pool
 
 
 def test_only_one_process_keeps_a_workspaces_warm_kernels(ws, fake_pools):
-    (ws.root / "kernels").mkdir(parents=True, exist_ok=True)
+    ws.kernels_dir.mkdir(parents=True, exist_ok=True)
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys; from filelock import FileLock; "
          "lock = FileLock(sys.argv[1]); lock.acquire(); print('held', flush=True); "
-         "sys.stdin.read()", str(ws.root / "kernels" / "warm.lock")],
+         "sys.stdin.read()", str(ws.kernels_dir / "warm.lock")],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
-        lease = warm_share.lease(ws.root, 2, 600.0, FakePool)
+        lease = warm_share.lease(ws.kernels_dir, 2, 600.0, FakePool)
         assert lease.pool is None and fake_pools == []   # the other process keeps them
         lease.want("python3")   # nothing to warm here; a run starts its own kernels
     finally:
