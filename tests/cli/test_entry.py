@@ -16,7 +16,9 @@ def _servers_of(pid: int) -> list[psutil.Process]:
     found = []
     for process in psutil.process_iter(["name", "cmdline"]):
         try:
-            if process.info["name"] == "pw-fork-server" and str(pid) in process.info["cmdline"]:
+            # an ending process answers with no command line (None)
+            if process.info["name"] == "pw-fork-server" \
+                    and str(pid) in (process.info["cmdline"] or []):
                 found.append(process)
         except psutil.Error:
             continue

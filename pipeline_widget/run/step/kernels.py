@@ -22,6 +22,7 @@ from ...core import plugins
 from ..reuse.reads import TraceSpec
 from .forking.client import enabled as forking_enabled
 from .forking.client import forkable
+from .jupyter_imports import import_module
 from .kernelspecs import (
     fork_server_start,
     kernel_argv,
@@ -85,21 +86,21 @@ def _lighter_jupyter_client() -> None:
       machine's network interfaces with psutil (about 10 ms, psutil's import included); the
       kernels here listen on the loopback address (127.0.0.0/8), local by definition, so
       only other addresses are checked that way."""
-    from jupyter_client.provisioning import local_provisioner
-    from jupyter_client.provisioning.factory import KernelProvisionerFactory
+    local_provisioner = import_module("jupyter_client.provisioning.local_provisioner")
+    KernelProvisionerFactory = import_module(
+        "jupyter_client.provisioning.factory").KernelProvisionerFactory
 
     group = KernelProvisionerFactory.GROUP_NAME
     KernelProvisionerFactory._get_all_provisioners = staticmethod(  # type: ignore[assignment]
         lambda: list(plugins.entry_points_of(group)))
     listed = local_provisioner.is_local_ip
-    local_provisioner.is_local_ip = lambda ip, *args, **kwargs: (   # type: ignore[assignment]
+    local_provisioner.is_local_ip = lambda ip, *args, **kwargs: (   # type: ignore[attr-defined]
         str(ip).startswith("127.") or listed(ip, *args, **kwargs))
 
 
 def spec_manager() -> Any:
     """jupyter_client's kernelspec lookup, in `kernel_dirs`."""
-    from jupyter_client.kernelspec import KernelSpecManager
-
+    KernelSpecManager = import_module("jupyter_client.kernelspec").KernelSpecManager
     _lighter_jupyter_client()
     return KernelSpecManager(kernel_dirs=kernel_dirs())
 
@@ -107,8 +108,7 @@ def spec_manager() -> Any:
 def _kernel_manager(kernel_name: str) -> Any:
     """jupyter_client's manager of a kernel of this name, on the loopback address (its
     default, found without probing the network interfaces)."""
-    from jupyter_client.manager import KernelManager
-
+    KernelManager = import_module("jupyter_client.manager").KernelManager
     return KernelManager(kernel_name=kernel_name, ip="127.0.0.1", context=_context(),
                          kernel_spec_manager=spec_manager())
 
@@ -168,7 +168,8 @@ class Kernel:
     async def _connect(self, cwd: str, env: dict[str, str], trace: TraceSpec | None,
                        unset: list[str]) -> None:
         import zmq.asyncio
-        from jupyter_client.asynchronous import AsyncKernelClient
+
+        AsyncKernelClient = import_module("jupyter_client.asynchronous").AsyncKernelClient
 
         # the manager's session, not a clone of it (cloning costs a few ms a step): the
         # manager sends nothing while the step runs

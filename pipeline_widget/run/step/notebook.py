@@ -12,6 +12,7 @@ from ..plan.model import StepPlan
 from ..records import store as records
 from ..reuse.reads import TraceSpec
 from ..status import Status
+from .jupyter_imports import LOCK
 from .kernels import KNOWN_INFO, Kernel
 from .notebook_failure import mark_stopped_cell
 from .outcome import OnCell, StepError, StepOutcome, tail, timeout_message
@@ -78,11 +79,12 @@ def _register_engine_once() -> None:
         _keep_compiled_notebook_schemas()
     except Exception:   # another nbformat: it compiles as it always did
         pass
-    from jupyter_core.utils import run_sync
-    from nbformat.v4 import new_output
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
-    from papermill.utils import merge_kwargs, remove_args
+    with LOCK:   # nbclient's modules, which other threads may be importing (jupyter_imports)
+        from jupyter_core.utils import run_sync
+        from nbformat.v4 import new_output
+        from papermill.clientwrap import PapermillNotebookClient
+        from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+        from papermill.utils import merge_kwargs, remove_args
 
     class FewerSaves(NotebookExecutionManager):
         """papermill writes the executed notebook when it starts and when each cell starts

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import importlib
 import sys
-import threading
 import types
 from typing import Any
 
 from ...core import plugins
+from .jupyter_imports import LOCK
 
-_lock = threading.Lock()
 LOADED_AT_FIRST_USE = ("requests", "click")   # what papermill uses only in some functions
 
 
@@ -50,8 +49,9 @@ def _entry_points_module() -> types.ModuleType:
 
 def import_papermill() -> types.ModuleType:
     """papermill, imported now if it is not yet (see the module's text); a thread that
-    asks while another imports it waits for that import."""
-    with _lock:
+    asks while another imports it waits for that import (and for any other import of
+    Jupyter's packages: jupyter_imports.py)."""
+    with LOCK:
         if "papermill" in sys.modules:   # imported whole: the lock was held meanwhile
             return sys.modules["papermill"]
         return _import_with_stand_ins()
