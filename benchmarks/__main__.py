@@ -12,6 +12,8 @@ import os
 import sys
 import time
 
+from pipeline_widget.run.executors.kept_environment import environment_kept
+
 OPTIONAL = {"reuse": "benchmarks.reuse", "tracing": "benchmarks.tracing", "environments": "benchmarks.environments", "limits": "benchmarks.limits", "status": "benchmarks.status", "warm": "benchmarks.warm", "dask": "benchmarks.dask_shapes",
             "kernel_floor": "benchmarks.kernel_floor",
             "browser": "benchmarks.browser_canvas"}
@@ -51,7 +53,11 @@ def main(argv: list[str] | None = None) -> int:
             continue
         print(f"\n== {name} ==", flush=True)
         # an empty argv: this command's own flags are not theirs
-        result = module.main([]) if inspect.signature(module.main).parameters else module.main()
+        # each suite in the environment the command was given: a suite that starts a Dask
+        # cluster of its own would otherwise leave its nannies' variables to the next
+        with environment_kept():
+            result = (module.main([]) if inspect.signature(module.main).parameters
+                      else module.main())
         failed = result is False or (type(result) is int and result != 0)  # a bool or exit code
         ok = ok and not failed
     print(f"\nbenchmarks took {time.perf_counter() - start:.0f} s")

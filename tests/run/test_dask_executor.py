@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from pathlib import Path
@@ -26,8 +27,11 @@ def dask_cluster():
     from distributed import LocalCluster
 
     from pipeline_widget.run.executors import dask_cluster as executor_module
+    from pipeline_widget.run.executors.kept_environment import environment_kept, put_back
 
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+    # its nannies' variables would reach every kernel the later tests start
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            environment_kept(touched := set()) as saved:
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address="127.0.0.1:0",
                                silence_logs=logging.ERROR)
@@ -39,6 +43,7 @@ def dask_cluster():
     finally:
         executor_module.KEEP_WARM = keep
         cluster.close()
+        put_back(saved, touched)
 
 
 def descendants() -> set[int]:
@@ -153,6 +158,22 @@ def test_seed_on_its_own_cluster_matches_local_and_is_reused_locally(seed_copy, 
     while (left := descendants() - before) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not left
+
+
+def test_a_run_on_its_own_cluster_leaves_the_callers_environment_as_it_was(
+        ws, project, copy_step, monkeypatch):
+    """Distributed's nannies set their workers' variables in the os.environ of the process
+    that starts them; the user's process (a notebook, the designer) would then hand them to
+    every kernel it starts later."""
+    for name in ("PYTHONHASHSEED", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                 "OPENBLAS_NUM_THREADS", "MALLOC_TRIM_THRESHOLD_"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PW_TEST_OWN", "kept")
+    before = dict(os.environ)
+    run = fan_out(ws, project, copy_step, consumers=1).submit("fan", executor="dask")
+    assert run.wait_for_completion(show_output=False) == "Finished"
+    assert {name: os.environ.get(name) for name in set(os.environ) | set(before)
+            if os.environ.get(name) != before.get(name)} == {}
 
 
 def test_fan_out_runs_on_both_workers_with_local_outputs(ws, project, copy_step, dask_cluster):

@@ -34,6 +34,7 @@ from ..status import Status
 from ..step.outcome import OnCell, StepOutcome
 from .base import Executor
 from .dask_worker import prestart_kernels, run_on_worker, stop_spare_kernels
+from .kept_environment import environment_kept, put_back
 from .relay import Relay, RemoteStep
 
 DEFAULT_WORKERS = 2          # of a LocalCluster started for a run
@@ -104,6 +105,9 @@ class DaskExecutor(Executor):
         self._in_flight = 0
         self._lock = threading.Lock()
         self._hooks = ExitStack()
+        # the caller's variables a cluster of the run's own changed, and their values before
+        self._environ: dict[str, str] = {}
+        self._environ_touched: set[str] = set()
         self._cancel_token: CancelToken | None = None
         self._topic = self._cancel_event = ""
         self._remaining: Counter[str] = Counter()   # notebook steps not yet sent, by kernel
@@ -136,7 +140,8 @@ class DaskExecutor(Executor):
         from distributed import Client
 
         if self._scheduler is None:
-            self._cluster = self._make_cluster()
+            with environment_kept(self._environ_touched) as self._environ:
+                self._cluster = self._make_cluster()
             self._client = Client(self._cluster)
         else:
             try:
@@ -326,6 +331,7 @@ class DaskExecutor(Executor):
             client.close()
         if cluster is not None:
             cluster.close()
+            put_back(self._environ, self._environ_touched)   # also what restarts set again
         self._client = self._cluster = None
         self._relay.close()
 
