@@ -39,13 +39,17 @@ class LocalExecutor(Executor):
                                 if s.kernel_name is not None)
         if self._waiting:
             self._kernels_dir = plan.kernels_dir
-            self._pool = self._warm or KernelPool(self.max_parallel,
-                                                  connection_dir=plan.kernels_dir or None)
+            imported: threading.Event | None = None
+            if self._warm is not None:   # running already: nothing to wait for
+                self._pool = self._warm
+            else:
+                pool = KernelPool(self.max_parallel, connection_dir=plan.kernels_dir or None)
+                self._pool, imported = pool, pool.imported
             for name, count in self._waiting.items():
                 self._pool.want(name, count)
             from ..step.notebook import preload_in_background
 
-            preload_in_background()
+            preload_in_background(after=imported)
 
     def open(self, plan: RunPlan) -> None:
         if not self._warmed:

@@ -347,11 +347,15 @@ def prepare_forked(kernel_name: str, connection_dir: str | Path, wait: bool = Tr
 
 
 def start_kernel(kernel_name: str, cwd: str | None = None,
-                 connection_dir: str | None = None) -> Kernel:
+                 connection_dir: str | None = None,
+                 imported: threading.Event | None = None) -> Kernel:
     """Start a kernel under a supervisor (so its whole process tree ends with the runner)
     and wait until it answers; its connection file goes to `connection_dir` (the run's
-    folder) when given, instead of the system's temporary folder."""
+    folder) when given, instead of the system's temporary folder. `imported` is set once
+    the start has imported what it needs, before it waits for the kernel's process."""
     km = _kernel_manager(kernel_name)
+    if imported is not None:
+        imported.set()
     if km.kernel_spec is not None:
         forked = _forked_argv(km)
         if forked is not None:   # forked by a server, under a supervisor
@@ -457,6 +461,10 @@ class KernelPool:
         self._errors: dict[str, BaseException] = {}
         self._served: set[str] = set()   # kernel names whose fork server was asked for
         self._last_ready = float("-inf")
+        # set when the first kernel start has imported what it needs: what else a run imports
+        # at its start waits for it, so the kernel's process is not kept waiting for those
+        # imports, and they run while it starts (notebook.preload)
+        self.imported = threading.Event()
         self._cond = threading.Condition()
         self._closed = False
 
@@ -484,9 +492,11 @@ class KernelPool:
     def _start(self, kernel_name: str) -> None:
         kernel, error = None, None
         try:
-            kernel = start_kernel(kernel_name, self.cwd, self.connection_dir)
+            kernel = start_kernel(kernel_name, self.cwd, self.connection_dir,
+                                  imported=self.imported)
         except BaseException as err:  # reported to the step that asks for this kernel
             error = err
+        self.imported.set()   # also when it failed first
         with self._cond:
             self._starting[kernel_name] -= 1
             if kernel is not None and self._closed:

@@ -21,16 +21,24 @@ from .papermill_loading import import_papermill
 
 ENGINE = "pipeline_widget"
 SAVE_EVERY = 1.0  # seconds between writes of the executed notebook while it runs
+IMPORTS_WAIT = 1.0  # seconds the imports for notebooks wait for a run's first kernel start's
 RICH = {"display_data", "execute_result"}
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _registered = False
 _register_lock = threading.Lock()
 
 
-def preload() -> None:
+def preload(after: threading.Event | None = None) -> None:
     """Import what running a notebook takes (papermill, nbclient, the engine): called in
     the background as a run's first kernels start, so its first notebook step does not
-    wait for it (a step that comes first waits on the same imports, never repeats them)."""
+    wait for it (a step that comes first waits on the same imports, never repeats them).
+
+    `after`: set once the run's first kernel start has imported what it needs. Imports take
+    one thread at a time (jupyter_imports.py), so papermill's would otherwise come first,
+    and the kernel would boot after them rather than while they run; waited for at most
+    IMPORTS_WAIT seconds."""
+    if after is not None:
+        after.wait(IMPORTS_WAIT)
     try:
         import_papermill()
         _register_engine()
@@ -38,8 +46,9 @@ def preload() -> None:
         pass   # the step imports them itself, and reports what fails
 
 
-def preload_in_background() -> None:
-    threading.Thread(target=preload, name="notebook-preload", daemon=True).start()
+def preload_in_background(after: threading.Event | None = None) -> None:
+    threading.Thread(target=preload, args=(after,), name="notebook-preload",
+                     daemon=True).start()
 
 
 def _register_engine() -> None:
