@@ -21,7 +21,7 @@ from .papermill_loading import import_papermill
 
 ENGINE = "pipeline_widget"
 SAVE_EVERY = 1.0  # seconds between writes of the executed notebook while it runs
-IMPORTS_WAIT = 1.0  # seconds the imports for notebooks wait for a run's first kernel start's
+IMPORTS_WAIT = 1.0  # at most, seconds preload waits for the first kernel start's imports
 RICH = {"display_data", "execute_result"}
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _registered = False
