@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from pipeline_widget.core.workspace import WORKSPACE_DIRNAME
+from pipeline_widget.run.step.forking.setting import FORK_ENV
 
 from . import measure, shapes
 from .core import Project
@@ -33,7 +34,6 @@ RERUN_TARGET = 0.02
 HELP_TARGET_S = 0.2
 IMPORTS_TARGET_S = 0.3
 RSS_TARGET_MB = 150.0
-FORK_ENV = "PIPELINE_WIDGET_FORK_KERNELS"
 
 
 def _timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, str]:

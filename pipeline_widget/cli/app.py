@@ -16,6 +16,8 @@ from typing import Callable, NoReturn, Sequence
 from ..core.errors import PipelineError
 from ..core.printable import printable
 from ..core.workspace import Workspace
+from ..run.step.forking.setting import FORK_ENV
+from ..run.step.forking.setting import OFF as FORK_OFF
 from . import azureml_commands, cancel_command, interop_commands, terminal
 from .exit_codes import EXIT_BAD_INPUT, EXIT_INTERRUPTED
 
@@ -47,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="attempts after a failure, for steps that set none (default 0)")
         p.add_argument("--executor", default=None,
                        help="local (default), dask (a new local cluster) or dask://host:8786")
+        no_fork_kernels(p)
+
+    def no_fork_kernels(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--no-fork-kernels", action="store_true",
+                       help=f"start each step's kernel as a program instead of forking it from "
+                            f"a kernel fork server (as {FORK_ENV}=0 in the environment)")
 
     def selection(p: argparse.ArgumentParser) -> None:
         for flag, dest, what in (("--only", "only", "this step"),
@@ -90,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-parallel", type=int, default=None, metavar="N",
                    help="steps run at once (default: CPU count)")
     p.add_argument("--executor", default=None, help="where the remaining steps run")
+    no_fork_kernels(p)
     p = sub.add_parser("status", help="what a run would do now, without running: each step "
                        "reused or run, and why")
     p.add_argument("file")
@@ -154,6 +163,9 @@ def _start_kernel_server(workspace: Workspace) -> None:
         pass
 
 
+_UNCHANGED = object()   # the forking setting, when --no-fork-kernels was not given
+
+
 def _interrupt(signum, frame) -> NoReturn:
     raise KeyboardInterrupt
 
@@ -161,6 +173,7 @@ def _interrupt(signum, frame) -> NoReturn:
 def main(argv: Sequence[str] | None = None, out=None) -> int:
     out = terminal.Terminal(out or sys.stdout)
     err_out = terminal.stderr()
+    fork_setting: str | None | object = _UNCHANGED
     _skip_unused_imports()
     # SIGTERM is Ctrl-C for the whole command, submission included (a run, once started,
     # replaces this with a clean cancel)
@@ -175,6 +188,10 @@ def main(argv: Sequence[str] | None = None, out=None) -> int:
         for option in ("max_parallel", "max_runs"):
             if getattr(args, option, None) is not None and getattr(args, option) < 1:
                 raise PipelineError(f"--{option.replace('_', '-')} must be at least 1")
+        if getattr(args, "no_fork_kernels", False):
+            # in the environment, so that what the run starts (Dask workers too) sees it
+            fork_setting = os.environ.get(FORK_ENV)
+            os.environ[FORK_ENV] = FORK_OFF
         workspace = Workspace(args.workspace)
         if args.command == "run" and args.executor in (None, "local"):
             _start_kernel_server(workspace)
@@ -194,6 +211,11 @@ def main(argv: Sequence[str] | None = None, out=None) -> int:
         return EXIT_INTERRUPTED
     finally:
         signal.signal(signal.SIGTERM, old_term)
+        # main called by a process that goes on: its setting as it was
+        if isinstance(fork_setting, str):
+            os.environ[FORK_ENV] = fork_setting
+        elif fork_setting is None:
+            os.environ.pop(FORK_ENV, None)
 
 
 def entry() -> NoReturn:

@@ -2,13 +2,21 @@
 its exit code, and its exit handlers run (the kernel fork server ends with it)."""
 from __future__ import annotations
 
+import io
+import os
+import re
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import psutil
+import pytest
 
 from pipeline_widget import NotebookStep, Pipeline, PipelineData
+from pipeline_widget.cli.app import main
+from pipeline_widget.run.step.forking.setting import FORK_ENV
+from pipeline_widget.run.step.kernels import fork_kernels
 from tests.conftest import write_notebook
 
 
@@ -42,3 +50,34 @@ def test_the_program_exits_with_its_code_its_output_and_no_server_left(ws, proje
         while _servers_of(cli.pid):
             assert time.monotonic() < deadline, "a fork server outlived its program"
             time.sleep(0.05)
+
+
+# What `ps` calls the process that runs the step: pw-kernel for a forked kernel.
+NAME_OF_KERNEL = ("import os\n"
+                  "open(os.path.join(out, 'name'), 'w').write(open('/proc/self/comm').read())")
+
+
+@pytest.mark.skipif(not fork_kernels(), reason="kernels are not forked here")
+def test_no_fork_kernels_starts_the_steps_kernels_as_programs_for_that_run_only(
+        ws, project, monkeypatch):
+    nb = write_notebook(project / "name.ipynb", "out = None", NAME_OF_KERNEL)
+    step = NotebookStep("s", nb, outputs=[PipelineData("out")], allow_reuse=False)
+    path = Pipeline(ws, [step], name="p").save(project / "p.pipeline.json")
+    names = {}
+    for flags in ([], ["--no-fork-kernels"]):
+        done = subprocess.run([sys.executable, "-m", "pipeline_widget", "run", str(path), *flags],
+                              cwd=project, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        folder = re.search(r"output out \(s\): (.+)", done.stdout).group(1).strip()
+        names[tuple(flags)] = (Path(folder) / "name").read_text().strip()
+    assert names[()] == "pw-kernel"
+    assert names[("--no-fork-kernels",)] not in ("pw-kernel", "pw-supervisor")
+    # main() called by a process that goes on leaves that process's setting as it was
+    monkeypatch.delenv(FORK_ENV, raising=False)
+    code = main(["--workspace", str(project), "run", str(project / "missing.pipeline.json"),
+                 "--no-fork-kernels"], out=io.StringIO())
+    assert code == 2 and FORK_ENV not in os.environ
+    monkeypatch.setenv(FORK_ENV, "yes")
+    main(["--workspace", str(project), "run", str(project / "missing.pipeline.json"),
+          "--no-fork-kernels"], out=io.StringIO())
+    assert os.environ[FORK_ENV] == "yes"

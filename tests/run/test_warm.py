@@ -53,7 +53,8 @@ def test_without_idle_kernels_only_kernels_that_are_not_forked_wait_idle(
     """idle_kernels=False keeps a forked kernel's server, not the kernel (its start is
     short); a kernel started as a program (forking turned off here) is kept idle as ever,
     and a run from either pool gets its kernels."""
-    from pipeline_widget.run.step.forking.client import FORK_ENV, servers
+    from pipeline_widget.run.step.forking.client import servers
+    from pipeline_widget.run.step.forking.setting import FORK_ENV
 
     nb = write_notebook(project / "one.ipynb", "n = 0", "print(n)")
     for forked in (True, False):

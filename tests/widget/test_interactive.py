@@ -113,7 +113,7 @@ def test_the_runs_panel_compares_runs_and_plots_a_metric(designer, steps_dir):
 
 @pytest.fixture
 def kernels_not_forked(monkeypatch):
-    from pipeline_widget.run.step.forking.client import FORK_ENV
+    from pipeline_widget.run.step.forking.setting import FORK_ENV
 
     monkeypatch.setenv(FORK_ENV, "0")
 

@@ -20,8 +20,8 @@ from typing import Any
 
 from ...core import plugins
 from ..reuse.reads import TraceSpec
-from .forking.client import enabled as forking_enabled
 from .forking.client import forkable
+from .forking.setting import enabled as forking_enabled
 from .jupyter_imports import import_module
 from .kernelspecs import (
     fork_server_start,

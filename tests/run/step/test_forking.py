@@ -18,7 +18,7 @@ import pytest
 from pipeline_widget import NotebookStep, Pipeline, PipelineData
 from pipeline_widget.run.reuse.reads import TRACE_FILE
 from pipeline_widget.run.reuse.tracer import read_trace
-from pipeline_widget.run.step.forking.client import FORK_ENV
+from pipeline_widget.run.step.forking.setting import FORK_ENV
 from pipeline_widget.run.step.kernels import fork_kernels
 from tests.conftest import write_notebook
 

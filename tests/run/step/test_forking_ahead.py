@@ -11,6 +11,7 @@ import pytest
 
 from pipeline_widget import NotebookStep, Pipeline, PipelineData, Workspace
 from pipeline_widget.run.step.forking import ahead, client
+from pipeline_widget.run.step.forking.setting import FORK_ENV
 from pipeline_widget.run.step.kernels import fork_kernels
 from tests.conftest import PYTHON, write_notebook
 
@@ -66,6 +67,6 @@ def test_no_server_is_started_ahead_with_forking_off_or_for_a_folder_that_is_not
     missing = Workspace(tmp_path / "not-made")
     assert ahead.start_for_first_run(missing) is False
     assert not (tmp_path / "not-made").exists()   # nothing made for it
-    monkeypatch.setenv(client.FORK_ENV, "0")
+    monkeypatch.setenv(FORK_ENV, "0")
     assert ahead.start_for_first_run(Workspace(project)) is False
     assert client.servers() == before

@@ -11,7 +11,8 @@ import os
 
 from ....core.workspace import Workspace
 from ..kernelspecs import DEFAULT_KERNEL_NAME, fork_server_start
-from .client import enabled, server_for
+from .client import server_for
+from .setting import enabled
 
 
 def start_for_first_run(workspace: Workspace) -> bool:

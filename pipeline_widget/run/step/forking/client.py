@@ -8,14 +8,12 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any
 
 from ..launch_environment import startup_values
 
-FORK_ENV = "PIPELINE_WIDGET_FORK_KERNELS"   # "0" (or off/false/no): start kernels as programs
 MODULES = ("ipykernel_launcher", "ipykernel")
 READY_TIMEOUT = 60
 SERVER = str(Path(__file__).with_name("server.py"))
@@ -23,12 +21,6 @@ SERVER = str(Path(__file__).with_name("server.py"))
 # imports what kernels need; server.py is run as __main__.
 BOOT = ("import sys; del sys.path[0]; del sys.argv[0]; __file__ = sys.argv[0]; "
         "exec(compile(open(__file__).read(), __file__, 'exec'))")
-
-
-def enabled() -> bool:
-    """Whether kernels are forked (the default, on Linux), or each started as a program."""
-    value = os.environ.get(FORK_ENV, "1").strip().lower()
-    return sys.platform.startswith("linux") and value not in ("0", "off", "false", "no")
 
 
 def forkable(argv: list[str]) -> str | None:
