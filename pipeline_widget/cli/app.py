@@ -163,9 +163,6 @@ def _start_kernel_server(workspace: Workspace) -> None:
         pass
 
 
-_UNCHANGED = object()   # the forking setting, when --no-fork-kernels was not given
-
-
 def _interrupt(signum, frame) -> NoReturn:
     raise KeyboardInterrupt
 
@@ -173,7 +170,7 @@ def _interrupt(signum, frame) -> NoReturn:
 def main(argv: Sequence[str] | None = None, out=None) -> int:
     out = terminal.Terminal(out or sys.stdout)
     err_out = terminal.stderr()
-    fork_setting: str | None | object = _UNCHANGED
+    kept: dict[str, str] | None = None   # the environment before --no-fork-kernels
     _skip_unused_imports()
     # SIGTERM is Ctrl-C for the whole command, submission included (a run, once started,
     # replaces this with a clean cancel)
@@ -190,7 +187,7 @@ def main(argv: Sequence[str] | None = None, out=None) -> int:
                 raise PipelineError(f"--{option.replace('_', '-')} must be at least 1")
         if getattr(args, "no_fork_kernels", False):
             # in the environment, so that what the run starts (Dask workers too) sees it
-            fork_setting = os.environ.get(FORK_ENV)
+            kept = dict(os.environ)
             os.environ[FORK_ENV] = FORK_OFF
         workspace = Workspace(args.workspace)
         if args.command == "run" and args.executor in (None, "local"):
@@ -211,11 +208,10 @@ def main(argv: Sequence[str] | None = None, out=None) -> int:
         return EXIT_INTERRUPTED
     finally:
         signal.signal(signal.SIGTERM, old_term)
-        # main called by a process that goes on: its setting as it was
-        if isinstance(fork_setting, str):
-            os.environ[FORK_ENV] = fork_setting
-        elif fork_setting is None:
-            os.environ.pop(FORK_ENV, None)
+        if kept is not None:   # main called by a process that goes on: its setting as it was
+            from ..run.executors.kept_environment import put_back
+
+            put_back(kept, {FORK_ENV})
 
 
 def entry() -> NoReturn:
