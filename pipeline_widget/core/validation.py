@@ -84,7 +84,9 @@ def long_name(steps: list[Step]) -> Iterator[Problem]:
     limits: dict[Path, int] = {}
     for d in graph.all_data(steps):
         folder = _data_folder(d)
-        limit = limits.setdefault(folder, name_max(folder))
+        if folder not in limits:   # one file system question per folder, not per data
+            limits[folder] = name_max(folder)
+        limit = limits[folder]
         problem = folder_name_problem(d.name, "PipelineData", limit)
         if problem:
             yield Problem("long_name", problem, tuple(s.name for s in writers.get(id(d), [])),

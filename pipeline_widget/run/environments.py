@@ -54,7 +54,8 @@ def _version(executable: str) -> str:
 
 
 def python_version(executable: str, memo: DigestMemo) -> str:
-    if os.path.realpath(executable) == os.path.realpath(sys.executable):
+    if executable == sys.executable or \
+            os.path.realpath(executable) == os.path.realpath(sys.executable):
         return "%d.%d.%d" % sys.version_info[:3]
     try:
         return memo.derived(executable, "python", _version)

@@ -131,3 +131,17 @@ def test_a_special_file_as_a_dataset_is_refused(ws, nb, project):
     step = NotebookStep("one", nb, inputs=[Dataset(str(folder)).as_named_input("raw")])
     (problem,) = Pipeline(ws, [step]).validate()
     assert str(folder / "part" / "b.csv") in problem.message and "FIFO" in problem.message
+
+
+def test_the_file_system_is_asked_its_name_limit_once_per_folder_not_per_data(ws, nb,
+                                                                              monkeypatch):
+    from pipeline_widget.core import validation
+
+    asked = []
+    real = validation.name_max
+    monkeypatch.setattr(validation, "name_max", lambda folder: asked.append(folder) or
+                        real(folder))
+    data = [PipelineData(f"d{i}") for i in range(5)]
+    steps = [NotebookStep(f"s{i}", nb, outputs=[d]) for i, d in enumerate(data)]
+    assert Pipeline(ws, steps).validate() == []
+    assert len(asked) == 1   # all five in the default datastore: one folder

@@ -57,3 +57,32 @@ def test_the_cli_status_prints_a_line_per_step_and_json(seed_copy, project):
     assert data[1]["upstream"] == ["prepare data"] and data[1]["would_run"] is True
     bad = cli("status", str(seed_copy), "--param", "nope=1")
     assert bad.returncode == 2 and "no pipeline parameter 'nope'" in bad.stderr
+
+
+def test_steps_that_share_a_script_have_its_imports_read_once_per_plan(ws, project,
+                                                                        monkeypatch):
+    from pipeline_widget import PythonScriptStep
+    from pipeline_widget.run.plan.build import build
+    from pipeline_widget.run.reuse import imports
+    from pipeline_widget.run.reuse.cache import ReuseCache
+    from tests.conftest import write_script
+
+    write_script(project / "helpers.py", "SCALE = 2\n")
+    write_script(project / "step.py", "import sys\nimport helpers\nprint(sys.argv)\n")
+    write_script(project / "other.py", "print('no local import')\n")
+    steps = [PythonScriptStep(script_name="step.py", name=f"s{i}", arguments=[str(i)],
+                              source_directory=str(project)) for i in range(3)]
+    steps.append(PythonScriptStep(script_name="other.py", name="other",
+                                  source_directory=str(project)))
+    read = []
+    real = imports.local_modules
+    monkeypatch.setattr(imports, "local_modules",
+                        lambda sources, folder, proj: read.append(folder) or
+                        real(sources, folder, proj))
+    plan = build(Pipeline(ws, steps), "status", {}, ReuseCache(ws))
+    assert len(read) == 2   # step.py once for its three steps, other.py once
+    assert [list(plan.steps[f"s{i}"].components["imports"]) for i in range(3)] == \
+        [["helpers.py"]] * 3
+    assert plan.steps["other"].components["imports"] == {}
+    assert len(build(Pipeline(ws, steps), "status", {}, ReuseCache(ws)).steps) == 4
+    assert len(read) == 4   # a new plan reads again: files may have changed in between

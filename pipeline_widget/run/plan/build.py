@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from ...core import graph
 from ...core.names import step_slug
 from ...core.pipeline import PipelineModel
 from ...core.steps import Step
@@ -97,7 +98,8 @@ def build(pipeline: PipelineModel, run_id: str, parameters: dict[str, Any], cach
     producer_of: dict[int, str] = {id(o): s.name for s in pipeline.steps for o in s.outputs}
     plans: dict[str, StepPlan] = {}
     slugs: set[str] = set()
-    for name in pipeline.topological_order():
+    seen_imports: dict[Any, list[Path]] = {}   # one reading per code and folder in a plan
+    for name in graph.topological_order(pipeline.steps):   # checked just above
         step = by_name[name]
         plan = _layout(step, run_id, upstream[name], workspace, slugs)
         plan.retries = step.retries if step.retries is not None else retries
@@ -113,7 +115,7 @@ def build(pipeline: PipelineModel, run_id: str, parameters: dict[str, Any], cach
         values = identity.Values(plan, parameters)
         plan.components = identity.components(
             step, plan, values, cache.digests, project,
-            {d: plans[p] for d, p in plan.producers.items()})
+            {d: plans[p] for d, p in plan.producers.items()}, seen_imports)
         plan.fingerprint = identity.fingerprint(plan.components)
         if kept and name in kept:
             _keep(plan, kept[name])

@@ -41,15 +41,24 @@ class Values:
         return self.parameters[name]
 
 
-def imported_files(step: Step, digests: DigestMemo, project: Path) -> dict[str, str]:
+def imported_files(step: Step, digests: DigestMemo, project: Path,
+                   seen: dict[Any, list[Path]] | None = None) -> dict[str, str]:
     """project-relative path -> digest of the project modules the step's code seems to
-    import (read, not run: the observed read set decides once a run exists)."""
+    import (read, not run: the observed read set decides once a run exists). `seen`: what
+    was found for other steps of the same plan, by code and folder (steps that share a
+    script or notebook are read once)."""
     source = step.source
     files: dict[str, str] = {}
     if not source.is_file():
         return files
-    for module in imports.local_modules(step.python_sources(source.read_bytes()), step.cwd,
-                                        project):
+    sources = step.python_sources(source.read_bytes())
+    key = (tuple(sources), str(step.cwd))
+    found = seen.get(key) if seen is not None else None
+    if found is None:
+        found = imports.local_modules(sources, step.cwd, project)
+        if seen is not None:
+            seen[key] = found
+    for module in found:
         if module != source.resolve():
             files.setdefault(relative(module, project), digests.file(module))
     return files
@@ -83,7 +92,8 @@ def data_input(producer: StepPlan, name: str) -> dict[str, Any]:
 
 
 def components(step: Step, plan: StepPlan, values: Values, digests: DigestMemo,
-               project: Path, upstream: dict[str, StepPlan]) -> dict[str, Any]:
+               project: Path, upstream: dict[str, StepPlan],
+               seen_imports: dict[Any, list[Path]] | None = None) -> dict[str, Any]:
     inputs: dict[str, dict] = {}
     for d in step.input_data:
         inputs[d.name] = data_input(upstream[d.name], d.name)
@@ -95,7 +105,7 @@ def components(step: Step, plan: StepPlan, values: Values, digests: DigestMemo,
             inputs[p.name] = {"kind": "parameter", "value": values.parameter(p.name)}
     return {"kind": step.kind, "noun": step.noun, "source": relative(step.source, project),
             "code": code_files(step, digests, project),
-            "imports": imported_files(step, digests, project),
+            "imports": imported_files(step, digests, project, seen_imports),
             "declared": [relative(Path(d), project) for d in step.dependencies],
             "kernel": plan.kernel_name, **step.identity(values),
             "environment": environments.identity(step, plan.kernel_name, plan.interpreter,
