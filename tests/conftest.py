@@ -87,3 +87,17 @@ def read_json(path) -> dict:
 
 
 PYTHON = sys.executable
+
+
+def process_ended(process) -> bool:
+    """Whether a process (a pid, or a psutil.Process taken while it ran: its pid, once free,
+    may be another's) has ended or is a zombie. It may end between two looks at it, so a
+    vanished process is an ended one, never an error."""
+    import psutil
+
+    try:
+        if not isinstance(process, psutil.Process):
+            process = psutil.Process(process)
+        return not process.is_running() or process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True

@@ -15,7 +15,7 @@ import psutil
 import pytest
 
 from pipeline_widget.run.step.kernels import fork_kernels
-from tests.conftest import PYTHON, write_notebook, write_script
+from tests.conftest import PYTHON, process_ended, write_notebook, write_script
 
 WAIT = 120  # seconds: a bound for things that must happen, never a measured time
 
@@ -76,7 +76,7 @@ def _read(path: Path) -> str:
 
 
 def all_gone(procs: list[psutil.Process]) -> bool:
-    return not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in procs)
+    return all(process_ended(p) for p in procs)
 
 
 def manifests(project: Path) -> list[dict]:

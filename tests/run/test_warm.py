@@ -11,7 +11,7 @@ import pytest
 from pipeline_widget import NotebookStep, Pipeline, PipelineData
 from pipeline_widget.run import WarmKernels
 from pipeline_widget.run.step.kernels import fork_kernels
-from tests.conftest import write_notebook
+from tests.conftest import process_ended, write_notebook
 
 WAIT = 120
 
@@ -42,8 +42,7 @@ def test_runs_take_ready_kernels_and_never_share_one(ws, project):
             used.append(pid)
             wait_for(lambda: len(warm.ready()) == 2, "the pool refilled")
         assert len(set(used)) == 3   # one kernel per step, never reused
-        assert not any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"
-                       for p in used[:2])
+        assert all(process_ended(p) for p in used[:2])
     finally:
         warm.shutdown()
 
@@ -75,21 +74,13 @@ def test_without_idle_kernels_only_kernels_that_are_not_forked_wait_idle(
             warm.shutdown()
 
 
-def gone(pid: int) -> bool:
-    """The process has ended (it may end between two looks at it)."""
-    try:
-        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return True
-
-
 def test_an_idle_pool_stops_its_kernels_and_warms_again_when_used(ws, project):
     warm = WarmKernels(size=1, idle_timeout=1.0)
     try:
         warm.want("python3")
         wait_for(lambda: len(warm.ready()) == 1, "one kernel ready")
         (pid,) = warm.ready()
-        wait_for(lambda: gone(pid), "the idle kernel stopped")
+        wait_for(lambda: process_ended(pid), "the idle kernel stopped")
         assert warm.ready() == []
         warm.want("python3")
         wait_for(lambda: len(warm.ready()) == 1, "warm again")
@@ -116,7 +107,7 @@ def test_a_pool_idle_for_less_than_its_kernels_take_to_start_still_gets_them_rea
         warm.want("python3")
         wait_for(lambda: len(warm.ready()) == 1, "the kernel got ready")
         (pid,) = warm.ready()
-        wait_for(lambda: gone(pid),
+        wait_for(lambda: process_ended(pid),
                  "then, idle, it stopped")
     finally:
         warm.shutdown()
@@ -142,8 +133,7 @@ def test_warm_kernels_end_with_the_process_that_holds_them(tmp_path):
         holder.kill()
         holder.wait(WAIT)
         for process in [*supervisors, *kernels]:
-            wait_for(lambda p=process: not p.is_running() or p.status() == "zombie",
-                     f"process {process.pid} outlived the holder")
+            wait_for(lambda p=process: process_ended(p), f"process {process.pid} outlived the holder")
     finally:
         holder.kill()
 
@@ -226,7 +216,7 @@ def test_connection_files_of_a_killed_owner_go_with_the_next_pool(tmp_path):
     assert list(folder.glob("kernel-*.json"))
     owner.send_signal(signal.SIGKILL)
     owner.wait()
-    wait_for(lambda: gone(kernel),
+    wait_for(lambda: process_ended(kernel),
              "the kernel ended with its owner")
     if fork_kernels():   # the fork server, seeing its owner gone, removed them
         wait_for(lambda: not list(folder.glob("kernel-*.json")), "the server removed them")

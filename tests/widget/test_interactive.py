@@ -5,7 +5,7 @@ import pytest
 
 from pipeline_widget import PipelineDesigner
 from pipeline_widget.run.step.kernels import fork_kernels
-from tests.conftest import write_notebook
+from tests.conftest import process_ended, write_notebook
 from tests.widget.conftest import add_step, click, draw_fan_out, link
 
 
@@ -124,8 +124,19 @@ def _forked_kernels() -> list[int]:
 
     from pipeline_widget.run.step.forking.client import servers
 
-    return [p.pid for s in servers() for p in psutil.Process(s.pid).children(recursive=True)
-            if p.name() == "pw-kernel" and p.status() != "zombie"]
+    found = []
+    for server in servers():
+        try:
+            children = psutil.Process(server.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            continue
+        for p in children:
+            try:
+                if p.name() == "pw-kernel" and not process_ended(p):
+                    found.append(p.pid)
+            except psutil.NoSuchProcess:   # ended between the listing and this look
+                pass
+    return found
 
 
 @pytest.mark.skipif(not fork_kernels(), reason="kernels are not forked here")
@@ -171,8 +182,6 @@ def test_the_designer_keeps_warm_kernels_its_runs_take_and_stops_them_when_close
     """Where kernels are not forked (here: turned off), the designer keeps idle ones."""
     import time
 
-    import psutil
-
     (warm,) = warm_kernels_end_with_the_test
     deadline = time.monotonic() + 120
     while len(warm.ready()) < 2:
@@ -189,7 +198,7 @@ def test_the_designer_keeps_warm_kernels_its_runs_take_and_stops_them_when_close
     pids = warm.ready()
     designer.close()
     assert warm.ready() == []
-    assert not any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie" for p in pids)
+    assert all(process_ended(p) for p in pids)
 
 
 def test_a_step_unbound_from_a_pipeline_parameter_is_marked(designer):

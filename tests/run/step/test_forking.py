@@ -20,7 +20,7 @@ from pipeline_widget.run.reuse.reads import TRACE_FILE
 from pipeline_widget.run.reuse.tracer import read_trace
 from pipeline_widget.run.step.forking.setting import FORK_ENV
 from pipeline_widget.run.step.kernels import fork_kernels
-from tests.conftest import write_notebook
+from tests.conftest import process_ended, write_notebook
 
 pytestmark = pytest.mark.skipif(not fork_kernels(), reason="kernels are not forked here")
 
@@ -102,7 +102,7 @@ def test_the_fork_server_and_its_kernels_end_with_their_owner_killed(tmp_path):
         owner.send_signal(signal.SIGKILL)
         owner.wait()
         deadline = time.monotonic() + 30
-        while any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in processes):
+        while not all(process_ended(p) for p in processes):
             assert time.monotonic() < deadline, "a forked process outlived its owner"
             time.sleep(0.05)
         assert not list(folder.glob("kernel-*.json")), "connection files left"
