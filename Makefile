@@ -39,7 +39,7 @@ test: lint
 	bash scripts/ensure_chromium.sh
 	bash scripts/ensure_slurm.sh
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/jlpm test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=15
 
 ## open JupyterLab on the designer notebook
 lab: $(STAMP)
