@@ -18,7 +18,7 @@ from ..core.printable import printable
 from ..core.workspace import Workspace
 from ..run.step.forking.setting import FORK_ENV
 from ..run.step.forking.setting import OFF as FORK_OFF
-from . import azureml_commands, cancel_command, interop_commands, terminal
+from . import azureml_commands, cancel_command, interop_commands, terminal, unused_imports
 from .exit_codes import EXIT_BAD_INPUT, EXIT_INTERRUPTED
 
 MAX_SWEEP_RUNS = 1000     # the most runs a --sweep makes unless --max-runs says more
@@ -136,22 +136,6 @@ def _commands() -> dict[str, Callable[..., int]]:
             **cancel_command.COMMANDS, **azureml_commands.COMMANDS, **interop_commands.COMMANDS}
 
 
-# Optional modules that packages the command line loads try to import, for features a
-# command never uses; the command line owns its process, so it tells them these are absent:
-# - jsonschema (loaded by nbformat, hence papermill) compiles an IRI grammar at import,
-#   about a second of CPU, and loads checkers of formats notebooks never use;
-# - papermill's storage back-ends (boto3 and the like): steps' notebooks and their
-#   executed copies are local files.
-UNUSED_IMPORTS = ("rfc3987_syntax", "rfc3987", "rfc3986_validator", "rfc3339_validator",
-                  "isoduration", "webcolors", "uri_template", "fqdn", "papermill.s3",
-                  "papermill.abs", "papermill.adl")
-
-
-def _skip_unused_imports() -> None:
-    for name in UNUSED_IMPORTS:
-        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
-
-
 def _start_kernel_server(workspace: Workspace) -> None:
     """A first run in a workspace: its kernel fork server boots while the rest of the
     command loads (run/step/forking/ahead.py). A failure here only costs that head start."""
@@ -171,7 +155,7 @@ def main(argv: Sequence[str] | None = None, out=None) -> int:
     out = terminal.Terminal(out or sys.stdout)
     err_out = terminal.stderr()
     kept: dict[str, str] | None = None   # the environment before --no-fork-kernels
-    _skip_unused_imports()
+    unused_imports.skip()
     # SIGTERM is Ctrl-C for the whole command, submission included (a run, once started,
     # replaces this with a clean cancel)
     old_term = signal.signal(signal.SIGTERM, _interrupt)

@@ -8,7 +8,8 @@ from tests.conftest import PYTHON, write_notebook
 HEAVY = ("papermill", "pandas", "nbformat.validator", "jupyter_client", "ipykernel", "nbclient",
          "importlib.metadata")   # the installed entry points and distributions are kept
 UNUSED_BY_A_RUN = ("boto3", "botocore", "isoduration", "arrow", "rfc3986_validator",
-                   "rfc3339_validator", "webcolors", "uri_template", "fqdn", "IPython",
+                   "rfc3339_validator", "webcolors", "uri_template", "fqdn", "idna",
+                   "jsonpointer", "IPython",
                    "requests", "urllib3", "entrypoints", "click", "psutil")
 
 
