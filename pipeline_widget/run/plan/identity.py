@@ -42,7 +42,7 @@ class Values:
 
 
 def imported_files(step: Step, digests: DigestMemo, project: Path,
-                   seen: dict[Any, list[Path]] | None = None) -> dict[str, str]:
+                   seen: dict[Any, list[Path]]) -> dict[str, str]:
     """project-relative path -> digest of the project modules the step's code seems to
     import (read, not run: the observed read set decides once a run exists). `seen`: what
     was found for other steps of the same plan, by code and folder (steps that share a
@@ -53,11 +53,9 @@ def imported_files(step: Step, digests: DigestMemo, project: Path,
         return files
     sources = step.python_sources(source.read_bytes())
     key = (tuple(sources), str(step.cwd))
-    found = seen.get(key) if seen is not None else None
+    found = seen.get(key)
     if found is None:
-        found = imports.local_modules(sources, step.cwd, project)
-        if seen is not None:
-            seen[key] = found
+        found = seen[key] = imports.local_modules(sources, step.cwd, project)
     for module in found:
         if module != source.resolve():
             files.setdefault(relative(module, project), digests.file(module))
@@ -93,7 +91,7 @@ def data_input(producer: StepPlan, name: str) -> dict[str, Any]:
 
 def components(step: Step, plan: StepPlan, values: Values, digests: DigestMemo,
                project: Path, upstream: dict[str, StepPlan],
-               seen_imports: dict[Any, list[Path]] | None = None) -> dict[str, Any]:
+               seen_imports: dict[Any, list[Path]]) -> dict[str, Any]:
     inputs: dict[str, dict] = {}
     for d in step.input_data:
         inputs[d.name] = data_input(upstream[d.name], d.name)
