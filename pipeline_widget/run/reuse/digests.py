@@ -73,6 +73,8 @@ class DigestMemo:
     def __init__(self, path: Path, project: Path) -> None:
         self.path = path
         self.project = project
+        self._prefix = os.path.join(os.fspath(project), "")   # paths under it are keyed by
+                                                               # what follows it
         table = jsonfiles.read_json_lenient(path, {})
         self._table: dict[str, list] = table if isinstance(table, dict) else {}
         self._changed = False
@@ -85,10 +87,6 @@ class DigestMemo:
         else:
             name = project_relative(text, self.project)
         return f"{mode}:{name}" if mode else name
-
-    @property
-    def _prefix(self) -> str:
-        return os.path.join(os.fspath(self.project), "")
 
     def _remembered(self, key: str, st: os.stat_result) -> str | None:
         hit = self._table.get(key)

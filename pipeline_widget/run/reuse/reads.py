@@ -154,8 +154,10 @@ def collect(trace_path: str | Path, project: Path, memo: DigestMemo
             "distributions": describe(modules, memo)}, None
 
 
-def _path(stored: str, project: str) -> str:
-    return stored if os.path.isabs(stored) else os.path.join(project, stored)
+def _path(stored: str, under: str) -> str:
+    """A stored name as a path: absolute as it is, else under the project (`under`: the
+    project folder with its trailing separator, as os.path.join would put it)."""
+    return stored if os.path.isabs(stored) else under + stored
 
 
 def stale(reads: dict[str, Any], project: Path, memo: DigestMemo,
@@ -169,7 +171,7 @@ def stale(reads: dict[str, Any], project: Path, memo: DigestMemo,
             return f"the step's Python changed: {was} (Python {version}) -> {interpreter}"
         if _stat(interpreter) != python.get("stat"):
             return f"the step's Python {version} at {interpreter} was replaced"
-    root = os.fspath(project)
+    root = os.path.join(os.fspath(project), "")
     for name, digest in (reads.get("files") or {}).items():
         now = _file_digest(_path(name, root), memo)
         if now != digest:
