@@ -27,8 +27,7 @@ FORMAT_CHECKS = "jsonschema._format"   # jsonschema's module of format checkers
 
 def _importer(frame: FrameType | None) -> str | None:
     """The module whose import statement led here, past the import machinery's frames."""
-    while frame is not None and frame.f_globals.get("__name__", "").startswith(
-            ("importlib", __name__)):
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("importlib"):
         frame = frame.f_back
     return None if frame is None else frame.f_globals.get("__name__")
 

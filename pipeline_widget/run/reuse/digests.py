@@ -73,8 +73,9 @@ class DigestMemo:
     def __init__(self, path: Path, project: Path) -> None:
         self.path = path
         self.project = project
-        self._prefix = os.path.join(os.fspath(project), "")   # paths under it are keyed by
-                                                               # what follows it
+        # the project folder with its trailing separator: a path under it is keyed by the
+        # name that follows (_key)
+        self._prefix = os.path.join(os.fspath(project), "")
         table = jsonfiles.read_json_lenient(path, {})
         self._table: dict[str, list] = table if isinstance(table, dict) else {}
         self._changed = False
